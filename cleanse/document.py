@@ -1,0 +1,205 @@
+"""The document model: one slotted dataclass plus the provenance records it carries.
+
+A `Document` is born from raw source bytes (`raw`, with `text` empty), gets its text from
+the decoding stage, and is then transformed, split or rejected by later stages. Every
+change a stage makes is recorded on the document itself, so a row in the corpus can say
+what happened to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class StageRecord:
+    """One stage that processed the document: which version, and how many characters it changed."""
+
+    name: str
+    version: str
+    chars_changed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """Text a stage deleted, with the rule that deleted it (for auditing every deletion)."""
+
+    stage: str
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """A local repair: `before` at character `offset` (in the stage's input text) became `after`."""
+
+    stage: str
+    kind: str
+    before: str
+    after: str
+    offset: int
+
+
+@dataclass(slots=True)
+class Document:
+    """One document on its way from raw bytes to a corpus row.
+
+    `id` is derived from the source identity and the segment index, never from the text,
+    so re-running a changed pipeline over the same inputs keeps ids stable.
+    `byte_start`/`byte_end` delimit the raw source bytes this document came from.
+    """
+
+    text: str
+    id: str
+    source: str
+    source_sha256: str
+    segment: int = 0
+    byte_start: int = 0
+    byte_end: int = 0
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    undecodable_bytes: int = 0
+    title: str | None = None
+    script: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    signals: dict[str, float] = field(default_factory=dict)
+    stages: list[StageRecord] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    # The whole source's bytes (shared, not copied, between segments). Not written to rows;
+    # kept so that a reject can carry its raw bytes and a splitter can map byte ranges.
+    raw: bytes | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_bytes(cls, source: str, raw: bytes, sha256: str | None = None) -> Document:
+        """A fresh, undecoded document for a whole source file."""
+        digest = sha256 or hashlib.sha256(raw).hexdigest()
+        return cls(
+            text="",
+            id=make_id(digest, source, 0),
+            source=source,
+            source_sha256=digest,
+            byte_start=0,
+            byte_end=len(raw),
+            raw=raw,
+        )
+
+    def segment_copy(self, segment: int, text: str, byte_start: int, byte_end: int) -> Document:
+        """A new document for one segment of this one, inheriting its provenance so far."""
+        return Document(
+            text=text,
+            id=make_id(self.source_sha256, self.source, segment),
+            source=self.source,
+            source_sha256=self.source_sha256,
+            segment=segment,
+            byte_start=byte_start,
+            byte_end=byte_end,
+            encoding=self.encoding,
+            encoding_confidence=self.encoding_confidence,
+            undecodable_bytes=self.undecodable_bytes,
+            title=self.title,
+            script=self.script,
+            meta=dict(self.meta),
+            signals=dict(self.signals),
+            stages=list(self.stages),
+            removed=list(self.removed),
+            repairs=list(self.repairs),
+            raw=self.raw,
+        )
+
+    @property
+    def raw_slice(self) -> bytes:
+        """The raw source bytes this document covers (empty if the bytes were dropped)."""
+        if self.raw is None:
+            return b""
+        return self.raw[self.byte_start : self.byte_end]
+
+    def to_row(self) -> dict[str, Any]:
+        """The document as a dict matching `cleanse.io.schema.DOCUMENT_SCHEMA` (minus `pipeline`)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "title": self.title,
+            "source": self.source,
+            "source_sha256": self.source_sha256,
+            "segment": self.segment,
+            "byte_start": self.byte_start,
+            "byte_end": self.byte_end,
+            "encoding": self.encoding,
+            "encoding_confidence": self.encoding_confidence,
+            "undecodable_bytes": self.undecodable_bytes,
+            "script": self.script,
+            "meta": sorted(self.meta.items()),
+            "signals": sorted(self.signals.items()),
+            "stages": [
+                {"name": s.name, "version": s.version, "chars_changed": s.chars_changed}
+                for s in self.stages
+            ],
+            "removed": [{"stage": r.stage, "reason": r.reason, "text": r.text} for r in self.removed],
+            "repairs": [
+                {"stage": r.stage, "kind": r.kind, "before": r.before, "after": r.after, "offset": r.offset}
+                for r in self.repairs
+            ],
+        }
+
+
+def make_id(source_sha256: str, source: str, segment: int) -> str:
+    """Stable id from the source identity (content hash and path) and the segment index.
+
+    The path is part of the identity so that two copies of one file stay two documents;
+    the content hash makes an edited file a new document.
+    """
+    h = hashlib.blake2b(digest_size=12)
+    h.update(source_sha256.encode("ascii"))
+    h.update(b"\0")
+    h.update(source.encode("utf-8", "surrogateescape"))
+    h.update(b"\0")
+    h.update(str(segment).encode("ascii"))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A document (or a part of one) that cannot become a row, with the reason why.
+
+    Nothing is lost: the reject keeps the raw bytes it stands for.
+    """
+
+    source: str
+    source_sha256: str
+    reason: str
+    stage: str
+    detail: str
+    raw: bytes
+    segment: int = 0
+    byte_start: int = 0
+    byte_end: int = 0
+
+    @classmethod
+    def of(cls, doc: Document, stage: str, reason: str, detail: str = "") -> Reject:
+        return cls(
+            source=doc.source,
+            source_sha256=doc.source_sha256,
+            reason=reason,
+            stage=stage,
+            detail=detail,
+            raw=doc.raw_slice,
+            segment=doc.segment,
+            byte_start=doc.byte_start,
+            byte_end=doc.byte_end,
+        )
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "source_sha256": self.source_sha256,
+            "segment": self.segment,
+            "byte_start": self.byte_start,
+            "byte_end": self.byte_end,
+            "reason": self.reason,
+            "stage": self.stage,
+            "detail": self.detail,
+            "raw": self.raw,
+        }

@@ -1,0 +1,147 @@
+"""A pipeline composes stages and streams documents through them.
+
+Documents flow one way, one at a time: memory does not grow with the corpus. Every stage's
+work is counted in a `StageStats`, and a stage that raises turns the document into a reject
+(reason `stage_error`) instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Union
+
+from cleanse.document import Document, Reject
+from cleanse.stage import Stage
+
+Item = Union[Document, Reject]
+
+
+@dataclass(slots=True)
+class StageStats:
+    """Counters for one stage over a run; `merge` adds up shards."""
+
+    name: str
+    version: str
+    docs_in: int = 0
+    docs_out: int = 0
+    rejected: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    chars_changed: int = 0
+    chars_removed: int = 0
+    repairs: int = 0
+    bytes_in: int = 0
+    seconds: float = 0.0
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: StageStats) -> None:
+        for f in ("docs_in", "docs_out", "rejected", "chars_in", "chars_out", "chars_changed",
+                  "chars_removed", "repairs", "bytes_in", "seconds"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        for reason, n in other.reject_reasons.items():
+            self.reject_reasons[reason] = self.reject_reasons.get(reason, 0) + n
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["mb_per_s"] = (self.bytes_in / 1e6 / self.seconds) if self.seconds > 0 else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StageStats:
+        d = {k: v for k, v in d.items() if k != "mb_per_s"}
+        return cls(**d)
+
+
+class Pipeline:
+    """An ordered list of stages with a name and a version.
+
+    `pipeline.id` (name@version+config hash) is written into every row, so a corpus records
+    exactly which configuration produced it.
+    """
+
+    def __init__(self, name: str, version: str, stages: Sequence[Stage]):
+        if not stages:
+            raise ValueError("a pipeline needs at least one stage")
+        names = [s.name for s in stages]
+        if len(set(names)) != len(names):
+            raise ValueError(f"stage names must be unique, got {names}")
+        self.name = name
+        self.version = version
+        self.stages: list[Stage] = list(stages)
+        self.stats: list[StageStats] = [StageStats(s.name, s.version) for s in self.stages]
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "stages": [{"name": s.name, "version": s.version, "config": s.config()} for s in self.stages],
+        }
+
+    @property
+    def config_hash(self) -> str:
+        blob = json.dumps(self.config(), sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}@{self.version}+{self.config_hash}"
+
+    def reset_stats(self) -> None:
+        self.stats = [StageStats(s.name, s.version) for s in self.stages]
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Item]:
+        """Stream documents through every stage; yields finished documents and rejects."""
+        stream: Iterator[Item] = iter(docs)
+        for stage, stats in zip(self.stages, self.stats):
+            stream = _run_stage(stage, stats, stream)
+        return stream
+
+    def process(self, doc: Document) -> list[Item]:
+        """Run one document through the pipeline (convenience for tests and notebooks)."""
+        return list(self.run([doc]))
+
+    def __repr__(self) -> str:
+        return f"Pipeline({self.id}, stages={[s.name for s in self.stages]})"
+
+
+def _run_stage(stage: Stage, stats: StageStats, items: Iterator[Item]) -> Iterator[Item]:
+    clock = time.perf_counter
+    for item in items:
+        if isinstance(item, Reject):
+            yield item  # rejects pass straight to the writer
+            continue
+        doc = item
+        stats.docs_in += 1
+        n_in = len(doc.text)
+        stats.chars_in += n_in
+        stats.bytes_in += len(doc.text.encode("utf-8", "surrogatepass")) if doc.text else doc.byte_end - doc.byte_start
+        n_removed = len(doc.removed)
+        n_repairs = len(doc.repairs)
+        t0 = clock()
+        try:
+            out = stage.process(doc)
+        except Exception as exc:  # a bug or bad input in one document must not stop the run
+            stats.seconds += clock() - t0
+            reason = "stage_error"
+            stats.rejected += 1
+            stats.reject_reasons[reason] = stats.reject_reasons.get(reason, 0) + 1
+            yield Reject.of(doc, stage.name, reason, f"{type(exc).__name__}: {exc}")
+            continue
+        stats.seconds += clock() - t0
+        outputs: Sequence[Item] = (out,) if isinstance(out, (Document, Reject)) else out
+        for o in outputs:
+            if isinstance(o, Reject):
+                stats.rejected += 1
+                stats.reject_reasons[o.reason] = stats.reject_reasons.get(o.reason, 0) + 1
+            else:
+                stats.docs_out += 1
+                stats.chars_out += len(o.text)
+                if o.stages and o.stages[-1].name == stage.name:
+                    stats.chars_changed += o.stages[-1].chars_changed
+                stats.chars_removed += sum(len(r.text) for r in o.removed[n_removed:])
+                stats.repairs += len(o.repairs) - n_repairs
+            yield o
