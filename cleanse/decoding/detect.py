@@ -9,6 +9,7 @@ the file stays inside the subset (a GB2312 guess often meets GBK-only characters
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 from dataclasses import dataclass
 
@@ -83,25 +84,48 @@ def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
 
 
 # --- detectors ---------------------------------------------------------------------------------
+def _decode_range(codec: str, leads: range, trails: range) -> str:
+    out = []
+    for lead in leads:
+        for trail in trails:
+            try:
+                out.append(bytes((lead, trail)).decode(codec))
+            except UnicodeDecodeError:
+                pass
+    return "".join(out)
+
+
+# Characters that correctly decoded text is mostly made of: ASCII, CJK and full-width
+# punctuation, Latin-1 letters, and the *common* Han characters (GB2312 level 1 and Big5
+# level 1, generated from Python's own codecs). A wrong CJK codec still yields Han
+# characters, but mostly rare ones; a wrong single-byte codec yields symbols and letters
+# of the wrong script. Both score low.
+_COMMON_HAN = sorted(set(_decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+                         + _decode_range("big5", range(0xA4, 0xC7), range(0x40, 0xFF))))
+
+
+def _char_class(chars: list[str]) -> str:
+    parts, i = [], 0
+    while i < len(chars):
+        j = i
+        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
+            j += 1
+        parts.append(re.escape(chars[i]) if i == j else f"{re.escape(chars[i])}-{re.escape(chars[j])}")
+        i = j + 1
+    return "".join(parts)
+
+
+_IMPLAUSIBLE = re.compile(
+    "[^\\x20-\\x7e\\t\\n\\r\\u00a0-\\u00ff\\u2000-\\u206f\\u3000-\\u303f\\uff00-\\uffef"
+    + _char_class(_COMMON_HAN) + "]"
+)
+
+
 def _plausible_ratio(text: str) -> float:
-    """Share of characters that ordinary text is made of (for telling UTF-16 from noise)."""
+    """Share of characters that correctly decoded (Chinese or Latin) text is made of."""
     if not text:
         return 0.0
-    ok = 0
-    for ch in text:
-        o = ord(ch)
-        if (
-            0x20 <= o < 0x7F
-            or ch in "\n\r\t"
-            or 0x4E00 <= o <= 0x9FFF  # CJK unified ideographs
-            or 0x3000 <= o <= 0x303F  # CJK punctuation
-            or 0xFF00 <= o <= 0xFFEF  # full-width forms
-            or 0x2000 <= o <= 0x206F  # general punctuation
-            or 0x3400 <= o <= 0x4DBF
-            or 0x00A0 <= o <= 0x024F
-        ):
-            ok += 1
-    return ok / len(text)
+    return 1.0 - len(_IMPLAUSIBLE.findall(text)) / len(text)
 
 
 def _sniff_utf16(sample: bytes) -> str | None:
@@ -122,7 +146,7 @@ def _sniff_utf16(sample: bytes) -> str | None:
         score = _plausible_ratio(text)
         if score > best_score:
             best, best_score = codec, score
-    return best if best_score >= 0.95 else None
+    return best if best_score >= 0.9 else None
 
 
 def _binary_reason(sample: bytes) -> str | None:
@@ -180,20 +204,23 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
 
     guess = chardet.detect(sample)
     name = (guess.get("encoding") or "").lower()
-    confidence = float(guess.get("confidence") or 0.0)
+    chardet_conf = float(guess.get("confidence") or 0.0)
     candidates = list(_FAMILY.get(name, (name,) if name and _known(name) else ()))
-    # chardet's answer first; if it does not decode the sample cleanly, try the CJK supersets.
-    best: tuple[int, str] | None = None
+    # chardet's answer and the CJK supersets compete on the sample: fewest undecodable bytes
+    # and most plausible characters win; chardet's answer gets a bonus scaled by its confidence.
+    best: tuple[float, str] | None = None
     for codec in candidates + [c for c in _FALLBACKS if c not in candidates]:
         errors = _sample_errors(sample, codec, truncated)
-        if best is None or errors < best[0]:
-            best = (errors, codec)
-        if errors == 0:
-            break
+        decoded = sample[:16384].decode(codec, "replace")
+        score = _plausible_ratio(decoded) - 5.0 * errors / len(sample)
+        if codec in candidates:
+            score += 0.1 * chardet_conf
+        if best is None or score > best[0]:
+            best = (score, codec)
     assert best is not None
     codec = best[1]
-    if codec not in candidates:
-        confidence = min(confidence, 0.5)  # ours, not chardet's: say so through the confidence
+    # chardet's confidence when we follow chardet; our own plausibility score otherwise.
+    confidence = chardet_conf if codec in candidates else max(0.0, min(1.0, best[0]))
     text, bad = decode_counting(raw, codec)
     return _finish(raw, text, codec, confidence, bad, max_undecodable)
 
