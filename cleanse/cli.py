@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import OutputConflict, run
+from cleanse.executors.shards import SHARD_MAX_FILES
 from cleanse.executors.progress import Progress
 from cleanse.io.sources import InputError, expand_inputs
 from cleanse.loader import PipelineScriptError, load_pipeline
@@ -22,12 +24,21 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
-    r.add_argument("--workers", "-w", type=int, default=os.cpu_count() or 1,
-                   help="worker processes (default: all cores)")
+    r.add_argument("--workers", "-w", type=int, default=None,
+                   help="worker processes (default: all cores; with --executor ray: all CPUs of the cluster)")
     r.add_argument("--overwrite", action="store_true", help="delete existing output and start afresh")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress output and no report")
     r.add_argument("--progress", choices=["auto", "bar", "log"], default="auto",
                    help="progress style (default: bar on a terminal, log lines otherwise)")
+    r.add_argument("--executor", choices=["local", "ray"], default="local",
+                   help="local worker processes (default) or Ray Data (needs the `ray` extra)")
+    r.add_argument("--address", metavar="ADDR",
+                   help="Ray cluster address (with --executor ray; default: RAY_ADDRESS or a local Ray instance)")
+    adv = r.add_argument_group("advanced (these change the shard plan: a run resumes only with the same values)")
+    adv.add_argument("--shard-files", type=int, default=SHARD_MAX_FILES, metavar="N",
+                     help=f"at most N files per shard (default: {SHARD_MAX_FILES})")
+    adv.add_argument("--shard-mb", type=float, default=None, metavar="MB",
+                     help="at most MB megabytes per shard (default: corpus size / 64, within 1-32 MiB)")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -35,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    args.workers_given = args.workers is not None
+    if args.workers is None:
+        args.workers = os.cpu_count() or 1
     try:
         pipeline = load_pipeline(args.pipeline) if args.pipeline else build_default_pipeline()
         files = expand_inputs(args.input)
@@ -45,11 +59,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("cleanse: error: the inputs hold no files", file=sys.stderr)
         return 2
     progress = None if args.quiet else Progress(args.progress)
+    common: dict[str, Any] = dict(
+        overwrite=args.overwrite,
+        on_shard=progress.update if progress else None, on_start=progress.start if progress else None,
+        shard_max_files=max(1, args.shard_files),
+        shard_max_bytes=None if args.shard_mb is None else max(1, int(args.shard_mb * 1e6)),
+    )
     try:
-        summary = run(
-            pipeline, files, args.output, workers=max(1, args.workers), overwrite=args.overwrite,
-            on_shard=progress.update if progress else None, on_start=progress.start if progress else None,
-        )
+        if args.executor == "ray":
+            from cleanse.executors.ray import RayUnavailable, run_ray
+
+            try:
+                summary = run_ray(pipeline, files, args.output, address=args.address,
+                                  workers=args.workers if args.workers_given else None, **common)
+            except RayUnavailable as exc:
+                print(f"cleanse: error: {exc}", file=sys.stderr)
+                return 2
+        else:
+            summary = run(pipeline, files, args.output, workers=max(1, args.workers), **common)
     except OutputConflict as exc:
         print(f"cleanse: error: {exc}", file=sys.stderr)
         return 2

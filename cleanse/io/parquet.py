@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cleanse.document import Document, Reject
-from cleanse.io.files import commit, tmp_path
 from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA
+from cleanse.io.storage import Storage
 
 # A row group is flushed at whichever limit comes first: bounded memory whatever the corpus.
 ROW_GROUP_ROWS = 10_000
@@ -26,13 +26,18 @@ class ParquetPartWriter:
     """
 
     def __init__(self, path: str, schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
-                 row_group_bytes: int = ROW_GROUP_BYTES):
+                 row_group_bytes: int = ROW_GROUP_BYTES, storage: Storage | None = None):
+        # `path` is relative to `storage` when one is given (an output directory, possibly
+        # on a pyarrow filesystem), else a local path.
+        if storage is None:
+            storage, path = Storage(os.path.dirname(path) or "."), os.path.basename(path)
+        self.storage = storage
         self.path = path
         self.schema = schema
         self.row_group_rows = row_group_rows
         self.row_group_bytes = row_group_bytes
         self.rows_written = 0
-        self._tmp = tmp_path(path)
+        self._tmp = storage.tmp(path)
         self._buffer: list[dict[str, Any]] = []
         self._buffer_bytes = 0
         self._writer: pq.ParquetWriter | None = None
@@ -47,30 +52,33 @@ class ParquetPartWriter:
         if not self._buffer:
             return
         if self._writer is None:
-            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-            self._writer = pq.ParquetWriter(self._tmp, self.schema, compression="zstd")
+            self._open()
         table = pa.Table.from_pylist(self._buffer, schema=self.schema)
         self._writer.write_table(table, row_group_size=len(self._buffer))
         self.rows_written += len(self._buffer)
         self._buffer = []
         self._buffer_bytes = 0
 
+    def _open(self) -> None:
+        self.storage.makedirs(os.path.dirname(self.path))
+        self._writer = pq.ParquetWriter(self.storage.path(self._tmp), self.schema, compression="zstd",
+                                        filesystem=None if self.storage.local else self.storage.fs)
+
     def close(self) -> int:
         """Flush, close and move the file into place (an empty part is still written, so a
         finished shard always has its file). Returns the number of rows."""
         self._flush()
         if self._writer is None:
-            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-            self._writer = pq.ParquetWriter(self._tmp, self.schema, compression="zstd")
+            self._open()
+        assert self._writer is not None
         self._writer.close()
-        commit(self._tmp, self.path)
+        self.storage.commit(self._tmp, self.path)
         return self.rows_written
 
     def abort(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        if os.path.exists(self._tmp):
-            os.remove(self._tmp)
+        self.storage.delete_file(self._tmp)
 
     def __enter__(self) -> ParquetPartWriter:
         return self
@@ -90,10 +98,11 @@ def part_name(index: int) -> str:
 class CorpusPartWriter:
     """The documents and rejects of one shard: `part-NNNNN.parquet` and `rejects/part-NNNNN.parquet`."""
 
-    def __init__(self, out_dir: str, index: int, pipeline_id: str):
+    def __init__(self, out_dir: str | Storage, index: int, pipeline_id: str):
+        storage = out_dir if isinstance(out_dir, Storage) else Storage(out_dir)
         self.pipeline_id = pipeline_id
-        self.docs = ParquetPartWriter(os.path.join(out_dir, part_name(index)), DOCUMENT_SCHEMA)
-        self.rejects = ParquetPartWriter(os.path.join(out_dir, "rejects", part_name(index)), REJECT_SCHEMA)
+        self.docs = ParquetPartWriter(part_name(index), DOCUMENT_SCHEMA, storage=storage)
+        self.rejects = ParquetPartWriter(f"rejects/{part_name(index)}", REJECT_SCHEMA, storage=storage)
 
     def write(self, item: Document | Reject) -> None:
         if isinstance(item, Reject):

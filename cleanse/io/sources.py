@@ -8,7 +8,10 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import pyarrow.fs as pafs
+
 from cleanse.document import Document, Reject
+from cleanse.io.storage import is_uri
 
 
 class InputError(ValueError):
@@ -37,6 +40,13 @@ def expand_inputs(inputs: Sequence[str]) -> list[SourceFile]:
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
     for item in inputs:
+        if is_uri(item):
+            uri_files = list_uri_files(item)
+            if not uri_files:
+                missing.append(f"{item} (no such file or directory, or an empty directory)")
+            for f in uri_files:
+                found.setdefault(f.path, f)
+            continue
         if os.path.isdir(item):
             paths = list(_walk(item))
         elif os.path.isfile(item):
@@ -71,11 +81,37 @@ def _walk(root: str) -> Iterator[str]:
                 yield os.path.join(dirpath, name)
 
 
+def list_uri_files(uri: str) -> list[SourceFile]:
+    """The files at a pyarrow filesystem URI (a file, or a directory listed recursively;
+    hidden names skipped), as `scheme://path` URIs. Globs are not expanded on URIs."""
+    scheme = uri.partition("://")[0]
+    fs, root = pafs.FileSystem.from_uri(uri)
+    info = fs.get_file_info(root)
+    if info.type == pafs.FileType.File:
+        infos = [info]
+    elif info.type == pafs.FileType.Directory:
+        infos = fs.get_file_info(pafs.FileSelector(root, recursive=True))
+    else:
+        return []
+    base = info.path
+    out = []
+    for i in infos:
+        rel = i.path[len(base):] if i.path.startswith(base) else i.path
+        if i.type == pafs.FileType.File and not any(part.startswith(".") for part in rel.split("/") if part):
+            out.append(SourceFile(f"{scheme}://{i.path}", i.size or 0))
+    return out
+
+
 def read_source(src: SourceFile) -> Document | Reject:
     """Read one file as bytes into an undecoded document (or a reject if it cannot be read)."""
     try:
-        with open(src.path, "rb") as fh:
-            raw = fh.read()
+        if is_uri(src.path):
+            fs, path = pafs.FileSystem.from_uri(src.path)
+            with fs.open_input_stream(path) as stream:
+                raw = stream.read()
+        else:
+            with open(src.path, "rb") as fh:
+                raw = fh.read()
     except OSError as exc:
         return Reject(src.path, "", "unreadable", "read", f"{type(exc).__name__}: {exc}", b"")
     return Document.from_bytes(src.path, raw, hashlib.sha256(raw).hexdigest())

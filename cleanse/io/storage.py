@@ -1,0 +1,136 @@
+"""Where a run reads and writes: a local directory, or any pyarrow filesystem URI.
+
+A plain path uses the operating system directly (fsync + rename: atomic and durable). A URI
+(`s3://bucket/corpus`, `gs://…`, `hdfs://…`, `file:///shared/corpus`) goes through
+`pyarrow.fs`: files are written under a hidden temporary name and then moved into place. On
+object stores a move is a server-side copy plus a delete, and a copy appears whole or not at
+all, so a reader still never sees a partial `part-*.parquet`; a killed run may leave a hidden
+temporary object, which the next run deletes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import shutil
+import uuid
+from typing import Any
+
+import pyarrow.fs as pafs
+
+from cleanse.io.files import commit as commit_local
+
+
+def is_uri(path: str) -> bool:
+    """A `scheme://…` location (handled by pyarrow.fs) rather than an operating-system path."""
+    scheme, sep, _ = path.partition("://")
+    return bool(sep) and scheme.isalnum() and len(scheme) > 1
+
+
+def is_tmp_name(name: str) -> bool:
+    """Temporary files of an unfinished write (see `Storage.tmp`)."""
+    return name.startswith(".") and ".tmp-" in name
+
+
+class Storage:
+    """A directory on the local disk or on a pyarrow filesystem; paths are relative to it."""
+
+    def __init__(self, location: str):
+        self.location = location
+        if is_uri(location):
+            self.fs, root = pafs.FileSystem.from_uri(location)
+            self.local = False
+            self.root = root.rstrip("/")
+            self._sep = "/"
+        else:
+            self.fs = pafs.LocalFileSystem()
+            self.local = True
+            self.root = location
+            self._sep = os.sep
+
+    # --- paths --------------------------------------------------------------------------
+    def path(self, rel: str = "") -> str:
+        """The full path of `rel` (for the local disk, an OS path; otherwise a path in `fs`)."""
+        if not rel:
+            return self.root
+        return os.path.join(self.root, rel) if self.local else posixpath.join(self.root, rel)
+
+    def tmp(self, rel: str) -> str:
+        """A hidden, unique temporary name next to `rel` (unique across processes and hosts)."""
+        d, name = posixpath.split(rel)
+        return posixpath.join(d, f".{name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+    # --- reading ------------------------------------------------------------------------
+    def exists(self, rel: str) -> bool:
+        if self.local:
+            return os.path.exists(self.path(rel))
+        return self.fs.get_file_info(self.path(rel)).type != pafs.FileType.NotFound
+
+    def read_json(self, rel: str) -> Any:
+        if self.local:
+            with open(self.path(rel), encoding="utf-8") as fh:
+                return json.load(fh)
+        with self.fs.open_input_stream(self.path(rel)) as fh:
+            return json.loads(fh.read().decode("utf-8"))
+
+    def list_files(self, rel: str = "", recursive: bool = False) -> list[str]:
+        """Relative paths of the files under `rel`, sorted."""
+        base = self.path(rel)
+        if self.fs.get_file_info(base).type != pafs.FileType.Directory:
+            return []
+        infos = self.fs.get_file_info(pafs.FileSelector(base, recursive=recursive))
+        root = self.fs.normalize_path(self.root) if not self.local else os.path.abspath(self.root)
+        out = []
+        for info in infos:
+            if info.type != pafs.FileType.File:
+                continue
+            p = info.path if not self.local else os.path.abspath(info.path)
+            out.append(p[len(root):].lstrip("/" + os.sep))
+        return sorted(out)
+
+    # --- writing ------------------------------------------------------------------------
+    def makedirs(self, rel: str = "") -> None:
+        if self.local:
+            os.makedirs(self.path(rel), exist_ok=True)
+        else:
+            self.fs.create_dir(self.path(rel), recursive=True)
+
+    def commit(self, tmp_rel: str, rel: str) -> None:
+        """Move a finished temporary file to its final name (atomic where the filesystem is)."""
+        if self.local:
+            commit_local(self.path(tmp_rel), self.path(rel))
+        else:
+            self.fs.move(self.path(tmp_rel), self.path(rel))
+
+    def write_bytes_atomic(self, rel: str, data: bytes) -> None:
+        tmp = self.tmp(rel)
+        if self.local:
+            with open(self.path(tmp), "wb") as fh:
+                fh.write(data)
+        else:
+            with self.fs.open_output_stream(self.path(tmp)) as fh:
+                fh.write(data)
+        self.commit(tmp, rel)
+
+    def write_json_atomic(self, rel: str, data: Any) -> None:
+        blob = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        self.write_bytes_atomic(rel, blob.encode("utf-8"))
+
+    def delete_file(self, rel: str) -> None:
+        try:
+            if self.local:
+                os.remove(self.path(rel))
+            else:
+                self.fs.delete_file(self.path(rel))
+        except FileNotFoundError:
+            pass  # already gone: deleting is idempotent
+
+    def delete_dir(self, rel: str) -> None:
+        if self.local:
+            shutil.rmtree(self.path(rel), ignore_errors=True)
+        elif self.exists(rel):
+            self.fs.delete_dir(self.path(rel))
+
+    def __repr__(self) -> str:
+        return f"Storage({self.location!r})"
