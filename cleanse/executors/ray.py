@@ -118,7 +118,7 @@ def run_ray(
         try:
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = False  # cleanse's own progress reports shards
-            logging.getLogger("ray.data").setLevel(logging.WARNING)
+            logging.getLogger("ray.data").setLevel(logging.ERROR)
             actors = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
             actors = min(actors, len(plan.pending))
             by_index = {s.index: s for s in plan.pending}
@@ -127,7 +127,7 @@ def run_ray(
             ds = ray.data.from_items(items, override_num_blocks=len(items)).map(
                 ShardWorker,
                 fn_constructor_args=(pickle_pipeline(pipeline), out_dir, pipeline.id),
-                concurrency=actors,
+                compute=ray.data.ActorPoolStrategy(size=actors),
                 num_cpus=1,
             )
             for row in ds.iter_rows():

@@ -1,0 +1,59 @@
+"""Deterministic test corpora for the operations tests: many small files in several encodings."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from tests.conftest import seed_paths
+
+SLOW_PIPELINE = '''
+import time
+from cleanse import DecodeStage, Pipeline, TextEdit, TextStage
+
+class SlowMark(TextStage):
+    """Sleeps a little per document (so a run lasts long enough to be killed), removes ASCII
+    digits and records a repair per "的" -> "之"."""
+    name = "slow_mark"
+    version = "1"
+    def transform(self, text):
+        time.sleep(0.01)
+        digits = [c for c in text if c.isdigit() and c.isascii()]
+        out = "".join(c for c in text if not (c.isdigit() and c.isascii()))
+        repairs = [("de", "的", "之", i) for i, c in enumerate(out) if c == "的"][:3]
+        return TextEdit(out.replace("的", "之"), repairs=repairs,
+                        removed=[("ascii_digit", "".join(digits))] if digits else [])
+
+def build_pipeline():
+    return Pipeline("slow_test", "1", [DecodeStage(), SlowMark()])
+'''
+
+
+def seed_lines() -> list[str]:
+    lines: list[str] = []
+    for p in seed_paths():
+        lines.extend(line for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip())
+    return lines
+
+
+def make_corpus(root: Path, n_files: int, seed: int = 7, max_lines: int = 12) -> Path:
+    """`n_files` files of seed lines in UTF-8, GBK, Big5 and UTF-16, plus a few rejects."""
+    rng = random.Random(seed)
+    lines = seed_lines()
+    for i in range(n_files):
+        sub = root / f"d{i % 7}"
+        sub.mkdir(parents=True, exist_ok=True)
+        text = "\n".join(rng.choice(lines) for _ in range(rng.randint(1, max_lines))) + "\n"
+        kind = i % 10
+        if kind == 9:
+            data = b"" if i % 20 == 9 else bytes(rng.randrange(256) for _ in range(300))
+        else:
+            codec = {0: "gb18030", 1: "utf-16", 2: "cp950"}.get(kind % 5, "utf-8")
+            data = text.encode(codec, "replace") if codec != "cp950" else text.encode("cp950", "ignore")
+        (sub / f"f{i:05d}.txt").write_bytes(data)
+    return root
+
+
+def write_slow_pipeline(path: Path) -> Path:
+    path.write_text(SLOW_PIPELINE, encoding="utf-8")
+    return path
