@@ -11,6 +11,7 @@ from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import OutputConflict, run
 from cleanse.executors.shards import SHARD_MAX_FILES
 from cleanse.executors.progress import Progress
+from cleanse.io.storage import Storage
 from cleanse.io.sources import InputError, expand_inputs
 from cleanse.loader import PipelineScriptError, load_pipeline
 from cleanse.report import report, stats_table
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         return _cmd_run(args)
     if args.command == "report":
-        if not os.path.exists(os.path.join(args.output, "_stats.json")):
+        if not Storage(args.output).exists("_stats.json"):
             print(f"cleanse: error: {args.output} has no _stats.json (not a finished cleanse output)", file=sys.stderr)
             return 2
         print(report(args.output, with_examples=not args.no_examples))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
 
 import pyarrow.parquet as pq
+
+from cleanse.io.storage import Storage
 
 
 def stats_table(stages: list[dict[str, Any]]) -> str:
@@ -33,23 +33,40 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def examples(out_dir: str, per_stage: int = 3) -> str:
-    """A few removed texts and repairs per stage, read back from the corpus."""
+def examples(out_dir: str, per_stage: int = 3, stages: list[dict[str, Any]] | None = None) -> str:
+    """A few removed texts and repairs per stage, read back from the corpus.
+
+    Reads row batches only until every stage that removed or repaired anything (per `stages`,
+    the saved stats) has `per_stage` examples, so it stays quick on a large corpus.
+    """
+    storage = Storage(out_dir)
     removed: dict[str, list[str]] = {}
     repairs: dict[str, list[str]] = {}
-    for name in sorted(os.listdir(out_dir)):
+    want_removed = {s["name"] for s in stages or [] if s["chars_removed"]}
+    want_repairs = {s["name"] for s in stages or [] if s["repairs"]}
+
+    def enough() -> bool:
+        return stages is not None and all(len(removed.get(n, ())) >= per_stage for n in want_removed) and all(
+            len(repairs.get(n, ())) >= per_stage for n in want_repairs)
+
+    for name in storage.list_files():
+        if enough():
+            break
         if not (name.startswith("part-") and name.endswith(".parquet")):
             continue
-        table = pq.read_table(os.path.join(out_dir, name), columns=["id", "removed", "repairs"])
-        for row in table.to_pylist():
-            for r in row["removed"] or []:
-                bucket = removed.setdefault(r["stage"], [])
-                if len(bucket) < per_stage:
-                    bucket.append(f"[{r['reason']}] {_short(r['text'])}")
-            for r in row["repairs"] or []:
-                bucket = repairs.setdefault(r["stage"], [])
-                if len(bucket) < per_stage:
-                    bucket.append(f"[{r['kind']}] {_short(r['before'], 30)} -> {_short(r['after'], 30)}")
+        pf = pq.ParquetFile(storage.path(name), filesystem=None if storage.local else storage.fs)
+        for batch in pf.iter_batches(batch_size=512, columns=["removed", "repairs"]):
+            for row in batch.to_pylist():
+                for r in row["removed"] or []:
+                    bucket = removed.setdefault(r["stage"], [])
+                    if len(bucket) < per_stage and r["text"]:
+                        bucket.append(f"[{r['reason']}] {_short(r['text'])}")
+                for r in row["repairs"] or []:
+                    bucket = repairs.setdefault(r["stage"], [])
+                    if len(bucket) < per_stage:
+                        bucket.append(f"[{r['kind']}] {_short(r['before'], 30)} -> {_short(r['after'], 30)}")
+            if enough():
+                break
     lines: list[str] = []
     for title, group in (("Removed", removed), ("Repairs", repairs)):
         if not group:
@@ -61,17 +78,26 @@ def examples(out_dir: str, per_stage: int = 3) -> str:
     return "\n".join(lines) if lines else "(no removals or repairs recorded)"
 
 
+def reject_reasons(stages: list[dict[str, Any]]) -> str:
+    """Per stage, how many documents it rejected and why."""
+    lines = [f"  {s['name']}: " + ", ".join(f"{r} {n}" for r, n in sorted(s["reject_reasons"].items()))
+             for s in stages if s.get("reject_reasons")]
+    return "Rejected:\n" + "\n".join(lines) if lines else ""
+
+
 def report(out_dir: str, with_examples: bool = True) -> str:
     """The report for a finished output directory."""
-    with open(os.path.join(out_dir, "_stats.json"), encoding="utf-8") as fh:
-        stats = json.load(fh)
-    with open(os.path.join(out_dir, "_manifest.json"), encoding="utf-8") as fh:
-        manifest = json.load(fh)
+    storage = Storage(out_dir)
+    stats = storage.read_json("_stats.json")
+    manifest = storage.read_json("_manifest.json")
     c = manifest["counts"]
     head = (f"{out_dir}: pipeline {stats['pipeline']}; {c['inputs']} inputs "
             f"({c['inputs_with_rows']} with rows, {c['inputs_rejected']} rejected), "
             f"{c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {manifest['seconds']:.2f} s")
     parts = [head, stats_table(stats["stages"])]
+    rejected = reject_reasons(stats["stages"])
+    if rejected:
+        parts.append(rejected)
     if with_examples:
-        parts.append(examples(out_dir))
+        parts.append(examples(out_dir, stages=stats["stages"]))
     return "\n\n".join(parts)

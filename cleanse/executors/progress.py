@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from cleanse.executors.local import Shard, ShardResult
+from cleanse.executors.shards import Shard, ShardResult
 
 
 def _fmt_eta(seconds: float) -> str:
@@ -20,7 +20,9 @@ def _fmt_eta(seconds: float) -> str:
 class Progress:
     """Counts finished shards; call `update` per shard and `close` at the end.
 
-    mode: "bar" (redrawn line, for terminals), "log" (a line every `interval` seconds), "quiet".
+    mode: "bar" (one line redrawn in place, for terminals), "log" (a plain line at most every
+    `interval` seconds and at the end, for log files and CI), "quiet" (nothing), or "auto"
+    (bar if the stream is a terminal, else log).
     """
 
     def __init__(self, mode: str = "auto", stream: TextIO | None = None, interval: float = 10.0):
@@ -36,6 +38,8 @@ class Progress:
         self.docs = 0
         self.t0 = time.monotonic()
         self._last_log = self.t0
+        self._drawn = False
+        self._width = 0
 
     def start(self, pending: list[Shard]) -> None:
         """The shards this run will process (shards finished by an earlier run are not counted)."""
@@ -43,15 +47,26 @@ class Progress:
         self.total_bytes = max(sum(s.bytes for s in pending), 1)
         self.t0 = self._last_log = time.monotonic()
         if self.mode == "log":
-            self.stream.write(f"processing {self.total_files} files, {self.total_bytes / 1e6:.1f} MB\n")
+            self.stream.write(f"processing {self.total_files} files, {self.total_bytes / 1e6:.1f} MB "
+                              f"in {len(pending)} shards\n")
+            self.stream.flush()
+        elif self.mode == "bar":
+            self._draw()
+
+    def _draw(self) -> None:
+        line = self.line()
+        # Pad over the previous, possibly longer, line.
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+        self._width = len(line)
+        self._drawn = True
 
     def update(self, result: ShardResult, shard: Shard) -> None:
         self.files += len(shard.files)
         self.bytes += shard.bytes
         self.docs += result.rows
         if self.mode == "bar":
-            self.stream.write("\r" + self.line())
-            self.stream.flush()
+            self._draw()
         elif self.mode == "log":
             now = time.monotonic()
             if now - self._last_log >= self.interval or self.files >= self.total_files:
@@ -71,6 +86,6 @@ class Progress:
                 f"{self.docs / elapsed:.0f} docs/s ETA {_fmt_eta(eta)}")
 
     def close(self) -> None:
-        if self.mode == "bar":
+        if self.mode == "bar" and self._drawn:
             self.stream.write("\n")
             self.stream.flush()
