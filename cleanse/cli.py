@@ -10,6 +10,7 @@ from typing import Any
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import OutputConflict, run
 from cleanse.executors.shards import SHARD_MAX_FILES
+from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
 from cleanse.io.storage import Storage
 from cleanse.io.sources import InputError, expand_inputs
@@ -40,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                      help=f"at most N files per shard (default: {SHARD_MAX_FILES})")
     adv.add_argument("--shard-mb", type=float, default=None, metavar="MB",
                      help="at most MB megabytes per shard (default: corpus size / 64, within 1-32 MiB)")
+    adv.add_argument("--chunk-mb", type=float, default=CHUNK_BYTES / 1e6, metavar="MB",
+                     help=f"files larger than this are read as line-aligned chunks of about this size "
+                          f"(default: {CHUNK_BYTES / 1e6:.1f})")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -65,6 +69,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         on_shard=progress.update if progress else None, on_start=progress.start if progress else None,
         shard_max_files=max(1, args.shard_files),
         shard_max_bytes=None if args.shard_mb is None else max(1, int(args.shard_mb * 1e6)),
+        chunk_bytes=max(1024, int(args.chunk_mb * 1e6)),
     )
     try:
         if args.executor == "ray":

@@ -17,7 +17,7 @@ class SlowMark(TextStage):
     name = "slow_mark"
     version = "1"
     def transform(self, text):
-        time.sleep(0.01)
+        time.sleep(0.005)
         digits = [c for c in text if c.isdigit() and c.isascii()]
         out = "".join(c for c in text if not (c.isdigit() and c.isascii()))
         repairs = [("de", "的", "之", i) for i, c in enumerate(out) if c == "的"][:3]

@@ -101,11 +101,17 @@ def test_sigkill_at_random_moments_then_resume(corpus: Path, reference: Path, sl
            "-q", "-w", "2", "--shard-files", "6"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     rng = random.Random(20240611)
+    markers = lambda: len(list((out / "_shards").glob("*.json"))) if (out / "_shards").exists() else 0  # noqa: E731
     kills = 0
     for _ in range(5):
+        # Kill once a seeded-random number of further shards has finished, plus a random delay
+        # (so the kill lands mid-shard or mid-write), whatever the speed of the machine.
+        target = markers() + rng.randint(1, 6)
         # A new session so that the kill takes the whole process group: driver and workers.
         proc = subprocess.Popen(cmd, env=env, start_new_session=True)
-        time.sleep(rng.uniform(0.3, 0.8))
+        while proc.poll() is None and markers() < target:
+            time.sleep(0.003)
+        time.sleep(rng.uniform(0.0, 0.03))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1

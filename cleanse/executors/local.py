@@ -10,6 +10,8 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+import pyarrow as pa
+
 from cleanse.executors.shards import (
     SHARD_MAX_FILES,
     OutputConflict,
@@ -21,6 +23,7 @@ from cleanse.executors.shards import (
     prepare_run,
     process_shard,
 )
+from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage
 from cleanse.pipeline import Pipeline
@@ -37,9 +40,9 @@ def _init_worker(pipeline: Pipeline) -> None:
     _worker_pipeline = pipeline
 
 
-def _worker_process(shard: Shard, out_dir: str) -> ShardResult:
+def _worker_process(shard: Shard, out_dir: str, chunk_bytes: int) -> ShardResult:
     assert _worker_pipeline is not None
-    return process_shard(_worker_pipeline, shard, Storage(out_dir))
+    return process_shard(_worker_pipeline, shard, Storage(out_dir), chunk_bytes)
 
 
 def run(
@@ -52,11 +55,12 @@ def run(
     on_start: Callable[[list[Shard]], None] | None = None,
     shard_max_files: int = SHARD_MAX_FILES,
     shard_max_bytes: int | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
 ) -> RunSummary:
     """Process `files` into `out_dir` (a path or a pyarrow filesystem URI); resumes a previous
     run of the same inputs and pipeline. `on_start` gets the shards left to do, `on_shard`
     each finished one."""
-    plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes)
+    plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes)
     results: dict[int, ShardResult] = dict(plan.done)
     if on_start:
         on_start(plan.pending)
@@ -68,16 +72,19 @@ def run(
 
     if workers <= 1 or len(plan.pending) <= 1:
         for shard in plan.pending:
-            finished(process_shard(pipeline, shard, plan.storage), shard)
+            finished(process_shard(pipeline, shard, plan.storage, chunk_bytes), shard)
     else:
-        _run_pool(pipeline, plan.pending, out_dir, min(workers, len(plan.pending)), finished)
+        _run_pool(pipeline, plan.pending, out_dir, chunk_bytes, min(workers, len(plan.pending)), finished)
     return finalize(pipeline, plan, results, workers, "local")
 
 
-def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, workers: int,
+def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_bytes: int, workers: int,
               finished: Callable[[ShardResult, Shard], None]) -> None:
     # fork: workers inherit the built pipeline (dictionaries loaded once, pages shared)
     # instead of unpickling it; spawn where fork does not exist.
+    # pyarrow imports pandas (if installed) on its first conversion from Python objects, which
+    # takes ~0.7 s; do it once here so that forked workers inherit it rather than each paying.
+    pa.array([""])
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
@@ -89,7 +96,7 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, workers: i
         while queue or in_flight:
             while queue and len(in_flight) < 2 * workers:
                 shard = queue.pop()
-                in_flight[pool.submit(_worker_process, shard, out_dir)] = shard
+                in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes)] = shard
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for fut in sorted(done, key=lambda f: in_flight[f].index):
                 shard = in_flight.pop(fut)

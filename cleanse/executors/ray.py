@@ -30,6 +30,7 @@ from cleanse.executors.shards import (
     prepare_run,
     process_shard,
 )
+from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage
 from cleanse.pipeline import Pipeline
@@ -68,17 +69,18 @@ def pickle_pipeline(pipeline: Pipeline) -> bytes:
 class ShardWorker:
     """A Ray Data actor: unpickles the pipeline once, then processes one shard per row."""
 
-    def __init__(self, pipeline_blob: bytes, out_dir: str, pipeline_id: str):
+    def __init__(self, pipeline_blob: bytes, out_dir: str, pipeline_id: str, chunk_bytes: int):
         import ray.cloudpickle as cloudpickle
 
         self.pipeline: Pipeline = cloudpickle.loads(pipeline_blob)
         if self.pipeline.id != pipeline_id:
             raise RuntimeError(f"pipeline changed in transit: {self.pipeline.id} != {pipeline_id}")
         self.storage = Storage(out_dir)
+        self.chunk_bytes = chunk_bytes
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
         shard = Shard(int(row["index"]), tuple(SourceFile(p, int(s)) for p, s in zip(row["paths"], row["sizes"])))
-        result = process_shard(self.pipeline, shard, self.storage)
+        result = process_shard(self.pipeline, shard, self.storage, self.chunk_bytes)
         # JSON keeps the nested, irregular result out of Arrow type inference.
         return {"index": shard.index, "result": json.dumps(result.to_dict(), ensure_ascii=False)}
 
@@ -95,6 +97,7 @@ def run_ray(
     shard_max_files: int = SHARD_MAX_FILES,
     shard_max_bytes: int | None = None,
     num_cpus: int | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
 ) -> RunSummary:
     """Like `cleanse.executors.local.run`, on Ray Data.
 
@@ -104,7 +107,7 @@ def run_ray(
     `workers`: actors (one CPU each); default: all CPUs of the cluster.
     """
     ray = _import_ray()
-    plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes)
+    plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes)
     results: dict[int, ShardResult] = dict(plan.done)
     if on_start:
         on_start(plan.pending)
@@ -126,7 +129,7 @@ def run_ray(
                      for s in plan.pending]
             ds = ray.data.from_items(items, override_num_blocks=len(items)).map(
                 ShardWorker,
-                fn_constructor_args=(pickle_pipeline(pipeline), out_dir, pipeline.id),
+                fn_constructor_args=(pickle_pipeline(pipeline), out_dir, pipeline.id, chunk_bytes),
                 compute=ray.data.ActorPoolStrategy(size=actors),
                 num_cpus=1,
             )

@@ -27,6 +27,7 @@ from importlib import metadata
 from typing import Any
 
 from cleanse.document import Document, Reject
+from cleanse.io.chunks import CHUNK_BYTES, read_chunks, renumber_segments
 from cleanse.io.parquet import CorpusPartWriter, part_name
 from cleanse.io.sources import SourceFile, read_source
 from cleanse.io.storage import Storage, is_tmp_name
@@ -112,16 +113,26 @@ def marker_name(index: int) -> str:
     return f"{SHARDS_DIR}/{index:05d}.json"
 
 
-def _read_stream(files: Sequence[SourceFile], record: dict[str, dict[str, Any]]) -> Iterator[Document | Reject]:
+def _read_stream(files: Sequence[SourceFile], record: dict[str, dict[str, Any]], chunk_bytes: int,
+                 chunked: set[str]) -> Iterator[Document | Reject]:
     for src in files:
-        item = read_source(src)
         entry = record[src.path]
+        if src.size > chunk_bytes:
+            chunks = read_chunks(src.path, src.size, chunk_bytes)
+            entry["sha256"] = chunks[0].source_sha256
+            entry["bytes"] = src.size
+            if len(chunks) > 1:
+                entry["chunks"] = len(chunks)
+                chunked.add(src.path)
+            yield from chunks
+            continue
+        item = read_source(src)
         entry["sha256"] = item.source_sha256
         entry["bytes"] = len(item.raw) if isinstance(item, Document) and item.raw is not None else src.size
         yield item
 
 
-def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str) -> ShardResult:
+def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES) -> ShardResult:
     """Process one shard completely and write its parts and marker. Safe to call again after a
     crash, and safe to run twice at once (each writer has its own temporary names, and both
     produce identical files)."""
@@ -132,8 +143,10 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str) -> Shard
         f.path: {"source": f.path, "sha256": None, "bytes": f.size, "rows": 0, "rejects": []} for f in shard.files
     }
     writer = CorpusPartWriter(storage, shard.index, pipeline.id)
+    chunked: set[str] = set()
     try:
-        for item in pipeline.run(_read_stream(shard.files, record)):  # type: ignore[arg-type]
+        stream = pipeline.run(_read_stream(shard.files, record, chunk_bytes, chunked))  # type: ignore[arg-type]
+        for item in renumber_segments(stream, chunked):
             writer.write(item)
             entry = record[item.source]
             if isinstance(item, Reject):
@@ -164,6 +177,7 @@ class RunPlan:
 
     storage: Storage
     identity: dict[str, Any]
+    chunk_bytes: int
     shards: list[Shard]
     done: dict[int, ShardResult]
     pending: list[Shard]
@@ -188,12 +202,13 @@ def _package_versions() -> dict[str, str]:
     return out
 
 
-def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: int, max_bytes: int) -> dict[str, Any]:
+def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: int, max_bytes: int,
+                  chunk_bytes: int) -> dict[str, Any]:
     h = hashlib.sha256()
     for f in files:
         h.update(f"{f.path}\0{f.size}\n".encode("utf-8", "surrogateescape"))
     return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
-            "shard_max_files": max_files, "shard_max_bytes": max_bytes}
+            "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes}
 
 
 # Everything a run writes into its output directory (and `--overwrite` deletes; nothing else).
@@ -212,12 +227,13 @@ def _clear_output(storage: Storage) -> None:
 
 
 def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, overwrite: bool = False,
-                shard_max_files: int = SHARD_MAX_FILES, shard_max_bytes: int | None = None) -> RunPlan:
+                shard_max_files: int = SHARD_MAX_FILES, shard_max_bytes: int | None = None,
+                chunk_bytes: int = CHUNK_BYTES) -> RunPlan:
     """Check or create the output directory and find the shards an earlier run finished."""
     started = time.time()
     if shard_max_bytes is None:
         shard_max_bytes = auto_shard_bytes(sum(f.size for f in files))
-    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes)
+    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes)
     storage = Storage(out_dir)
     if overwrite:
         _clear_output(storage)
@@ -245,7 +261,7 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
             done[shard.index] = result
         else:
             pending.append(shard)
-    return RunPlan(storage, identity, shards, done, pending, started)
+    return RunPlan(storage, identity, chunk_bytes, shards, done, pending, started)
 
 
 def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:

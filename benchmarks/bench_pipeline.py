@@ -1,0 +1,226 @@
+"""Throughput and memory of the default pipeline, side by side with the naive composition.
+
+    python benchmarks/bench_pipeline.py [--mb 40] [--naive-mb 2] [--keep DIR]
+
+Builds a corpus deterministically from the seeds (lines shuffled into pages of 4-64 KB; 60%
+UTF-8, 25% GBK, 15% Big5 for Traditional pages), then in the same run measures:
+- naive: per file `chardet.detect` + decode + `ftfy.fix_text` + `opencc.OpenCC("t2s").convert`
+  (opencc-python-reimplemented), on the first `--naive-mb` MB (it is slow; MB/s is a rate);
+- cleanse: `cleanse run` (default zh_web pipeline) with --workers 1 and --workers 2, each in a
+  fresh process, timed by the run itself (`_manifest.json` seconds) and end to end.
+Peak memory: the largest single process (getrusage of children) and the peak summed RSS of the
+whole process tree (sampled from /proc every 20 ms). Prints a table; `--json` for machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def build_corpus(out: str, mb: float, seed: int = 1) -> list[str]:
+    """Pages of shuffled seed lines; Simplified pages in UTF-8 or GBK, Traditional in UTF-8 or Big5."""
+    rng = random.Random(seed)
+    seeds = []
+    for p in sorted(glob.glob(os.path.join(ROOT, "seeds", "*.txt"))):
+        with open(p, encoding="utf-8") as fh:
+            lines = [line for line in fh.read().splitlines() if line.strip()]
+        traditional = os.path.basename(p)[:3] in ("001", "003", "004")
+        seeds.append((lines, traditional))
+    target = int(mb * 1e6)
+    total, i, paths = 0, 0, []
+    while total < target:
+        lines, traditional = rng.choice(seeds)
+        size = rng.randint(4_000, 64_000)
+        page, n = [], 0
+        while n < size:
+            line = rng.choice(lines)
+            page.append(line)
+            n += len(line.encode("utf-8")) + 1
+        text = "\n".join(page) + "\n"
+        r = rng.random()
+        if r < 0.6:
+            data = text.encode("utf-8")
+        elif traditional:
+            data = text.encode("cp950", "replace")
+        else:
+            data = text.encode("gb18030")
+        path = os.path.join(out, f"{i // 1000:03d}", f"page{i:06d}.txt")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        paths.append(path)
+        total += len(data)
+        i += 1
+    return paths
+
+
+class TreeRss:
+    """Peak summed RSS (bytes) of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, period: float = 0.02):
+        self.pid, self.period, self.peak = pid, period, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open(f"/proc/{d}/stat", "rb") as fh:
+                        ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(d))
+        out, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo.extend(children.get(p, []))
+        return out
+
+    def _loop(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            total = 0
+            for p in self._tree():
+                try:
+                    with open(f"/proc/{p}/statm") as fh:
+                        total += int(fh.read().split()[1]) * page
+                except (OSError, IndexError, ValueError):
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(self.period)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+_WRAP = r"""
+import json, resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)  # Linux: max RSS over all reaped descendants
+print(json.dumps({"code": code, "maxrss_kb": ru.ru_maxrss, "cpu_s": ru.ru_utime + ru.ru_stime}))
+"""
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run a command; wall seconds, CPU seconds, peak single-process RSS and peak tree RSS (MB)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", _WRAP, *cmd], env=env, stdout=subprocess.PIPE, text=True)
+    sampler = TreeRss(proc.pid)
+    stdout, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    tree = sampler.stop()
+    info = json.loads(stdout.strip().splitlines()[-1])
+    if info["code"] != 0:
+        raise SystemExit(f"{cmd} failed with {info['code']}")
+    return {"wall_s": wall, "cpu_s": info["cpu_s"], "peak_process_mb": info["maxrss_kb"] / 1024,
+            "peak_tree_mb": tree / 1e6}
+
+
+NAIVE = r"""
+import sys, time, chardet, ftfy, opencc
+paths = sys.argv[1:]
+cc = opencc.OpenCC("t2s")
+t0 = time.perf_counter(); n = 0
+for p in paths:
+    raw = open(p, "rb").read(); n += len(raw)
+    enc = chardet.detect(raw)["encoding"] or "utf-8"
+    text = raw.decode(enc, "replace")
+    cc.convert(ftfy.fix_text(text))
+print(time.perf_counter() - t0)
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=40.0, help="corpus size for cleanse (MB)")
+    ap.add_argument("--naive-mb", type=float, default=2.0, help="part of the corpus the naive composition runs on")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--keep", metavar="DIR", help="build the corpus and outputs here and keep them")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    work = args.keep or tempfile.mkdtemp(prefix="cleanse-bench-")
+    corpus = os.path.join(work, "corpus")
+    if os.path.isdir(corpus):
+        shutil.rmtree(corpus)
+    paths = build_corpus(corpus, args.mb)
+    total = sum(os.path.getsize(p) for p in paths)
+    env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    results: dict[str, dict[str, float]] = {}
+
+    # Naive composition on a prefix of the corpus (rate in MB/s).
+    sample, n = [], 0
+    for p in paths:
+        if n >= args.naive_mb * 1e6:
+            break
+        sample.append(p)
+        n += os.path.getsize(p)
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", NAIVE, *sample], env=env, capture_output=True, text=True, check=True)
+    naive_s = float(out.stdout.strip())
+    results["naive"] = {"mb": n / 1e6, "seconds": naive_s, "mb_per_s": n / 1e6 / naive_s,
+                        "wall_s": time.perf_counter() - t0}
+
+    for w in args.workers:
+        dest = os.path.join(work, f"out-w{w}")
+        m = run_measured([sys.executable, "-m", "cleanse.cli", "run", "-i", corpus, "-o", dest,
+                          "--overwrite", "-q", "-w", str(w)], env=env)
+        with open(os.path.join(dest, "_manifest.json"), encoding="utf-8") as fh:
+            manifest = json.load(fh)
+        with open(os.path.join(dest, "_stats.json"), encoding="utf-8") as fh:
+            stages = json.load(fh)["stages"]
+        secs = manifest["seconds"]
+        results[f"cleanse_w{w}"] = {"mb": total / 1e6, "seconds": secs, "mb_per_s": total / 1e6 / secs,
+                                    "rows": manifest["counts"]["rows"], **m,
+                                    "stage_seconds": {s["name"]: round(s["seconds"], 2) for s in stages}}
+
+    naive_rate = results["naive"]["mb_per_s"]
+    for k, r in results.items():
+        r["x_naive"] = r["mb_per_s"] / naive_rate
+    if "cleanse_w1" in results and "cleanse_w2" in results:
+        results["speedup_2_workers"] = {"x": results["cleanse_w2"]["mb_per_s"] / results["cleanse_w1"]["mb_per_s"]}
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(f"corpus: {len(paths)} files, {total / 1e6:.1f} MB (naive on {results['naive']['mb']:.1f} MB)")
+        print(f"{'run':<12} {'MB/s':>8} {'x naive':>8} {'seconds':>8} {'wall s':>7} {'cpu s':>7} "
+              f"{'peak proc MB':>12} {'peak tree MB':>12}")
+        for k, r in results.items():
+            if k == "speedup_2_workers":
+                continue
+            print(f"{k:<12} {r['mb_per_s']:>8.2f} {r['x_naive']:>8.1f} {r['seconds']:>8.2f} {r['wall_s']:>7.1f} "
+                  f"{r.get('cpu_s', float('nan')):>7.1f} "
+                  f"{r.get('peak_process_mb', float('nan')):>12.0f} {r.get('peak_tree_mb', float('nan')):>12.0f}")
+        if "speedup_2_workers" in results:
+            print(f"2 workers / 1 worker: {results['speedup_2_workers']['x']:.2f}x")
+        if "cleanse_w1" in results:
+            print("stage seconds (1 worker):", results["cleanse_w1"]["stage_seconds"])
+        print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
+              "(other processes on the machine distort the workers' speed-up)")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
