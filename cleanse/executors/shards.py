@@ -27,7 +27,7 @@ from importlib import metadata
 from typing import Any
 
 from cleanse.document import Document, Reject
-from cleanse.io.chunks import CHUNK_BYTES, read_chunks, renumber_segments
+from cleanse.io.chunks import CHUNK_BYTES, ChunkedSource, renumber_segments
 from cleanse.io.parquet import CorpusPartWriter, part_name
 from cleanse.io.sources import SourceFile, read_source
 from cleanse.io.storage import Storage, is_tmp_name
@@ -118,8 +118,8 @@ def _read_stream(files: Sequence[SourceFile], record: dict[str, dict[str, Any]],
     for src in files:
         entry = record[src.path]
         if src.size > chunk_bytes:
-            chunks = read_chunks(src.path, src.size, chunk_bytes)
-            entry["sha256"] = chunks[0].source_sha256
+            chunks = ChunkedSource(src.path, src.size, chunk_bytes)
+            entry["sha256"] = chunks.sha256
             entry["bytes"] = src.size
             if len(chunks) > 1:
                 entry["chunks"] = len(chunks)

@@ -156,18 +156,27 @@ def chunk_ranges(data: SourceBytes, chunk_bytes: int = CHUNK_BYTES) -> list[tupl
     return ranges
 
 
-def read_chunks(path: str, size: int, chunk_bytes: int = CHUNK_BYTES) -> list[Document]:
-    """The documents of a large file, one per chunk (undecoded, `raw` read on demand)."""
-    data = SourceBytes(path, size)
-    h = hashlib.sha256()
-    for block in data.blocks():
-        h.update(block)
-    digest = h.hexdigest()
-    return [
-        Document(text="", id=make_id(digest, path, k), source=path, source_sha256=digest, segment=k,
-                 byte_start=s, byte_end=e, raw=data)  # type: ignore[arg-type]
-        for k, (s, e) in enumerate(chunk_ranges(data, chunk_bytes))
-    ]
+class ChunkedSource:
+    """A large file planned as chunks; iterating creates each chunk's document only when it is
+    needed (a list of documents would keep every decoded chunk's text alive)."""
+
+    def __init__(self, path: str, size: int, chunk_bytes: int = CHUNK_BYTES):
+        self.path = path
+        self.data = SourceBytes(path, size)
+        h = hashlib.sha256()
+        for block in self.data.blocks():
+            h.update(block)
+        self.sha256 = h.hexdigest()
+        self.ranges = chunk_ranges(self.data, chunk_bytes)
+
+    def __len__(self) -> int:
+        return len(self.ranges)
+
+    def __iter__(self) -> Iterator[Document]:
+        for k, (s, e) in enumerate(self.ranges):
+            yield Document(text="", id=make_id(self.sha256, self.path, k), source=self.path,
+                           source_sha256=self.sha256, segment=k, byte_start=s, byte_end=e,
+                           raw=self.data)  # type: ignore[arg-type]
 
 
 def renumber_segments(items: Iterator[Document | Reject], chunked: set[str]) -> Iterator[Document | Reject]:

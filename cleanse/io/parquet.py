@@ -13,9 +13,32 @@ from cleanse.document import Document, Reject
 from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA
 from cleanse.io.storage import Storage
 
-# A row group is flushed at whichever limit comes first: bounded memory whatever the corpus.
+# A row group is flushed at whichever limit comes first: bounded memory whatever the corpus
+# (the buffered rows, their Arrow copy and the encoder's buffers are each about this size).
 ROW_GROUP_ROWS = 10_000
-ROW_GROUP_BYTES = 64 * 1024 * 1024
+ROW_GROUP_BYTES = 32 * 1024 * 1024
+
+# Columns of free text (document text, raw bytes, removed text): no dictionary (their values
+# do not repeat) and no min/max statistics (useless for queries, and computing them copies
+# megabyte-long values). Every other column keeps both.
+_FREE_TEXT = {"text", "raw", "detail", "title", "removed.list.element.text", "repairs.list.element.before",
+              "repairs.list.element.after"}
+
+
+def _leaf_paths(schema: pa.Schema) -> list[str]:
+    def walk(name: str, t: pa.DataType) -> list[str]:
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return walk(f"{name}.list.element", t.value_type)
+        if pa.types.is_struct(t):
+            return [p for f in t for p in walk(f"{name}.{f.name}", f.type)]
+        return [name]
+
+    return [p for f in schema for p in walk(f.name, f.type)]
+
+
+def _writer_options(schema: pa.Schema) -> dict[str, Any]:
+    keep = [p for p in _leaf_paths(schema) if p not in _FREE_TEXT]
+    return {"compression": "zstd", "use_dictionary": keep, "write_statistics": keep}
 
 
 class ParquetPartWriter:
@@ -61,8 +84,9 @@ class ParquetPartWriter:
 
     def _open(self) -> None:
         self.storage.makedirs(os.path.dirname(self.path))
-        self._writer = pq.ParquetWriter(self.storage.path(self._tmp), self.schema, compression="zstd",
-                                        filesystem=None if self.storage.local else self.storage.fs)
+        self._writer = pq.ParquetWriter(self.storage.path(self._tmp), self.schema,
+                                        filesystem=None if self.storage.local else self.storage.fs,
+                                        **_writer_options(self.schema))
 
     def close(self) -> int:
         """Flush, close and move the file into place (an empty part is still written, so a
