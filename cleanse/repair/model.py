@@ -26,6 +26,9 @@ COST_ASCII = 2.5
 PUNCT_COST = {c: 1.6 for c in "，。"}
 PUNCT_COST.update({c: 2.2 for c in "、“”：；（）《》！？"})
 PUNCT_COST.update({c: 2.8 for c in "‘’—…·「」『』【】〈〉"})
+# An ASCII question mark is rare in Chinese prose and is what a decoder leaves for bytes it
+# could not decode; U+FFFD is damage by definition.
+PUNCT_COST.update({"?": 5.0, "!": 4.0, "\ufffd": 7.5})
 
 
 class Model:
