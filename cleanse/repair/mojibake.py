@@ -167,7 +167,13 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
     gain = orig - cand + bonus
     if bonus > 0:
         # The pinyin note that follows names the decoded character: strong evidence on its
-        # own (a random byte pair has about one chance in 400 to match the reading).
+        # own (a random byte pair has about one chance in 400 to match the reading), unless
+        # the input already reads as a word with its left neighbour (`我市g(shù)dp`).
+        prev = left
+        for c in text[i:j]:
+            if prev is not None and is_han(c) and m.bigram_strength(prev, c) >= GUESS_MIN_BIGRAM:
+                return None
+            prev = c
         return gain if gain >= NOTE_MIN_GAIN else None
     if gain < MIN_GAIN or cand / n > MAX_CAND_MEAN or orig / n_orig - cand / n < MIN_MEAN_DROP - bonus:
         return None
