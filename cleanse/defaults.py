@@ -14,7 +14,9 @@ PIPELINE_VERSION = "0.1.0"
 
 def text_stages() -> list[TextStage]:
     """The stages that work on text alone (after decoding and splitting), in order."""
-    return []
+    from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
+
+    return [FtfyStage(), CjkMojibakeStage(), PinyinRubyStage()]
 
 
 def zh_web_stages() -> list[Stage]:

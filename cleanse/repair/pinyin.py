@@ -90,7 +90,11 @@ def remove_debris(text: str, removed: list[tuple[str, str]]) -> str:
             return m.group()
         removed.append(("lost_char_debris", m.group()))
         return ""
-    return DEBRIS_RE.sub(drop, text)
+    while True:  # removing one piece of debris can expose another (`??(lǐng)lǐng)`)
+        new = DEBRIS_RE.sub(drop, text)
+        if new == text:
+            return text
+        text = new
 
 
 class PinyinRubyStage(TextStage):
