@@ -49,7 +49,7 @@ SAFE_RANGES = (
     "\u3041-\u3096\u30a1-\u30fa\u30fc-\u30ff"  # kana, without the combining voicing marks
     "\u3400-\u4dbf\u4e00-\u9fff"  # CJK unified ideographs (not the compatibility block, which NFC maps)
     "\uff01-\uff60"  # fullwidth forms (width folding is off)
-    "\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"  # — ‘ ’ “ ” … ·
+    "\u2014\u2018\u2019\u201c\u201d\u2026\u00b7\u00a0"  # — ‘ ’ “ ” … · and NBSP (common in scraped text)
 )
 UNSAFE_RE = re.compile(f"[^{SAFE_RANGES}]")
 

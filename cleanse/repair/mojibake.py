@@ -31,7 +31,8 @@ from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
 from cleanse.stage import TextEdit, TextStage
 
 # --- tuning (log10 units; calibrated on the seeds and the clean corpus, see docs/repair.md) ---
-LOCAL_OK = 3.9  # a window around a suspect whose mean cost is below this is left alone
+LOCAL_OK = 3.9  # a window around decoder debris (?, !, U+FFFD) with a lower mean cost is left alone
+LOCAL_OK_RARE = 4.3  # the same for a window whose suspects are only rare characters
 MIN_GAIN = 8.0  # a repair must make the span at least 10**8 times more probable
 MAX_CAND_MEAN = 3.8  # and the repaired span must itself read like text
 MIN_MEAN_DROP = 1.4  # and be clearly better per character
@@ -39,7 +40,7 @@ SLOT_COST = 3.0  # a lost character, counted like an ordinary character
 NOTE_BONUS = 6.0
 NOTE_MIN_GAIN = 2.0  # gain needed (bonus included) when the note confirms the repair  # a decoded character confirmed by the pinyin note that follows it
 WINDOW = 6  # how far a re-encoded span may extend beyond its suspects
-MAX_SHIFT = 400  # longest GBK shift considered (characters)
+MAX_SHIFT = 80  # longest GBK shift considered (characters)
 GUESS_MIN_BIGRAM = 6  # log2 dictionary count of a bigram that backs a restored character
 GUESS_MARGIN = 0.4  # the best guess must be 10**0.4 times more probable than the runner-up
 
@@ -49,25 +50,52 @@ _COMMON_PUNCT = "，。、“”：；（）《》！？‘’—…·「」『�
 
 @lru_cache(maxsize=1)
 def suspect_re() -> re.Pattern[str]:
+    """One character class (so the scan runs at regex speed): a rare or non-Chinese character
+    (kana, Greek, Latin-1 letters, symbols...), ASCII ? or !, or U+FFFD. Each hit is then
+    classified by `_suspects`."""
     m = model()
     common = [c for c, n in m.count.items() if m.log_total - _log10(n) < 5.0]
     common_set = set(common)
     common += [t for t, s in m.t2s.items() if s in common_set]
     cls = "".join(re.escape(c) for c in sorted(set(common)) + sorted(_COMMON_PUNCT))
-    # A rare or non-Chinese character (kana, Greek, Latin-1 letters, symbols...), or an
-    # ASCII ?/! or U+FFFD touching a non-ASCII character, or an ASCII letter carrying a note.
-    # A pinyin note is matched first (and skipped by the caller) so that its tone-marked
-    # vowels do not count as Latin-1 suspects.
-    return re.compile(
-        rf"(?P<note>[(（][a-zü{TONED}]{{1,6}}[)）])"
-        rf"|[^\x00-\x7f{cls}]"
-        r"|[?!\ufffd](?=[^\x00-\x7f])|(?<=[^\x00-\x7f])[?\ufffd]"
-        rf"|[A-Za-z](?=[(（][a-zü]{{0,5}}[{TONED}])"
-    )
+    return re.compile(rf"[^\x00-\x20\x22-\x3e\x40-\x7f{cls}]")
+
+
+_NOTE_BEFORE = re.compile(rf"[(（]([a-zü{TONED}]{{1,6}})[)）]")
+
+
+def _suspects(text: str):
+    """(start, end) of each suspect: a rare character, ? / ! / U+FFFD touching a non-ASCII
+    character, or an ASCII letter carrying a pinyin note. Tone-marked letters inside a pinyin
+    note are not suspects themselves."""
+    n = len(text)
+    skip_to = -1
+    for mt in suspect_re().finditer(text):
+        p = mt.start()
+        if p < skip_to:
+            continue
+        c = text[p]
+        if c in "?!\ufffd":
+            nxt = text[p + 1] if p + 1 < n else ""
+            prv = text[p - 1] if p > 0 else ""
+            if (nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv):
+                yield p, p + 1
+            continue
+        if c in TONED or c == "ü":
+            k = max(text.rfind("(", max(0, p - 6), p), text.rfind("（", max(0, p - 6), p))
+            note = _NOTE_BEFORE.match(text, k) if k >= 0 else None
+            if note is not None and note.end() > p:
+                skip_to = note.end()
+                if k > 0 and text[k - 1].isascii() and text[k - 1].isalpha():
+                    yield k - 1, k
+                continue
+        yield p, p + 1
 
 
 def _has_suspect(text: str) -> bool:
-    return any(not mt.group("note") for mt in suspect_re().finditer(text))
+    if not suspect_re().search(text):
+        return False
+    return next(_suspects(text), None) is not None
 
 
 def _log10(n: int) -> float:
@@ -285,10 +313,7 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
 
 def _clusters(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for mt in suspect_re().finditer(text):
-        if mt.group("note"):
-            continue
-        s, e = mt.start(), mt.end()
+    for s, e in _suspects(text):
         if out and s - out[-1][1] <= 4 and "\n" not in text[out[-1][1]:s]:
             out[-1] = (out[-1][0], e)
         else:
@@ -302,6 +327,27 @@ def _line_bounds(text: str, p: int) -> tuple[int, int]:
     return lo, (len(text) if hi < 0 else hi)
 
 
+def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
+    """Every suspect in text[cs:ce] is a rare Han character that forms a dictionary word with
+    a neighbour (`钼钨`, `孵化`): real text, no need to try candidates. Mojibake never does."""
+    for q in range(cs, ce):
+        c = text[q]
+        if c < "\x80" or c == "\ufffd":
+            return False  # ?, !, a letter before a note: decoder debris, always look
+        if c in _COMMON_PUNCT:
+            continue
+        if not is_han(c) or m.unigram_cost(c) < 5.0:
+            # a common character between suspects: fine if it is Han
+            if is_han(c):
+                continue
+            return False
+        left = text[q - 1] if q > 0 else ""
+        right = text[q + 1] if q + 1 < len(text) else ""
+        if not ((left and m.bigram_strength(left, c) >= 3) or (right and m.bigram_strength(c, right) >= 3)):
+            return False
+    return True
+
+
 def find_edits(text: str) -> list[Edit]:
     m = model()
     edits: list[Edit] = []
@@ -313,7 +359,9 @@ def find_edits(text: str) -> list[Edit]:
         lo = max(lo, done)
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
-        if not letter_note and m.span_cost(text[w0:w1]) / max(1, w1 - w0) < LOCAL_OK:
+        debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
+        if not letter_note and (_explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
+                                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
             continue
         best: Edit | None = None
         for i in range(max(lo, cs - 4), min(ce, hi)):
@@ -432,7 +480,8 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
 
 def repair_mojibake(text: str) -> TextEdit:
     """Find and repair CJK mojibake in `text`; see the module docstring."""
-    if not _has_suspect(text) and not DEBRIS_RE.search(text):
+    if not _has_suspect(text) and not (("?" in text or "？" in text or "\ufffd" in text)
+                                       and DEBRIS_RE.search(text)):
         return TextEdit(text)
     edits = find_edits(text)
     edits += _debris_slots(text, edits)
