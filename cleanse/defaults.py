@@ -6,6 +6,7 @@ from __future__ import annotations
 from cleanse.decoding import DecodeStage
 from cleanse.document import Document
 from cleanse.pipeline import Pipeline
+from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
 from cleanse.stage import Stage, TextStage
 
 PIPELINE_NAME = "zh_web"
@@ -14,7 +15,7 @@ PIPELINE_VERSION = "0.1.0"
 
 def text_stages() -> list[TextStage]:
     """The stages that work on text alone (after decoding and splitting), in order."""
-    return []
+    return [FtfyStage(), CjkMojibakeStage(), PinyinRubyStage()]
 
 
 def zh_web_stages() -> list[Stage]:
