@@ -36,7 +36,7 @@ def tmp_files(out: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_corpus(tmp_path_factory.mktemp("corpus"), 240)
+    return make_corpus(tmp_path_factory.mktemp("corpus"), 160)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def reference(corpus: Path, slow_script: Path, tmp_path_factory: pytest.TempPath
     """An uninterrupted single-worker run, small shards (the slow test pipeline)."""
     out = tmp_path_factory.mktemp("ref") / "out"
     assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "-w", "1",
-                 "--shard-files", "6"]) == 0
+                 "--shard-files", "4"]) == 0
     return out
 
 
@@ -69,9 +69,9 @@ def test_shard_plan_depends_only_on_inputs() -> None:
 def test_workers_give_identical_output(corpus: Path, reference: Path, slow_script: Path, tmp_path: Path) -> None:
     out = tmp_path / "w2"
     assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2",
-                 "--shard-files", "6"]) == 0
+                 "--shard-files", "4"]) == 0
     ref_rows = rows(reference)
-    assert len(ref_rows) > 150 and rows(out) == ref_rows
+    assert len(ref_rows) > 100 and rows(out) == ref_rows
     assert rejects(out) == rejects(reference) and len(rejects(reference)) > 10
     assert sorted(p.name for p in out.glob("part-*")) == sorted(p.name for p in reference.glob("part-*"))
     m1 = json.loads((reference / "_manifest.json").read_text())
@@ -98,7 +98,7 @@ def test_sigkill_at_random_moments_then_resume(corpus: Path, reference: Path, sl
                                               tmp_path: Path) -> None:
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "cleanse.cli", "run", str(slow_script), "-i", str(corpus), "-o", str(out),
-           "-q", "-w", "2", "--shard-files", "6"]
+           "-q", "-w", "2", "--shard-files", "4"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     rng = random.Random(20240611)
     markers = lambda: len(list((out / "_shards").glob("*.json"))) if (out / "_shards").exists() else 0  # noqa: E731
@@ -119,7 +119,7 @@ def test_sigkill_at_random_moments_then_resume(corpus: Path, reference: Path, sl
         _check_consistent(out)
     assert kills >= 3, "the run finished before it could be killed: make the corpus bigger"
     finished_before = len(list((out / "_shards").glob("*.json")))
-    done = subprocess.run(cmd[:-4] + ["-w", "2", "--shard-files", "6"], env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd[:-4] + ["-w", "2", "--shard-files", "4"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     _check_consistent(out)
     got = rows(out)
@@ -147,7 +147,7 @@ def test_part_committed_without_marker_is_redone(corpus: Path, reference: Path, 
     (out / "_shards" / "00011.json").unlink()
     (out / "_manifest.json").write_text("{}")
     assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2",
-                 "--shard-files", "6"]) == 0
+                 "--shard-files", "4"]) == 0
     assert rows(out) == rows(reference) and rejects(out) == rejects(reference)
     assert not tmp_files(out)
     manifest = json.loads((out / "_manifest.json").read_text())
@@ -162,7 +162,7 @@ def test_finished_run_is_skipped_and_overwrite_starts_afresh(corpus: Path, refer
     shutil.copytree(reference, out)
     (out / "notes.txt").write_text("mine")
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*")}
-    assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "--shard-files", "6"]) == 0
+    assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "--shard-files", "4"]) == 0
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("part-*")} == before  # nothing redone
     # Another shard plan is another run: refused without --overwrite ...
     assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "--shard-files", "1000"]) == 2
@@ -179,7 +179,7 @@ def test_file_uri_inputs_and_output_go_through_pyarrow_fs(corpus: Path, referenc
                                                           tmp_path: Path) -> None:
     out = tmp_path / "uri-out"
     assert main(["run", str(slow_script), "-i", f"file://{corpus}", "-o", f"file://{out}", "-q", "-w", "2",
-                 "--shard-files", "6"]) == 0
+                 "--shard-files", "4"]) == 0
     got, ref = rows(out), rows(reference)
     assert [r["source"] for r in got] == [f"file://{r['source']}" for r in ref]
     strip = lambda rs: [{k: v for k, v in r.items() if k not in ("id", "source")} for r in rs]  # noqa: E731
@@ -187,7 +187,7 @@ def test_file_uri_inputs_and_output_go_through_pyarrow_fs(corpus: Path, referenc
     assert not tmp_files(out)
     # Resuming through the URI skips everything.
     assert main(["run", str(slow_script), "-i", f"file://{corpus}", "-o", f"file://{out}", "-q",
-                 "--shard-files", "6"]) == 0
+                 "--shard-files", "4"]) == 0
     assert json.loads((out / "_manifest.json").read_text())["counts"]["shards_resumed"] == len(
         list(out.glob("part-*")))
     assert [f.path for f in expand_inputs([f"file://{corpus}"])] == [
