@@ -6,8 +6,12 @@ Cases (sizes at --scale 1):
 - big:  one 100 MB file (seed lines, UTF-8) and one 100 MB GBK file;
 - many: a directory of 100,000 small files (200 B - 2 KB), planning time reported apart;
 - line: a 10M-character single line (seed text with the newlines removed), and a 1M-character
-  one: if a stage were quadratic, its seconds per character would grow ~10x between them.
-Each run is a fresh `cleanse run -w 1` process; peak RSS is the largest process of the run.
+  one: if a stage were quadratic, its seconds per character would grow ~10x between them;
+- scaling: (in this process) every stage on one document of all five seeds repeated to 0.25,
+  0.5, 1 and 2 MB; prints each stage's growth exponent per doubling (1 = linear, 2 = quadratic).
+The big/many/line cases use the clean Simplified seeds (000, 002) unless `--text seeds` (all
+five seeds, with their mojibake). Each run is a fresh `cleanse run -w 1` process; peak RSS is
+the largest process of the run.
 """
 
 from __future__ import annotations
@@ -68,15 +72,34 @@ def _run(label: str, inputs: str, out: str, env: dict[str, str], workers: int = 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--only", default="big,many,line")
+    ap.add_argument("--only", default="big,many,line,scaling")
+    ap.add_argument("--text", choices=["clean", "seeds"], default="clean")
     ap.add_argument("--keep", metavar="DIR")
     args = ap.parse_args()
     cases = set(args.only.split(","))
     work = args.keep or tempfile.mkdtemp(prefix="cleanse-large-")
     os.makedirs(work, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    text = _seed_text()
     simplified = "\n".join(open(p, encoding="utf-8").read() for p in sorted(glob.glob(os.path.join(ROOT, "seeds", "00[02]*"))))
+    text = _seed_text() if args.text == "seeds" else simplified
+
+    if "scaling" in cases:
+        import math
+
+        from cleanse import Document, build_default_pipeline
+
+        seeds = _seed_text()
+        prev: dict[str, float] = {}
+        for kb in (256, 512, 1024, 2048):
+            data = ((seeds + "\n") * (kb * 1024 // len(seeds.encode()) + 1)).encode("utf-8")[: kb * 1024]
+            data = data[: data.rfind(b"\n") + 1]
+            pipeline = build_default_pipeline()
+            pipeline.process(Document.from_bytes("scaling", data))
+            now = {s.name: s.seconds for s in pipeline.stats}
+            growth = {k: round(math.log2(now[k] / prev[k]), 2) for k in now if prev.get(k, 0) > 0.005 and now[k] > 0}
+            print(json.dumps({"case": f"scaling {kb} KB", "seconds": {k: round(v, 3) for k, v in now.items()},
+                              "exponent": growth}), flush=True)
+            prev = now
 
     if "big" in cases:
         size = int(100e6 * args.scale)
