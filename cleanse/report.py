@@ -89,11 +89,15 @@ def report(out_dir: str, with_examples: bool = True) -> str:
     """The report for a finished output directory."""
     storage = Storage(out_dir)
     stats = storage.read_json("_stats.json")
-    manifest = storage.read_json("_manifest.json")
-    c = manifest["counts"]
+    # Counts are in _stats.json too: no need to load a manifest listing every input.
+    if "counts" in stats:
+        c, seconds = stats["counts"], stats["seconds"]
+    else:
+        manifest = storage.read_json("_manifest.json")
+        c, seconds = manifest["counts"], manifest["seconds"]
     head = (f"{out_dir}: pipeline {stats['pipeline']}; {c['inputs']} inputs "
             f"({c['inputs_with_rows']} with rows, {c['inputs_rejected']} rejected), "
-            f"{c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {manifest['seconds']:.2f} s")
+            f"{c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {seconds:.2f} s")
     parts = [head, stats_table(stats["stages"])]
     rejected = reject_reasons(stats["stages"])
     if rejected:

@@ -19,6 +19,7 @@ from cleanse.executors.shards import (
     Shard,
     ShardResult,
     finalize,
+    forget_inputs,
     plan_shards,
     prepare_run,
     process_shard,
@@ -66,9 +67,9 @@ def run(
         on_start(plan.pending)
 
     def finished(res: ShardResult, shard: Shard) -> None:
-        results[shard.index] = res
         if on_shard:
             on_shard(res, shard)
+        results[shard.index] = forget_inputs(res)
 
     if workers <= 1 or len(plan.pending) <= 1:
         for shard in plan.pending:

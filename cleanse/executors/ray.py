@@ -27,6 +27,7 @@ from cleanse.executors.shards import (
     Shard,
     ShardResult,
     finalize,
+    forget_inputs,
     prepare_run,
     process_shard,
 )
@@ -135,9 +136,9 @@ def run_ray(
             )
             for row in ds.iter_rows():
                 res = ShardResult.from_dict(json.loads(row["result"]))
-                results[res.index] = res
                 if on_shard:
                     on_shard(res, by_index[res.index])
+                results[res.index] = forget_inputs(res)
         finally:
             if started_here:
                 ray.shutdown()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -187,7 +188,7 @@ class RunPlan:
 @dataclass(slots=True)
 class RunSummary:
     out_dir: str
-    manifest: dict[str, Any]
+    manifest: dict[str, Any]  # `_manifest.json` without its (possibly huge) list of inputs
     stats: list[StageStats] = field(default_factory=list)
     skipped_shards: int = 0
 
@@ -258,7 +259,7 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
     for shard in shards:
         result = _load_marker(storage, shard)
         if result is not None:
-            done[shard.index] = result
+            done[shard.index] = forget_inputs(result)
         else:
             pending.append(shard)
     return RunPlan(storage, identity, chunk_bytes, shards, done, pending, started)
@@ -275,38 +276,65 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     return result
 
 
+def forget_inputs(result: ShardResult) -> ShardResult:
+    """Drop the per-input records of a finished shard from memory (they stay in its marker, and
+    `finalize` streams them from there): the driver's memory must not grow with the inputs."""
+    result.inputs = []
+    return result
+
+
+def _write_manifest(storage: Storage, header: dict[str, Any], shards: list[Shard]) -> None:
+    """`_manifest.json` with one line per input, streamed from the markers one shard at a time."""
+    head = json.dumps(header, ensure_ascii=False, indent=2)
+    with storage.open_atomic(MANIFEST_FILE) as fh:
+        fh.write(head[:-2].encode("utf-8") + b',\n  "inputs": [')
+        first = True
+        for shard in shards:
+            for entry in storage.read_json(marker_name(shard.index))["inputs"]:
+                fh.write((b"\n    " if first else b",\n    ") + json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+                first = False
+        fh.write(b"\n  ]\n}\n")
+
+
 def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult], workers: int,
              executor: str = "local") -> RunSummary:
-    """Merge the shard markers into `_manifest.json` and `_stats.json`."""
+    """Merge the shard markers into `_manifest.json` and `_stats.json`.
+
+    Reads the markers twice (counts, then the streamed manifest) rather than holding every
+    input's record: memory stays flat with 100,000s of inputs.
+    """
     stats = [StageStats(s.name, s.version) for s in pipeline.stages]
-    inputs: list[dict[str, Any]] = []
+    counts = {"inputs": 0, "inputs_with_rows": 0, "inputs_rejected": 0, "rows": 0, "rejects": 0, "bytes": 0,
+              "shards": len(plan.shards), "shards_resumed": len(plan.done)}
     for shard in plan.shards:
         res = results[shard.index]
-        inputs.extend(res.inputs)
+        counts["rows"] += res.rows
+        counts["rejects"] += res.rejects
         for total, d in zip(stats, res.stats):
             total.merge(StageStats.from_dict(d))
-    counts = {
-        "inputs": len(inputs),
-        "inputs_with_rows": sum(1 for i in inputs if i["rows"]),
-        "inputs_rejected": sum(1 for i in inputs if i["status"] == "rejected"),
-        "rows": sum(r.rows for r in results.values()),
-        "rejects": sum(r.rejects for r in results.values()),
-        "bytes": sum(i["bytes"] or 0 for i in inputs),
-        "shards": len(plan.shards),
-        "shards_resumed": len(plan.done),
-    }
-    manifest = {
+        for entry in storage_inputs(plan.storage, shard):
+            counts["inputs"] += 1
+            counts["inputs_with_rows"] += 1 if entry["rows"] else 0
+            counts["inputs_rejected"] += 1 if entry["status"] == "rejected" else 0
+            counts["bytes"] += entry["bytes"] or 0
+    seconds = round(time.time() - plan.started, 3)
+    header = {
         "pipeline": {"name": pipeline.name, "version": pipeline.version, "id": pipeline.id,
                      "config": pipeline.config()},
         "packages": _package_versions(),
         "executor": executor,
         "workers": workers,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(plan.started)),
-        "seconds": round(time.time() - plan.started, 3),
+        "seconds": seconds,
         "counts": counts,
         "parts": [part_name(s.index) for s in plan.shards],
-        "inputs": inputs,
     }
-    plan.storage.write_json_atomic(MANIFEST_FILE, manifest)
-    plan.storage.write_json_atomic(STATS_FILE, {"pipeline": pipeline.id, "stages": [s.to_dict() for s in stats]})
-    return RunSummary(plan.storage.location, manifest, stats, len(plan.done))
+    _write_manifest(plan.storage, header, plan.shards)
+    plan.storage.write_json_atomic(STATS_FILE, {"pipeline": pipeline.id, "counts": counts, "seconds": seconds,
+                                                "stages": [s.to_dict() for s in stats]})
+    return RunSummary(plan.storage.location, header, stats, len(plan.done))
+
+
+def storage_inputs(storage: Storage, shard: Shard) -> list[dict[str, Any]]:
+    """The per-input records of a finished shard, from its marker."""
+    return list(storage.read_json(marker_name(shard.index))["inputs"])

@@ -15,7 +15,9 @@ import os
 import posixpath
 import shutil
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO
 
 import pyarrow.fs as pafs
 
@@ -102,6 +104,20 @@ class Storage:
             commit_local(self.path(tmp_rel), self.path(rel))
         else:
             self.fs.move(self.path(tmp_rel), self.path(rel))
+
+    @contextmanager
+    def open_atomic(self, rel: str) -> Iterator[BinaryIO]:
+        """A binary stream for writing `rel` piece by piece; the file appears only when the
+        block exits without an exception (otherwise the temporary file is deleted)."""
+        tmp = self.tmp(rel)
+        fh: Any = open(self.path(tmp), "wb") if self.local else self.fs.open_output_stream(self.path(tmp))
+        try:
+            with fh:
+                yield fh
+        except BaseException:
+            self.delete_file(tmp)
+            raise
+        self.commit(tmp, rel)
 
     def write_bytes_atomic(self, rel: str, data: bytes) -> None:
         tmp = self.tmp(rel)
