@@ -167,7 +167,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
         stats=[s.to_dict() for s in pipeline.stats],
     )
     # The marker is written last: its presence means the shard is complete.
-    storage.write_json_atomic(marker_name(shard.index), result.to_dict())
+    storage.write_json_atomic(marker_name(shard.index), result.to_dict(), indent=None)  # compact: machine-read
     return result
 
 

@@ -129,8 +129,8 @@ class Storage:
                 fh.write(data)
         self.commit(tmp, rel)
 
-    def write_json_atomic(self, rel: str, data: Any) -> None:
-        blob = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    def write_json_atomic(self, rel: str, data: Any, indent: int | None = 2) -> None:
+        blob = json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
         self.write_bytes_atomic(rel, blob.encode("utf-8"))
 
     def delete_file(self, rel: str) -> None:
