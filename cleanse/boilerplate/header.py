@@ -209,15 +209,10 @@ def extract_header(text: str) -> TextEdit:
 
     idx = 0
     first = text[nonblank[0][0] : nonblank[0][1]].strip()
-    if (
-        len(nonblank) > 1
-        and is_heading(first)
-        and parse_date_line(first) is None
-        and parse_labelled_line(first) is None
-    ):
+    if is_heading(first) and parse_date_line(first) is None and parse_labelled_line(first) is None:
+        # Tentatively the title; confirmed below only if the body after the header block
+        # does not itself open with a heading-like line (so a second pass takes nothing).
         title = first
-        cuts.append(nonblank[0])
-        removed.append(("header.title", first))
         idx = 1
 
     zone: list[tuple[tuple[int, int], str, str, dict[str, str]]] = []  # (span, reason, line, fields)
@@ -250,7 +245,18 @@ def extract_header(text: str) -> TextEdit:
                 strong = True
                 continue
         break
-    body_start = zone[-1][0][1] if zone else (cuts[-1][1] if cuts else 0)
+    body_start = zone[-1][0][1] if zone else (nonblank[0][1] if title is not None else 0)
+    if title is not None:
+        body_first = _first_nonblank(text, body_start)
+        if body_first is None or is_heading(body_first):
+            title = None
+            zone = []
+            strong = False
+            summary_line = None
+            body_start = 0
+        else:
+            cuts.append(nonblank[0])
+            removed.append(("header.title", first))
     for span, reason, line, fields in zone:
         if reason in ("header.views",) and not strong:
             continue
@@ -263,13 +269,21 @@ def extract_header(text: str) -> TextEdit:
         if not _is_duplicate_summary(summary.rstrip("…. "), text[body_start:]):
             meta["summary"] = summary
     if not strong:
-        body_start = cuts[-1][1] if cuts else 0
+        body_start = nonblank[0][1] if title is not None else 0
 
     _byline(text, body_start, meta, removed, cuts)
     _tail(text, cuts, meta, removed)
     if not cuts:
         return TextEdit(text, title=title, chars_changed=0)
     return _cut(text, cuts, removed, title, meta)
+
+
+def _first_nonblank(text: str, start: int) -> str | None:
+    for s, e in _lines(text, start, 200):
+        line = text[s:e].strip()
+        if line:
+            return line
+    return None
 
 
 def _byline(text: str, start: int, meta: dict[str, str], removed: list[tuple[str, str]], cuts: list[tuple[int, int]]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from cleanse.boilerplate.rules import line_rules, table_digest
+from cleanse.normalization.normalize import split_paragraphs
 from cleanse.stage import TextEdit, TextStage
 
 _PIPES = "|｜"
@@ -24,6 +25,11 @@ _EDGE_PIPES = re.compile(r"^[ \t\u00a0\u3000]*[|｜][ \t\u00a0\u3000]*|[ \t\u00a
 def remove_boilerplate_lines(text: str) -> TextEdit:
     """Remove boilerplate lines (and inline editor credits); every removal is recorded."""
     rs = line_rules()
+    # See the lines the normalizer will see (it breaks `。 ` runs into paragraphs), so that a
+    # second cleaning pass finds no boilerplate line the first one missed.
+    split = split_paragraphs(text)
+    pre_changed = 0 if split is text or split == text else sum(a != b for a, b in zip(text, split))
+    text = split
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
     pos = 0
     n = len(text)
@@ -43,8 +49,10 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     if "|" in text or "｜" in text:
         _pipe_cuts(text, cuts)
     if not cuts:
-        return TextEdit(text, chars_changed=0)
-    return _apply_cuts(text, cuts)
+        return TextEdit(text, chars_changed=pre_changed)
+    edit = _apply_cuts(text, cuts)
+    edit.chars_changed = (edit.chars_changed or 0) + pre_changed
+    return edit
 
 
 def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, str, str]]) -> None:
