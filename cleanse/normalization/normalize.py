@@ -74,7 +74,9 @@ def _rules() -> _Rules:
         e = re.escape(a)
         # Literal first so the regex engine can skip to candidates; the context is checked
         # by a look-behind over the character before and a look-ahead over the one after.
-        in_context.append((re.compile(rf"{e}(?:(?<=[{hanp}]{e})|(?=[{hanp}]))"), fw))
+        # One space between the mark and its context is seen through (`中文 , 中文`); the
+        # space itself goes in the later space-around-full-width step.
+        in_context.append((re.compile(rf"{e}(?:(?<=[{hanp}]{e})|(?<=[{hanp}] {e})|(?= ?[{hanp}]))"), fw))
     closers = re.escape(t["after_terminal"])
     particles = t["question_particles"]
     terminal = []
@@ -84,7 +86,7 @@ def _rules() -> _Rules:
         terminal.append((re.compile(rf"{e}(?:(?<=[{han}]{e})(?=[\s{closers}]|\Z){alt})"), fw))
     num = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
     wrap_min = int(t["hard_wrap_min_line"])
-    fw_punct = re.escape(t["cjk_punct"])
+    fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
     return _Rules(
         zero_width=re.compile(f"[{t['zero_width']}]"),
         spaces=re.compile(f"[{t['spaces']}]"),
@@ -98,7 +100,7 @@ def _rules() -> _Rules:
         han_before_after=re.compile(f"[{han}]"),
         in_context=tuple(in_context),
         terminal=tuple(terminal),
-        adjacent_ascii=re.compile(f"[{re.escape(fw_all)}][{ascii_all}()]|[{ascii_all}()][{re.escape(fw_all)}]"),
+        adjacent_ascii=re.compile(f"[{re.escape(fw_all)}] ?[{ascii_all}()]|[{ascii_all}()] ?[{re.escape(fw_all)}]"),
         space_around_fw=re.compile(f" (?=[{fw_punct}])|(?<=[{fw_punct}]) "),
         paragraph_break=(
             re.compile(f"([{t['sentence_end']}][{t['closers']}]*)[ {t['spaces']}]+(?=\\S)"),
