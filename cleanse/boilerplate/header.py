@@ -159,21 +159,23 @@ def parse_date_line(line: str) -> dict[str, str] | None:
 
 def is_heading(line: str) -> bool:
     """A short line that reads as a title: no sentence punctuation inside or at the end."""
-    if not (2 <= len(line) <= MAX_TITLE):
+    # Measured without whitespace, so the decision survives whitespace normalization.
+    compact = "".join(line.split())
+    if not (2 <= len(compact) <= MAX_TITLE):
         return False
-    if "。" in line or line[-1] in "，,；;：:、":
+    if "。" in compact or compact[-1] in "，,；;：:、":
         return False
-    if _LIST_MARKER.match(line):
+    if _LIST_MARKER.match(compact):
         return False
-    han = len(_HAN.findall(line))
-    return han >= 2 and han >= 0.3 * len(line)
+    han = len(_HAN.findall(compact))
+    return han >= 2 and han >= 0.3 * len(compact)
 
 
 def _is_duplicate_summary(summary: str, body: str) -> bool:
     # Compare on letters only (punctuation and quotes differ between summary and body), by
     # the share of the summary's 4-character shingles that occur in the body's opening.
-    s = "".join(_WORD.findall(summary))
-    b = "".join(_WORD.findall(body[:6000]))
+    s = "".join(_WORD.findall(summary[:300]))
+    b = "".join(_WORD.findall(body[: 3 * len(summary) + 500]))
     if len(s) < 4:
         return False
     grams = {s[i : i + 4] for i in range(len(s) - 3)}
@@ -202,8 +204,7 @@ def extract_header(text: str) -> TextEdit:
     removed: list[tuple[str, str]] = []
     cuts: list[tuple[int, int]] = []
     title: str | None = None
-    head = _lines(text, 0, MAX_HEAD_LINES * 3)
-    nonblank = [(s, e) for s, e in head if text[s:e].strip()]
+    nonblank = _nonblank_lines(text, 0, MAX_HEAD_LINES + 1)
     if not nonblank:
         return TextEdit(text, chars_changed=0)
 
@@ -279,11 +280,23 @@ def extract_header(text: str) -> TextEdit:
 
 
 def _first_nonblank(text: str, start: int) -> str | None:
-    for s, e in _lines(text, start, 200):
-        line = text[s:e].strip()
-        if line:
-            return line
-    return None
+    spans = _nonblank_lines(text, start, 1)
+    return text[spans[0][0] : spans[0][1]].strip() if spans else None
+
+
+def _nonblank_lines(text: str, start: int, limit: int) -> list[tuple[int, int]]:
+    """(start, end) of the first `limit` non-blank lines from `start`."""
+    out = []
+    pos = start
+    n = len(text)
+    while pos <= n and len(out) < limit:
+        e = text.find("\n", pos)
+        if e < 0:
+            e = n
+        if not text[pos:e].isspace() and pos < e:
+            out.append((pos, e))
+        pos = e + 1
+    return out
 
 
 def _byline(text: str, start: int, meta: dict[str, str], removed: list[tuple[str, str]], cuts: list[tuple[int, int]]) -> None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from cleanse.boilerplate.rules import load_table, table_digest
 from cleanse.stage import TextEdit, TextStage
 
+_ATTR_HINT = re.compile(r"""=\s*["']""")
 _ATTR = r"""[A-Za-z_][-\w:.]*\s*=\s*(?:"[^"\n<>]{0,200}"|'[^'\n<>]{0,200}')"""
 
 
@@ -24,7 +25,6 @@ class _HtmlRules:
         block = "|".join(re.escape(n) for n in sorted(t["block_tags"], key=len, reverse=True))
         inline = "|".join(re.escape(n) for n in sorted(t["inline_tags"], key=len, reverse=True))
         dropped = "|".join(re.escape(n) for n in t["dropped_with_content"])
-        known = "|".join(re.escape(n) for n in sorted(t["known_attributes"], key=len, reverse=True))
         # A tag is `<name>`, `</name>`, `<name/>` or `<name ...=...>`: requiring an `=` in a
         # non-empty body keeps prose such as `a<b and c>d` intact.
         body = r"""(?:[^<>"'=]|"[^"<>]*"|'[^'<>]*'){0,500}=(?:[^<>"']|"[^"<>]*"|'[^'<>]*'){0,500}"""
@@ -34,10 +34,15 @@ class _HtmlRules:
         self.inline_tag = re.compile(rf"</?(?:{inline})(?:\s*/?|\s{body})>", re.I)
         # An attribute list whose tag opening was lost: `value="4" unitname="”">`. It needs a
         # closing `>`, or two attributes, or one well-known attribute name, to count.
+        # The first name character is matched first (a class the engine can skip to), then a
+        # look-behind makes sure it starts a word.
+        first = r"[A-Za-z_](?<![-\w.][A-Za-z_])"
+        tail = _ATTR[len("[A-Za-z_]"):]
+        known_tail = "|".join(f"(?<={re.escape(n[0])}){re.escape(n[1:])}" for n in t["known_attributes"])
         self.attr_fragment = re.compile(
-            rf"""(?<![-\w:.])(?:{_ATTR}\s*)+/?>"""
-            rf"""|(?<![-\w:.]){_ATTR}(?:\s*{_ATTR})+"""
-            rf"""|(?<![-\w:.])(?:{known})\s*=\s*(?:"[^"\n<>]{{0,200}}"|'[^'\n<>]{{0,200}}')""",
+            rf"""{first}(?:{tail}\s*(?:{_ATTR}\s*)*/?>"""
+            rf"""|{tail}(?:\s*{_ATTR})+"""
+            rf"""|(?:{known_tail})\s*=\s*(?:"[^"\n<>]{{0,200}}"|'[^'\n<>]{{0,200}}'))""",
             re.I,
         )
         bare = "|".join(t["entities_without_semicolon"])
@@ -112,7 +117,8 @@ def _one_pass(
         cut(r.comment, "html.comment")
         cut(r.block_tag, "html.tag", "\n")
         cut(r.inline_tag, "html.tag")
-    if "=" in text:
+    # The fragment regex cannot start with a literal; find a quoted `=` cheaply first.
+    if "=" in text and _ATTR_HINT.search(text):
         cut(r.attr_fragment, "html.attributes")
     return text, changed
 

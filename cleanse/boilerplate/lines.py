@@ -28,12 +28,14 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     # See the lines the normalizer will see (it breaks `。 ` runs into paragraphs), so that a
     # second cleaning pass finds no boilerplate line the first one missed.
     split = split_paragraphs(text)
-    pre_changed = 0 if split is text or split == text else sum(a != b for a, b in zip(text, split))
+    # Each run of k spaces became one newline: k characters changed.
+    pre_changed = 0 if split == text else split.count("\n") - text.count("\n") + len(text) - len(split)
     text = split
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
     pos = 0
     n = len(text)
     search = rs.trigger_regex.search
+    rules_for = rs.rules_for
     while True:
         m = search(text, pos)
         if m is None:
@@ -42,7 +44,13 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         le = text.find("\n", m.end())
         if le < 0:
             le = n
-        _match_line(text, ls, le, rs.rules, cuts)
+        # Only the rules whose triggers occur on this line are tried, in table order.
+        selected = set(rules_for[m.group()])
+        m2 = search(text, m.end(), le)
+        while m2 is not None:
+            selected.update(rules_for[m2.group()])
+            m2 = search(text, m2.end(), le)
+        _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
         pos = le + 1
         if pos >= n:
             break
@@ -57,10 +65,11 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
 
 def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, str, str]]) -> None:
     raw = text[ls:le]
-    line = raw.strip()
+    # Edge pipes are layout, not content: rules see the line without them.
+    line = raw.strip().strip(_PIPES).strip()
     if not line:
         return
-    lead = len(raw) - len(raw.lstrip())
+    lead = raw.find(line)
     for rule in rules:
         if len(line) > rule.max_len:
             continue

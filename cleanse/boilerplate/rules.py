@@ -53,6 +53,9 @@ class LineRuleSet:
     # One regex over all trigger spellings: the only pass over the whole text. A hit makes
     # its line a candidate for every rule, so the cost is a C-speed scan plus per-hit work.
     trigger_regex: re.Pattern[str]
+    # trigger spelling -> indices of the rules to try on a line where it occurs (its own
+    # rules and those of every trigger it contains: `网站首页` also selects `首页` rules).
+    rules_for: dict[str, tuple[int, ...]]
 
 
 def _case_spellings(word: str) -> set[str]:
@@ -63,8 +66,8 @@ def _case_spellings(word: str) -> set[str]:
 def line_rules() -> LineRuleSet:
     table = load_table("lines.json")
     rules: list[LineRule] = []
-    triggers: set[str] = set()
-    for r in table["rules"]:
+    own: dict[str, set[int]] = {}
+    for i, r in enumerate(table["rules"]):
         flags = re.IGNORECASE if r.get("ignore_case") else 0
         rules.append(
             LineRule(
@@ -79,5 +82,11 @@ def line_rules() -> LineRuleSet:
         )
         for trig in r["triggers"]:
             for spelling in literal_spellings(trig):
-                triggers |= _case_spellings(spelling)
-    return LineRuleSet(rules=tuple(rules), trigger_regex=re.compile(literal_alternation(triggers)))
+                for sp in _case_spellings(spelling):
+                    own.setdefault(sp, set()).add(i)
+    rules_for = {
+        w: tuple(sorted(set().union(*(ix for v, ix in own.items() if v in w)))) for w in own
+    }
+    return LineRuleSet(
+        rules=tuple(rules), trigger_regex=re.compile(literal_alternation(own)), rules_for=rules_for
+    )

@@ -79,6 +79,11 @@ def find_markers(text: str) -> list[Marker]:
             number = parse_numeral(raw_num) if raw_num else None
             if number is None or m.start() in found:
                 continue
+            # Markers start their line: only spaces may precede them (checked here rather
+            # than with `^` in the pattern, which would make the engine try every position).
+            ls = text.rfind("\n", 0, m.start()) + 1
+            if text[ls : m.start()].strip():
+                continue
             rest = (groups.get("rest") or "").strip()
             title = (groups.get("title") or "").strip() or None
             line_end = m.end() + 1 if m.end() < len(text) else m.end()

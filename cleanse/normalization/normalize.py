@@ -33,19 +33,29 @@ from cleanse.stage import TextEdit, TextStage
 TABLE_PATH = os.path.join(os.path.dirname(__file__), "punctuation.json")
 
 
+_ASCII_MARKS = re.compile(r"[,:;?!()]")
+_MARK_RUN = re.compile(r"[,:;]{2,}")
+_INNER = r"[^()（）\n]{0,100}"
+_INNER_LAZY = r"[^()（）\n]{0,100}?"
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     zero_width: re.Pattern[str]
+    odd_space: re.Pattern[str]
     spaces: re.Pattern[str]
     line_edges: re.Pattern[str]
     space_runs: re.Pattern[str]
     parens: tuple[re.Pattern[str], ...]
-    han_before_after: re.Pattern[str]
     in_context: tuple[tuple[re.Pattern[str], str], ...]
+    context_marks: tuple[str, ...]
+    context_table: dict[int, str]
+    hanp_char: re.Pattern[str]
     terminal: tuple[tuple[re.Pattern[str], str], ...]
+    terminal_marks: tuple[str, ...]
     adjacent_ascii: re.Pattern[str]
     space_around_fw: re.Pattern[str]
-    paragraph_break: tuple[re.Pattern[str], ...]
+    paragraph_break: re.Pattern[str]
     blank_lines: re.Pattern[str]
     list_number_bare: re.Pattern[str]
     list_number_marked: re.Pattern[str]
@@ -89,23 +99,32 @@ def _rules() -> _Rules:
     fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
     return _Rules(
         zero_width=re.compile(f"[{t['zero_width']}]"),
+        odd_space=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
         spaces=re.compile(f"[{t['spaces']}]"),
         line_edges=re.compile(r" *\n *"),
         space_runs=re.compile(r" {2,}"),
+        # `(…)` is Chinese when it holds a Han character or touches one (through at most one
+        # space); a mixed pair `(…）` always is. Each form is a template substitution.
         parens=(
-            re.compile(r"\(([^()（）\n]{0,100})\)"),
-            re.compile(r"\(([^()（）\n]{0,100})）"),
-            re.compile(r"（([^()（）\n]{0,100})\)"),
+            re.compile(rf"\((?:(?<=[{han}]\()|(?<=[{han}] \())({_INNER})\)"),
+            re.compile(rf"\(({_INNER_LAZY}[{han}]{_INNER})\)"),
+            re.compile(rf"\(({_INNER})\)(?= ?[{han}])"),
+            re.compile(rf"\(({_INNER})）"),
+            re.compile(rf"（({_INNER})\)"),
         ),
-        han_before_after=re.compile(f"[{han}]"),
         in_context=tuple(in_context),
+        context_marks=tuple(t["in_han_context"]),
+        context_table=str.maketrans(t["in_han_context"]),
+        hanp_char=re.compile(f"[{hanp}]"),
         terminal=tuple(terminal),
-        adjacent_ascii=re.compile(f"[{re.escape(fw_all)}] ?[{ascii_all}()]|[{ascii_all}()] ?[{re.escape(fw_all)}]"),
-        space_around_fw=re.compile(f" (?=[{fw_punct}])|(?<=[{fw_punct}]) "),
-        paragraph_break=(
-            re.compile(f"([{t['sentence_end']}][{t['closers']}]*)[ {t['spaces']}]+(?=\\S)"),
-            re.compile(f"([?!])(?<=[{han}][?!])([{t['closers']}]*)[ {t['spaces']}]+(?=\\S)"),
+        terminal_marks=tuple(t["terminal"]),
+        # An ASCII mark next to (or one space from) a full-width one; the ASCII class comes
+        # first so the engine only stops at the rare ASCII marks.
+        adjacent_ascii=re.compile(
+            f"[{ascii_all}()](?:(?<=[{re.escape(fw_all)}].)|(?<=[{re.escape(fw_all)}] .)|(?= ?[{re.escape(fw_all)}]))"
         ),
+        space_around_fw=re.compile(f" (?:(?=[{fw_punct}])|(?<=[{fw_punct}] ))"),
+        paragraph_break=_paragraph_break(t, han),
         blank_lines=re.compile(r"\n{2,}"),
         list_number_bare=re.compile(rf"\n({num})\n(?=[、.．])"),
         list_number_marked=re.compile(rf"\n({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"),
@@ -118,21 +137,43 @@ def _rules() -> _Rules:
     )
 
 
+def _paragraph_break(t: dict, han: str) -> re.Pattern[str]:
+    # Spaces after a sentence end (`。`, or `?`/`!` right after a Han character), possibly
+    # behind up to two closing quotes/brackets. The pattern starts with the space class, so
+    # the engine only stops at spaces, which are rare in Chinese text.
+    sp = f" {t['spaces']}"
+    cl = t["closers"]
+    ends = [f"[{t['sentence_end']}]", f"[{han}][?!]"]
+    behind = "|".join(f"(?<={e}{c}[{sp}])" for e in ends for c in ("", f"[{cl}]", f"[{cl}]{{2}}"))
+    return re.compile(f"[{sp}](?:{behind})[{sp}]*(?=\\S)")
+
+
 def normalize_zh(text: str) -> TextEdit:
     """Normalize punctuation and whitespace of Chinese text (see the module doc)."""
     r = _rules()
     before = text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = r.zero_width.sub("", text)
-    text = r.spaces.sub(" ", text)
-    text = r.line_edges.sub("\n", text)
-    text = r.space_runs.sub(" ", text).strip(" \n")
-    text = _punctuation(text)
-    text = split_paragraphs(text)
-    text = r.space_around_fw.sub("", text)
-    text = r.blank_lines.sub("\n", text)
+    if r.odd_space.search(text):  # one scan decides whether two substitutions are needed
+        text = r.zero_width.sub("", text)
+        text = r.spaces.sub(" ", text)
+    # Each step is skipped when a plain substring test shows it has nothing to do.
+    if " \n" in text or "\n " in text:
+        text = r.line_edges.sub("\n", text)
+    if "  " in text:
+        text = r.space_runs.sub(" ", text)
+    text = text.strip(" \n")
+    # Line structure first (paragraph breaks, blank lines, rejoined list numbers and
+    # wrapped lines), then punctuation: a join can create new punctuation context, while
+    # punctuation never changes where lines break. This order makes the whole idempotent.
+    if " " in text:
+        text = split_paragraphs(text)
+    if "\n\n" in text:
+        text = r.blank_lines.sub("\n", text)
     text = _rejoin(text)
+    text = _punctuation(text)
+    if " " in text:
+        text = r.space_around_fw.sub("", text)
     return TextEdit(text) if text != before else TextEdit(text, chars_changed=0)
 
 
@@ -140,11 +181,7 @@ def split_paragraphs(text: str) -> str:
     """Start a new line where a sentence ends and spaces follow (`…作用。 转变…`): pages that
     lost their line breaks keep the paragraphs apart with spaces. Shared with the boilerplate
     line stage, so that both see the same lines and cleaning twice changes nothing."""
-    a, b = _rules().paragraph_break
-    text = a.sub("\\1\n", text)
-    if "?" in text or "!" in text:
-        text = b.sub("\\1\\2\n", text)
-    return text
+    return _rules().paragraph_break.sub("\n", text)
 
 
 def _punctuation(text: str) -> str:
@@ -164,44 +201,52 @@ def _punctuation(text: str) -> str:
 
 def _punctuation_plain(text: str) -> str:
     r = _rules()
-    for _ in range(8):
+    while True:  # ends: every round converts at least one ASCII mark, or stops
         before = text
         if "(" in text or ")" in text:
             text = _parens(text)
-        for rx, fw in r.in_context:
-            text = rx.sub(fw, text)
-        for rx, fw in r.terminal:
-            text = rx.sub(fw, text)
+        if _MARK_RUN.search(text):
+            text = _MARK_RUN.sub(_convert_run, text)
+        for (rx, fw), mark in zip(r.in_context, r.context_marks):
+            if mark in text:
+                text = rx.sub(fw, text)
+        for (rx, fw), mark in zip(r.terminal, r.terminal_marks):
+            if mark in text:
+                text = rx.sub(fw, text)
         # A conversion can put Chinese context next to another ASCII mark (`中:,`): go again,
         # so one call reaches the same fixed point as two.
-        if text == before or not r.adjacent_ascii.search(text):
+        if text == before or not _ASCII_MARKS.search(text) or not r.adjacent_ascii.search(text):
             break
     return text
 
 
+def _convert_run(m: re.Match[str]) -> str:
+    # A run like `:::` or `,;` next to Chinese converts as a whole (a per-character
+    # look-behind would only see the first mark's context).
+    s = m.string
+    i, j = m.start() - 1, m.end()
+    if i >= 0 and s[i] == " ":
+        i -= 1
+    if j < len(s) and s[j] == " ":
+        j += 1
+    hanp = _rules().hanp_char
+    if (i >= 0 and hanp.match(s, i)) or (j < len(s) and hanp.match(s, j)):
+        return m.group().translate(_rules().context_table)
+    return m.group()
+
+
 def _parens(text: str) -> str:
     r = _rules()
-    han = r.han
-
-    def fix(m: re.Match[str]) -> str:
-        inner = m.group(1)
-        s = m.string
-        i, j = m.start() - 1, m.end()
-        if i >= 0 and s[i] == " ":
-            i -= 1
-        if j < len(s) and s[j] == " ":
-            j += 1
-        near = (i >= 0 and han.match(s, i)) or (j < len(s) and han.match(s, j))
-        if m.group().startswith("(") and m.group().endswith(")") and not (near or han.search(inner)):
-            return m.group()
-        return f"（{inner}）"
-
-    for _ in range(8):  # nested pairs convert from the inside out
+    while True:  # nested pairs convert from the inside out, one level per round
         new = text
-        for rx in r.parens:
-            new = rx.sub(fix, new)
-        if new == text:
-            break
+        both_ascii = "(" in new and ")" in new
+        for k, rx in enumerate(r.parens):
+            # Skip forms whose two bracket characters are not both present (a `（` scan
+            # would otherwise try every full-width bracket in the text).
+            if (k < 3 and both_ascii) or (k == 3 and "(" in new and "）" in new) or (k == 4 and "（" in new and ")" in new):
+                new = rx.sub("（\\1）", new)
+        if new == text or ("(" not in new and ")" not in new):
+            return new
         text = new
     return text
 
