@@ -20,6 +20,7 @@ from functools import lru_cache
 from cleanse.boilerplate.header import is_heading
 from cleanse.boilerplate.rules import load_table, table_digest
 from cleanse.boilerplate.variants import compile_rule
+from cleanse.decoding import byte_offsets
 from cleanse.document import Document, Removal
 from cleanse.stage import Stage
 
@@ -123,14 +124,6 @@ def article_spans(text: str) -> list[ArticleSpan]:
     return spans
 
 
-def _byte_offsets(doc: Document, chars: list[int]) -> list[int]:
-    try:
-        from cleanse.decoding import byte_offsets
-    except ImportError:  # decoding stage not merged yet: exact for documents decoded as UTF-8
-        return [doc.byte_start + len(doc.text[:i].encode(doc.encoding or "utf-8")) for i in chars]
-    return byte_offsets(doc, chars)
-
-
 class SplitArticlesStage(Stage):
     """Slot 2 (right after `decode`): one document per 【篇N】 article, with byte ranges."""
 
@@ -145,7 +138,7 @@ class SplitArticlesStage(Stage):
         if not spans:
             self.record(doc, 0)
             return doc
-        offsets = _byte_offsets(doc, [p for s in spans for p in (s.start, s.end)])
+        offsets = byte_offsets(doc, [p for s in spans for p in (s.start, s.end)])
         out: list[Document] = []
         for i, span in enumerate(spans):
             part = doc.segment_copy(i, doc.text[span.start : span.end], offsets[2 * i], offsets[2 * i + 1])
