@@ -34,7 +34,7 @@ TABLE_PATH = os.path.join(os.path.dirname(__file__), "punctuation.json")
 
 
 _ASCII_MARKS = re.compile(r"[,:;?!()]")
-_MARK_RUN = re.compile(r"[,:;]{2,}")
+_MARK_RUN = re.compile(r"[,:;][,:;]+")  # class first: the engine skips to candidates
 _INNER = r"[^()（）\n]{0,100}"
 _INNER_LAZY = r"[^()（）\n]{0,100}?"
 
@@ -101,8 +101,9 @@ def _rules() -> _Rules:
         zero_width=re.compile(f"[{t['zero_width']}]"),
         odd_space=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
         spaces=re.compile(f"[{t['spaces']}]"),
-        line_edges=re.compile(r" *\n *"),
-        space_runs=re.compile(r" {2,}"),
+        # Written to start with a literal, so the engine can jump between candidates.
+        line_edges=re.compile(r" [ ]*\n[ ]*|\n [ ]*"),
+        space_runs=re.compile(r"  [ ]*"),
         # `(…)` is Chinese when it holds a Han character or touches one (through at most one
         # space); a mixed pair `(…）` always is. Each form is a template substitution.
         parens=(
@@ -125,7 +126,7 @@ def _rules() -> _Rules:
         ),
         space_around_fw=re.compile(f" (?:(?=[{fw_punct}])|(?<=[{fw_punct}] ))"),
         paragraph_break=_paragraph_break(t, han),
-        blank_lines=re.compile(r"\n{2,}"),
+        blank_lines=re.compile(r"\n\n[\n]*"),
         list_number_bare=re.compile(rf"\n({num})\n(?=[、.．])"),
         list_number_marked=re.compile(rf"\n({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"),
         hard_wrap=re.compile(
