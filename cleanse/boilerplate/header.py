@@ -301,6 +301,8 @@ def _nonblank_lines(text: str, start: int, limit: int) -> list[tuple[int, int]]:
 
 def _byline(text: str, start: int, meta: dict[str, str], removed: list[tuple[str, str]], cuts: list[tuple[int, int]]) -> None:
     # The first body line may open with a news byline: 朝阳日报 本报讯（记者 马隽）…
+    # It is read into meta but stays in the text: it is the opening of the article's first
+    # sentence (a dateline), not a separate header line, and deleting it would cut content.
     for s, e in _lines(text, start, 8):
         raw = text[s:e]
         line = raw.lstrip()
@@ -314,8 +316,6 @@ def _byline(text: str, start: int, meta: dict[str, str], removed: list[tuple[str
                     meta.setdefault("publisher", m.group("publisher").strip())
                 if m.group("author"):
                     meta.setdefault("author", m.group("author").strip())
-                cuts.append((s + lead, s + lead + m.end()))
-                removed.append(("header.byline", m.group()))
                 return
         return
 
