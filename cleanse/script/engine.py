@@ -108,7 +108,7 @@ def single_char_results(node: Node) -> dict[str, str]:
 
 class CompiledDict:
     """One dictionary tree ready for scanning: a code-point table for the common case and
-    a trie regex for the positions that need an exact look."""
+    a candidate finder for the positions that need an exact look."""
 
     def __init__(self, node: Node, *, for_segmentation: bool = False):
         self.node = node
@@ -123,34 +123,50 @@ class CompiledDict:
         if for_segmentation:
             specials = set(singles)
         self.changes_chars = any(k != v for k, v in simple.items())
-        self.scan = fastscan.compile_trie(multi | specials | set(IDS_ARITY))
+        self.candidates = fastscan.CandidateFinder(multi, specials | set(IDS_ARITY))
 
 
 @dataclass
 class _Step:
-    text: str
-    cps: np.ndarray | None
-    bounds: list[int] | None  # segment ends, sorted, last == len(text); None = one segment
+    """The text between two conversions, as a string and/or code points (each made from
+    the other only when needed)."""
+
+    text: str | None
+    cps_: np.ndarray | None
+    bounds: list[int] | None  # segment ends, sorted, last == len; None = one segment
     origin: np.ndarray | None  # output position -> original input position, when lengths changed
 
+    def string(self) -> str:
+        if self.text is None:
+            self.text = fastscan.from_codepoints(self.cps_)
+        return self.text
 
-def _segment(seg: CompiledDict, s: str) -> list[int]:
-    """Segment ends of OpenCC's maximal-match segmentation of `s`."""
-    n = len(s)
+    @property
+    def cps(self) -> np.ndarray:
+        if self.cps_ is None:
+            self.cps_ = fastscan.codepoints(self.text)
+        return self.cps_
+
+
+def _segment(seg: CompiledDict, step: _Step) -> list[int]:
+    """Segment ends of OpenCC's maximal-match segmentation of the step's text."""
+    cand = seg.candidates.find(step.cps)
+    n = len(step.cps)
     bounds: list[int] = []
-    search = seg.scan.search
+    if not cand:
+        return [n]
+    s = step.string()
     node = seg.node
     pos = 0
-    while True:
-        m = search(s, pos)
-        if m is None:
-            break
-        i = m.start()
+    last = 0
+    for i in cand:
+        if i < pos:
+            continue
         found = match_at(node, s, i, n)
         if found is not None:
-            if i > (bounds[-1] if bounds else 0):
+            if i > last:
                 bounds.append(i)  # close the gap segment before the match
-            pos = i + found[0]
+            pos = last = i + found[0]
             bounds.append(pos)
             continue
         k = ids_length(s, i, n)
@@ -161,47 +177,49 @@ def _segment(seg: CompiledDict, s: str) -> list[int]:
 
 
 def _convert_step(conv: CompiledDict, step: _Step, track_origin: bool) -> _Step:
-    s = step.text
-    n = len(s)
-    cps = step.cps if step.cps is not None else fastscan.codepoints(s)
+    cps = step.cps
+    n = len(cps)
     bounds = step.bounds
-    node = conv.node
-    search = conv.scan.search
+    cand = conv.candidates.find(cps)
     fixups: list[tuple[int, int, str]] = []
     length_changed = False
-    pos = 0
-    while True:
-        m = search(s, pos)
-        if m is None:
-            break
-        i = m.start()
-        end = n if bounds is None else bounds[bisect_right(bounds, i)]
-        found = match_at(node, s, i, end)
-        if found is not None:
-            klen, value = found
-            if klen > 1 or len(value) != 1:
-                fixups.append((i, klen, value))
-                if len(value) != klen:
-                    length_changed = True
-                pos = i + klen
+    if cand:
+        s = step.string()
+        node = conv.node
+        pos = 0
+        for i in cand:
+            if i < pos:
+                continue  # inside the previous match
+            end = n if bounds is None else bounds[bisect_right(bounds, i)]
+            found = match_at(node, s, i, end)
+            if found is not None:
+                klen, value = found
+                if klen > 1 or len(value) != 1:
+                    fixups.append((i, klen, value))
+                    if len(value) != klen:
+                        length_changed = True
+                    pos = i + klen
+                else:
+                    pos = i + 1  # the table already holds this one-character match
+                continue
+            k = ids_length(s, i, end)
+            if k:
+                fixups.append((i, k, s[i : i + k]))  # copied verbatim, not character-mapped
+                pos = i + k
             else:
-                pos = i + 1  # the table already holds this one-character match
-            continue
-        k = ids_length(s, i, end)
-        if k:
-            fixups.append((i, k, s[i : i + k]))  # copied verbatim, not character-mapped
-            pos = i + k
-        else:
-            pos = i + 1
+                pos = i + 1
 
     if conv.changes_chars:
         mapped = conv.table[cps]
+        if not fixups:
+            if np.array_equal(mapped, cps):
+                return step
+            return _Step(None, mapped, bounds, step.origin)
         base = fastscan.from_codepoints(mapped)
     else:
-        mapped = cps
-        base = s
-    if not fixups:
-        return _Step(base, mapped, bounds, step.origin)
+        if not fixups:
+            return step
+        base = step.string()
     out = fastscan.splice(base, fixups)
     new_bounds = bounds
     origin = step.origin
@@ -232,23 +250,24 @@ class Converter:
         self.chain = [CompiledDict(node) for node in spec.chain]
 
     def convert(self, text: str) -> str:
-        return self._run(text, None, False).text
+        if not text:
+            return text
+        return self._run(text, fastscan.codepoints(text), False).string()
 
     def convert_detail(self, text: str) -> tuple[str, np.ndarray, np.ndarray, np.ndarray | None]:
         """(output, input code points, output code points, origin map or None)."""
         in_cps = fastscan.codepoints(text)
-        step = self._run(text, in_cps, True)
-        out_cps = step.cps if step.cps is not None else fastscan.codepoints(step.text)
-        return step.text, in_cps, out_cps, step.origin
-
-    def _run(self, text: str, cps: np.ndarray | None, track_origin: bool) -> _Step:
         if not text:
-            return _Step(text, cps, None, None)
+            return text, in_cps, in_cps, None
+        step = self._run(text, in_cps, True)
+        return step.string(), in_cps, step.cps, step.origin
+
+    def _run(self, text: str, cps: np.ndarray, track_origin: bool) -> _Step:
         step = _Step(text, cps, None, None)
         for conv in self.normalization:
             step = _convert_step(conv, step, track_origin)
         if self.segmentation is not None and self.chain:
-            step.bounds = _segment(self.segmentation, step.text)
+            step.bounds = _segment(self.segmentation, step)
         for conv in self.chain:
             step = _convert_step(conv, step, track_origin)
         return step

@@ -134,3 +134,62 @@ def compose_origin(prev: np.ndarray | None, step: np.ndarray) -> np.ndarray:
     ok = step >= 0
     out[ok] = prev[step[ok]]
     return out
+
+
+# Candidate positions ---------------------------------------------------------------------
+#
+# A position needs an exact look if a key of two or more characters may start there, or if
+# its character is itself a "single candidate" (a one-character key the table cannot hold,
+# an IDS operator). Both are found in bulk: a per-code-point flag table, then for the
+# multi-character case a hashed table of the keys' first two characters. False positives
+# (hash collisions, bigrams that begin no complete key) are harmless: the exact look says
+# no. False negatives cannot happen: every key's first bigram is in the table.
+
+FLAG_MULTI = 1
+FLAG_SINGLE = 2
+_BIGRAM_BITS = 22
+_BIGRAM_MASK = (1 << _BIGRAM_BITS) - 1
+_HASH_MUL = np.uint32(2654435761)
+
+
+def _bigram_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return ((first * _HASH_MUL) ^ (second * np.uint32(40503)) ^ (second >> np.uint32(7))) & np.uint32(_BIGRAM_MASK)
+
+
+class CandidateFinder:
+    """Finds, in bulk, every position where a key of `multi_keys` may start or a character
+    of `single_chars` stands."""
+
+    def __init__(self, multi_keys: Iterable[str], single_chars: Iterable[str]):
+        self.flags = np.zeros(N_CODEPOINTS, dtype=np.uint8)
+        self.bigrams = np.zeros(1 << _BIGRAM_BITS, dtype=bool)
+        firsts: list[int] = []
+        seconds: list[int] = []
+        for key in multi_keys:
+            firsts.append(ord(key[0]))
+            seconds.append(ord(key[1]))
+        if firsts:
+            f = np.array(firsts, dtype=np.uint32)
+            s = np.array(seconds, dtype=np.uint32)
+            self.flags[f] |= FLAG_MULTI
+            self.bigrams[_bigram_hash(f, s)] = True
+        singles = [ord(c) for c in single_chars]
+        if singles:
+            self.flags[np.array(singles, dtype=np.uint32)] |= FLAG_SINGLE
+        self.empty = not firsts and not singles
+
+    def find(self, cps: np.ndarray) -> list[int]:
+        if self.empty or len(cps) == 0:
+            return []
+        flags = self.flags[cps]
+        cand = np.flatnonzero(flags)
+        if len(cand) == 0:
+            return []
+        f = flags[cand]
+        nxt_index = cand + 1
+        has_next = nxt_index < len(cps)
+        nxt = cps[np.minimum(nxt_index, len(cps) - 1)]
+        multi_ok = ((f & FLAG_MULTI) != 0) & has_next & self.bigrams[_bigram_hash(cps[cand], nxt)]
+        keep = multi_ok | ((f & FLAG_SINGLE) != 0)
+        return cand[keep].tolist()
