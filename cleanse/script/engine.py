@@ -127,7 +127,7 @@ class CompiledDict:
 
 
 @dataclass
-class _Step:
+class Step:
     """The text between two conversions, as a string and/or code points (each made from
     the other only when needed)."""
 
@@ -148,7 +148,7 @@ class _Step:
         return self.cps_
 
 
-def _segment(seg: CompiledDict, step: _Step) -> list[int]:
+def _segment(seg: CompiledDict, step: Step) -> list[int]:
     """Segment ends of OpenCC's maximal-match segmentation of the step's text."""
     cand = seg.candidates.find(step.cps)
     n = len(step.cps)
@@ -176,7 +176,7 @@ def _segment(seg: CompiledDict, step: _Step) -> list[int]:
     return bounds
 
 
-def _convert_step(conv: CompiledDict, step: _Step, track_origin: bool) -> _Step:
+def _convert_step(conv: CompiledDict, step: Step, track_origin: bool) -> Step:
     cps = step.cps
     n = len(cps)
     bounds = step.bounds
@@ -209,12 +209,26 @@ def _convert_step(conv: CompiledDict, step: _Step, track_origin: bool) -> _Step:
             else:
                 pos = i + 1
 
-    if conv.changes_chars:
-        mapped = conv.table[cps]
+    return apply_step(step, conv.table if conv.changes_chars else None, fixups, length_changed, track_origin)
+
+
+def apply_step(
+    step: Step,
+    table: np.ndarray | None,
+    fixups: list[tuple[int, int, str]],
+    length_changed: bool,
+    track_origin: bool,
+) -> Step:
+    """The step's text mapped through `table` (None: no character changes) with the
+    exact replacements `fixups` (sorted, disjoint (start, length, text)) spliced in."""
+    cps = step.cps
+    bounds = step.bounds
+    if table is not None:
+        mapped = table[cps]
         if not fixups:
             if np.array_equal(mapped, cps):
                 return step
-            return _Step(None, mapped, bounds, step.origin)
+            return Step(None, mapped, bounds, step.origin)
         base = fastscan.from_codepoints(mapped)
     else:
         if not fixups:
@@ -234,8 +248,8 @@ def _convert_step(conv: CompiledDict, step: _Step, track_origin: bool) -> _Step:
                     fi += 1
                 new_bounds.append(b + shift)
         if track_origin:
-            origin = fastscan.compose_origin(origin, fastscan.source_map(n, fixups))
-    return _Step(out, None, new_bounds, origin)
+            origin = fastscan.compose_origin(origin, fastscan.source_map(len(cps), fixups))
+    return Step(out, None, new_bounds, origin)
 
 
 class Converter:
@@ -262,8 +276,8 @@ class Converter:
         step = self._run(text, in_cps, True)
         return step.string(), in_cps, step.cps, step.origin
 
-    def _run(self, text: str, cps: np.ndarray, track_origin: bool) -> _Step:
-        step = _Step(text, cps, None, None)
+    def _run(self, text: str, cps: np.ndarray, track_origin: bool) -> Step:
+        step = Step(text, cps, None, None)
         for conv in self.normalization:
             step = _convert_step(conv, step, track_origin)
         if self.segmentation is not None and self.chain:
