@@ -131,8 +131,8 @@ class Document:
             "encoding_confidence": self.encoding_confidence,
             "undecodable_bytes": self.undecodable_bytes,
             "script": self.script,
-            "meta": sorted(self.meta.items()),
-            "signals": sorted(self.signals.items()),
+            "meta": [{"key": k, "value": v} for k, v in sorted(self.meta.items())],
+            "signals": [{"key": k, "value": float(v)} for k, v in sorted(self.signals.items())],
             "stages": [
                 {"name": s.name, "version": s.version, "chars_changed": s.chars_changed}
                 for s in self.stages

@@ -1,0 +1,248 @@
+"""Bytes → text: BOM, strict UTF-8, BOM-less UTF-16, then chardet on a bounded sample.
+
+The order is cheapest-and-surest first. chardet only ever sees a bounded sample (it is slow
+and its confidence does not improve much past a few tens of KB), and a detected legacy
+family is decoded with its superset codec, because the sample cannot prove that the rest of
+the file stays inside the subset (a GB2312 guess often meets GBK-only characters later).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import threading
+from dataclasses import dataclass
+
+import chardet
+
+SAMPLE_BYTES = 64 * 1024
+
+# BOMs, longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# chardet's names (lower-cased) → the superset codec we decode with, then alternatives.
+_FAMILY: dict[str, tuple[str, ...]] = {
+    "gb2312": ("gb18030",),
+    "gbk": ("gb18030",),
+    "gb18030": ("gb18030",),
+    "hz-gb-2312": ("hz",),
+    "big5": ("cp950", "big5hkscs"),
+    "cp950": ("cp950", "big5hkscs"),
+    "big5hkscs": ("big5hkscs", "cp950"),
+    "euc-tw": ("cp950", "big5hkscs"),
+    "ascii": ("utf-8",),
+    "iso-8859-1": ("cp1252",),
+    "latin-1": ("cp1252",),
+    "windows-1252": ("cp1252",),
+    "euc-kr": ("cp949",),
+    "shift_jis": ("cp932",),
+    "euc-jp": ("euc_jis_2004",),
+}
+
+# Tried after chardet's own answer when that answer does not decode the sample cleanly:
+# the CJK supersets this library is about.
+_FALLBACKS: tuple[str, ...] = ("gb18030", "cp950", "big5hkscs")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Result of decoding one source. `reject` is a reason when the bytes are not usable text."""
+
+    text: str
+    encoding: str | None
+    confidence: float
+    undecodable_bytes: int = 0
+    bom: bool = False
+    reject: str | None = None
+    detail: str = ""
+
+
+# --- counting undecodable bytes -------------------------------------------------------------
+_counter = threading.local()
+
+
+def _count_and_replace(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    _counter.n = getattr(_counter, "n", 0) + (err.end - err.start)
+    return "\ufffd", err.end
+
+
+codecs.register_error("cleanse-count", _count_and_replace)
+
+
+def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
+    """Decode with U+FFFD for bad bytes; returns the text and the number of bytes replaced."""
+    _counter.n = 0
+    text = data.decode(codec, "cleanse-count")
+    return text, _counter.n
+
+
+# --- detectors ---------------------------------------------------------------------------------
+def _decode_range(codec: str, leads: range, trails: range) -> str:
+    out = []
+    for lead in leads:
+        for trail in trails:
+            try:
+                out.append(bytes((lead, trail)).decode(codec))
+            except UnicodeDecodeError:
+                pass
+    return "".join(out)
+
+
+# Characters that correctly decoded text is mostly made of: ASCII, CJK and full-width
+# punctuation, Latin-1 letters, and the *common* Han characters (GB2312 level 1 and Big5
+# level 1, generated from Python's own codecs). A wrong CJK codec still yields Han
+# characters, but mostly rare ones; a wrong single-byte codec yields symbols and letters
+# of the wrong script. Both score low.
+_COMMON_HAN = sorted(set(_decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+                         + _decode_range("big5", range(0xA4, 0xC7), range(0x40, 0xFF))))
+
+
+def _char_class(chars: list[str]) -> str:
+    parts, i = [], 0
+    while i < len(chars):
+        j = i
+        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
+            j += 1
+        parts.append(re.escape(chars[i]) if i == j else f"{re.escape(chars[i])}-{re.escape(chars[j])}")
+        i = j + 1
+    return "".join(parts)
+
+
+_IMPLAUSIBLE = re.compile(
+    "[^\\x20-\\x7e\\t\\n\\r\\u00a0-\\u00ff\\u2000-\\u206f\\u3000-\\u303f\\uff00-\\uffef"
+    + _char_class(_COMMON_HAN) + "]"
+)
+
+
+def _plausible_ratio(text: str) -> float:
+    """Share of characters that correctly decoded (Chinese or Latin) text is made of."""
+    if not text:
+        return 0.0
+    return 1.0 - len(_IMPLAUSIBLE.findall(text)) / len(text)
+
+
+def _sniff_utf16(sample: bytes) -> str | None:
+    """Recognise BOM-less UTF-16 by decoding both byte orders and keeping the plausible one.
+
+    Chinese UTF-16 has no NUL bytes at all, so NUL counting alone (enough for Latin text)
+    does not work; plausibility of the decoded characters does, for both.
+    """
+    even = sample[: len(sample) // 2 * 2][:8192]
+    if len(even) < 4:
+        return None
+    best, best_score = None, 0.0
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = even.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _plausible_ratio(text)
+        if score > best_score:
+            best, best_score = codec, score
+    return best if best_score >= 0.9 else None
+
+
+def _binary_reason(sample: bytes) -> str | None:
+    """Why a sample does not look like text at all (after the UTF-16/32 checks), or None."""
+    if not sample:
+        return None
+    nul = sample.count(0)
+    if nul / len(sample) > 0.01:
+        return "binary"
+    ctrl = sum(sample.count(b) for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    if ctrl / len(sample) > 0.1:
+        return "binary"
+    return None
+
+
+def _sample_errors(sample: bytes, codec: str, truncated: bool) -> int:
+    """Undecodable bytes in a sample; a sample cut mid-character is not held against the codec."""
+    dec = codecs.getincrementaldecoder(codec)("cleanse-count")
+    _counter.n = 0
+    dec.decode(sample, final=not truncated)
+    return _counter.n
+
+
+def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
+    """Decode one source's bytes, or say why they are not text."""
+    if not raw.strip():
+        return Decoded("", None, 0.0, reject="empty", detail=f"{len(raw)} bytes, all whitespace")
+
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            text, bad = decode_counting(raw[len(bom):], codec)
+            return _finish(raw, text, codec, 1.0, bad, max_undecodable, bom=True)
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        reason = _binary_reason(raw[:SAMPLE_BYTES])
+        if reason:
+            return Decoded("", None, 0.0, reject=reason, detail="NUL or control bytes in valid UTF-8")
+        return _finish(raw, text, "utf-8", 1.0, 0, max_undecodable)
+
+    sample = raw[:SAMPLE_BYTES]
+    truncated = len(raw) > SAMPLE_BYTES
+    utf16 = _sniff_utf16(sample)
+    if utf16:
+        text, bad = decode_counting(raw[: len(raw) // 2 * 2], utf16)
+        bad += len(raw) % 2
+        return _finish(raw, text, utf16, 0.95, bad, max_undecodable)
+
+    reason = _binary_reason(sample)
+    if reason:
+        return Decoded("", None, 0.0, reject=reason, detail="NUL or control bytes in sample")
+
+    guess = chardet.detect(sample)
+    name = (guess.get("encoding") or "").lower()
+    chardet_conf = float(guess.get("confidence") or 0.0)
+    candidates = list(_FAMILY.get(name, (name,) if name and _known(name) else ()))
+    # chardet's answer and the CJK supersets compete on the sample: fewest undecodable bytes
+    # and most plausible characters win; chardet's answer gets a bonus scaled by its confidence.
+    best: tuple[float, str] | None = None
+    for codec in candidates + [c for c in _FALLBACKS if c not in candidates]:
+        errors = _sample_errors(sample, codec, truncated)
+        decoded = sample[:16384].decode(codec, "replace")
+        score = _plausible_ratio(decoded) - 5.0 * errors / len(sample)
+        if codec in candidates:
+            score += 0.1 * chardet_conf
+        if best is None or score > best[0]:
+            best = (score, codec)
+    assert best is not None
+    codec = best[1]
+    # chardet's confidence when we follow chardet; our own plausibility score otherwise.
+    confidence = chardet_conf if codec in candidates else max(0.0, min(1.0, best[0]))
+    text, bad = decode_counting(raw, codec)
+    return _finish(raw, text, codec, confidence, bad, max_undecodable)
+
+
+def _known(codec: str) -> bool:
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        return False
+    return True
+
+
+def _finish(
+    raw: bytes, text: str, codec: str, confidence: float, bad: int, max_undecodable: float, bom: bool = False
+) -> Decoded:
+    if not text.strip():
+        return Decoded("", codec, confidence, bad, bom, reject="empty", detail="no visible text after decoding")
+    if bad and bad / len(raw) > max_undecodable:
+        return Decoded(
+            "", codec, confidence, bad, bom,
+            reject="undecodable", detail=f"{bad} of {len(raw)} bytes undecodable as {codec}",
+        )
+    if "\x00" in text and text.count("\x00") / len(text) > 0.01:
+        return Decoded("", codec, confidence, bad, bom, reject="binary", detail=f"NUL characters after decoding as {codec}")
+    return Decoded(text, codec, confidence, bad, bom)

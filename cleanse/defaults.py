@@ -1,0 +1,41 @@
+"""The default Chinese web pipeline's stages, in order (used by pipelines/zh_web.py,
+`cleanse run` without a pipeline script, and `clean_text`)."""
+
+from __future__ import annotations
+
+from cleanse.decoding import DecodeStage
+from cleanse.document import Document
+from cleanse.pipeline import Pipeline
+from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
+from cleanse.stage import Stage, TextStage
+
+PIPELINE_NAME = "zh_web"
+PIPELINE_VERSION = "0.1.0"
+
+
+def text_stages() -> list[TextStage]:
+    """The stages that work on text alone (after decoding and splitting), in order."""
+    return [FtfyStage(), CjkMojibakeStage(), PinyinRubyStage()]
+
+
+def zh_web_stages() -> list[Stage]:
+    """All stages of the default pipeline: decode, split, then the text stages."""
+    return [DecodeStage(), *text_stages()]
+
+
+def build_default_pipeline() -> Pipeline:
+    return Pipeline(PIPELINE_NAME, PIPELINE_VERSION, zh_web_stages())
+
+
+_TEXT_STAGES: list[TextStage] | None = None
+
+
+def clean_text(text: str) -> str:
+    """Apply the default text stages (repair, conversion, cleaning) to one string."""
+    global _TEXT_STAGES
+    if _TEXT_STAGES is None:
+        _TEXT_STAGES = text_stages()
+    doc = Document(text=text, id="", source="<text>", source_sha256="")
+    for stage in _TEXT_STAGES:
+        stage.process(doc)
+    return doc.text

@@ -1,0 +1,125 @@
+"""Character plausibility model used to judge repair candidates.
+
+A character bigram model with unigram back-off, built from jieba's word list (see
+`data/README.md`). Counts were collected on Simplified words; Traditional text is scored by
+mapping each character to Simplified first (OpenCC's character table), so the model judges
+both scripts. The model only ranks candidates against the damaged input: it is never used to
+rewrite text on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+# Interpolation weight of the bigram estimate (the rest is the unigram).
+BIGRAM_WEIGHT = 0.7
+# -log10 probability of characters the word list does not know, by class.
+COST_UNKNOWN_HAN = 6.5
+COST_SYMBOL = 7.5  # kana, Greek, Cyrillic, box drawing, private use, replacement char...
+COST_ASCII = 2.5
+# Common punctuation: rough -log10 frequency in Chinese prose.
+PUNCT_COST = {c: 1.6 for c in "，。"}
+PUNCT_COST.update({c: 2.2 for c in "、“”：；（）《》！？"})
+PUNCT_COST.update({c: 2.8 for c in "‘’—…·「」『』【】〈〉"})
+# An ASCII question mark is rare in Chinese prose and is what a decoder leaves for bytes it
+# could not decode; U+FFFD is damage by definition.
+PUNCT_COST.update({"?": 5.0, "!": 4.0, "\ufffd": 7.5})
+
+
+class Model:
+    """Loaded tables. Use `model()` for the shared, lazily loaded instance."""
+
+    def __init__(self) -> None:
+        self.t2s: dict[str, str] = {}
+        for line in (DATA / "t2s.tsv").read_text(encoding="utf-8").splitlines():
+            t, s = line.split("\t")
+            self.t2s[t] = s
+        self.count: dict[str, int] = {}
+        for line in (DATA / "chars.tsv").read_text(encoding="utf-8").splitlines():
+            c, n = line.split("\t")
+            self.count[c] = int(n)
+        self.total = sum(self.count.values())
+        self.log_total = math.log10(self.total)
+        self.bigram: dict[str, int] = {}
+        for line in (DATA / "bigrams.tsv").read_text(encoding="utf-8").splitlines():
+            first, rest = line.split("\t")
+            for i in range(0, len(rest), 2):
+                self.bigram[first + rest[i]] = ord(rest[i + 1]) - 97
+        self.readings: dict[str, str] = {}
+        for line in (DATA / "pinyin.tsv").read_text(encoding="utf-8").splitlines():
+            r, cs = line.split("\t")
+            self.readings[r] = cs
+        # Toneless fallback (damaged notes sometimes lose or mangle the tone mark).
+        self.readings_toneless: dict[str, str] = {}
+        for r, cs in self.readings.items():
+            bare = strip_tone(r)
+            self.readings_toneless[bare] = self.readings_toneless.get(bare, "") + cs
+
+    def norm(self, c: str) -> str:
+        return self.t2s.get(c, c)
+
+    def unigram_cost(self, c: str) -> float:
+        """-log10 P(c)."""
+        n = self.count.get(self.t2s.get(c, c))
+        if n:
+            return self.log_total - math.log10(n)
+        if c in PUNCT_COST:
+            return PUNCT_COST[c]
+        if c < "\x80":
+            return COST_ASCII
+        if is_han(c):
+            return COST_UNKNOWN_HAN
+        return COST_SYMBOL
+
+    def bigram_strength(self, a: str, b: str) -> int:
+        """log2 of the dictionary count of the pair ab (after t2s), or -1 if unknown."""
+        return self.bigram.get(self.t2s.get(a, a) + self.t2s.get(b, b), -1)
+
+    def cost(self, a: str | None, b: str) -> float:
+        """-log10 P(b | a), interpolated."""
+        u = self.unigram_cost(b)
+        if a is None:
+            return u
+        k = self.bigram.get(self.t2s.get(a, a) + self.t2s.get(b, b))
+        if k is None:
+            return u - math.log10(1 - BIGRAM_WEIGHT)
+        na = self.count.get(self.t2s.get(a, a), 1)
+        p_bi = min(1.0, (2.0 ** k) * 1.41 / na)
+        return -math.log10(BIGRAM_WEIGHT * p_bi + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))
+
+    def span_cost(self, text: str, left: str | None = None, right: str | None = None) -> float:
+        """Total -log10 probability of `text` between context characters `left` and `right`."""
+        total = 0.0
+        prev = left
+        for c in text:
+            total += self.cost(prev, c)
+            prev = c
+        if right is not None and prev is not None:
+            # Only the link to the right context, not the right character itself.
+            total += self.cost(prev, right) - self.unigram_cost(right)
+        return total
+
+    def chars_for_reading(self, syllable: str) -> str:
+        """Characters (GB2312 or Big5) with this pinyin reading, most frequent first."""
+        got = self.readings.get(syllable)
+        if got is None:
+            got = self.readings_toneless.get(strip_tone(syllable), "")
+        return got
+
+
+def strip_tone(syllable: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+
+
+def is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\U00020000" <= c <= "\U0002ebef"
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    return Model()

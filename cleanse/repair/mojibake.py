@@ -1,0 +1,546 @@
+"""CJK mojibake repair: the Chinese encoding damage that ftfy does not try.
+
+Damage classes (see docs/repair.md):
+- `gbk_shift`: the lead byte of one GBK character was lost, so every later byte pair is
+  re-paired one byte off until an ASCII byte realigns the stream (`上?萍既瞬...髽I`).
+  Fullwidth ASCII (GBK A3xx) in the misaligned stream was often folded to ASCII, so an ASCII
+  character inside such a span is read back as A3xx.
+- `utf8_as_gbk`, `gbk_as_latin1`, `gbk_as_cp1252`, `big5_as_gbk`, `gbk_as_big5`,
+  `big5_as_latin1`: a span re-encoded with the codec it was wrongly read with and decoded
+  with the right one.
+- lost characters: the character whose lead byte was lost (only its trail byte survives), a
+  trailing lead byte whose partner was lost, and `?(bào)` debris. These cannot be decoded.
+  Where context pins one down (a surviving pinyin note, a strong dictionary bigram with a
+  neighbour) it is restored and the repair is marked `lost_char_guess`; otherwise the debris
+  is removed (recorded in `removed`).
+
+Every candidate is scored with the character bigram model (`model.py`); a span is replaced
+only when the candidate is far more plausible than the input. Clean text returns early: a
+compiled regex finds the characters that signal damage, and a cheap local plausibility check
+dismisses the rare characters that real text also contains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
+from cleanse.stage import TextEdit, TextStage
+
+# --- tuning (log10 units; calibrated on the seeds and the clean corpus, see docs/repair.md) ---
+LOCAL_OK = 3.9  # a window around decoder debris (?, !, U+FFFD) with a lower mean cost is left alone
+LOCAL_OK_RARE = 4.3  # the same for a window whose suspects are only rare characters
+MIN_GAIN = 8.0  # a repair must make the span at least 10**8 times more probable
+MAX_CAND_MEAN = 3.8  # and the repaired span must itself read like text
+MIN_MEAN_DROP = 1.4  # and be clearly better per character
+SLOT_COST = 3.0  # a lost character, counted like an ordinary character
+NOTE_BONUS = 6.0
+NOTE_MIN_GAIN = 2.0  # gain needed (bonus included) when the note confirms the repair  # a decoded character confirmed by the pinyin note that follows it
+WINDOW = 6  # how far a re-encoded span may extend beyond its suspects
+MAX_SHIFT = 80  # longest GBK shift considered (characters)
+GUESS_MIN_BIGRAM = 6  # log2 dictionary count of a bigram that backs a restored character
+GUESS_MARGIN = 0.4  # the best guess must be 10**0.4 times more probable than the runner-up
+
+# Characters whose presence makes a span worth a look. Built lazily from the model.
+_COMMON_PUNCT = "，。、“”：；（）《》！？‘’—…·「」『』【】〈〉\u3000\xa0"
+
+
+@lru_cache(maxsize=1)
+def suspect_re() -> re.Pattern[str]:
+    """One character class (so the scan runs at regex speed): a rare or non-Chinese character
+    (kana, Greek, Latin-1 letters, symbols...), ASCII ? or !, or U+FFFD. Each hit is then
+    classified by `_suspects`."""
+    m = model()
+    common = [c for c, n in m.count.items() if m.log_total - _log10(n) < 5.0]
+    common_set = set(common)
+    common += [t for t, s in m.t2s.items() if s in common_set]
+    cls = "".join(re.escape(c) for c in sorted(set(common)) + sorted(_COMMON_PUNCT))
+    return re.compile(rf"[^\x00-\x20\x22-\x3e\x40-\x7f{cls}]")
+
+
+_NOTE_BEFORE = re.compile(rf"[(（]([a-zü{TONED}]{{1,6}})[)）]")
+
+
+def _suspects(text: str):
+    """(start, end) of each suspect: a rare character, ? / ! / U+FFFD touching a non-ASCII
+    character, or an ASCII letter carrying a pinyin note. Tone-marked letters inside a pinyin
+    note are not suspects themselves."""
+    n = len(text)
+    skip_to = -1
+    for mt in suspect_re().finditer(text):
+        p = mt.start()
+        if p < skip_to:
+            continue
+        c = text[p]
+        if c in "?!\ufffd":
+            nxt = text[p + 1] if p + 1 < n else ""
+            prv = text[p - 1] if p > 0 else ""
+            if (nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv):
+                yield p, p + 1
+            continue
+        if c in TONED or c == "ü":
+            k = max(text.rfind("(", max(0, p - 6), p), text.rfind("（", max(0, p - 6), p))
+            note = _NOTE_BEFORE.match(text, k) if k >= 0 else None
+            if note is not None and note.end() > p:
+                skip_to = note.end()
+                if k > 0 and text[k - 1].isascii() and text[k - 1].isalpha():
+                    yield k - 1, k
+                continue
+        yield p, p + 1
+
+
+def _has_suspect(text: str) -> bool:
+    if not suspect_re().search(text):
+        return False
+    return next(_suspects(text), None) is not None
+
+
+def _log10(n: int) -> float:
+    import math
+
+    return math.log10(n)
+
+
+@lru_cache(maxsize=1)
+def gbk_table() -> tuple[dict[int, str], dict[int, list[str]], dict[int, list[str]]]:
+    """GBK double-byte code -> character, and plausible characters by lead and by trail byte."""
+    m = model()
+    by_code: dict[int, str] = {}
+    by_lead: dict[int, list[str]] = {}
+    by_trail: dict[int, list[str]] = {}
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            if trail == 0x7F:
+                continue
+            try:
+                c = bytes((lead, trail)).decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            by_code[lead << 8 | trail] = c
+            if is_han(c) and m.unigram_cost(c) < 5.5:
+                by_lead.setdefault(lead, []).append(c)
+                by_trail.setdefault(trail, []).append(c)
+    return by_code, by_lead, by_trail
+
+
+def _gbk2(c: str) -> bytes | None:
+    """The two GBK bytes of a non-ASCII character, or None."""
+    try:
+        b = c.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+@dataclass(slots=True)
+class Slot:
+    """A lost character: what is known about it, and the debris it replaces."""
+
+    debris: str
+    lead: int | None = None
+    trail: int | None = None
+    reading: str | None = None
+
+
+Piece = "str | Slot"
+
+
+@dataclass(slots=True)
+class Edit:
+    start: int
+    end: int
+    kind: str
+    pieces: list  # list[str | Slot]
+    gain: float
+
+
+_NOTE_AT = re.compile(rf"[(（]({_SYLLABLE})[)）]")
+
+
+def _note_after(text: str, pos: int) -> str | None:
+    m = _NOTE_AT.match(text, pos)
+    return m.group(1) if m and is_syllable(m.group(1)) else None
+
+
+def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) -> tuple[float, int]:
+    total = 0.0
+    n = 0
+    prev = left
+    for p in pieces:
+        if isinstance(p, Slot):
+            total += SLOT_COST
+            n += 1
+            continue
+        for c in p:
+            total += m.cost(prev, c)
+            prev = c
+            n += 1
+    if right is not None and prev is not None:
+        total += m.cost(prev, right) - m.unigram_cost(right)
+    return total, n
+
+
+def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0) -> float | None:
+    """Gain of replacing text[i:j] by pieces, or None if the candidate is not acceptable."""
+    left = text[i - 1] if i > 0 else None
+    right = text[j] if j < len(text) else None
+    orig = m.span_cost(text[i:j], left, right)
+    cand, n = _pieces_cost(m, pieces, left, right)
+    n_orig = j - i
+    if n == 0 or n_orig == 0:
+        return None
+    gain = orig - cand + bonus
+    if bonus > 0:
+        # The pinyin note that follows names the decoded character: strong evidence on its
+        # own (a random byte pair has about one chance in 400 to match the reading), unless
+        # the input already reads as a word with its left neighbour (`我市g(shù)dp`).
+        prev = left
+        for c in text[i:j]:
+            if prev is not None and is_han(c) and m.bigram_strength(prev, c) >= GUESS_MIN_BIGRAM:
+                return None
+            prev = c
+        return gain if gain >= NOTE_MIN_GAIN else None
+    if gain < MIN_GAIN or cand / n > MAX_CAND_MEAN or orig / n_orig - cand / n < MIN_MEAN_DROP - bonus:
+        return None
+    return gain
+
+
+# --- GBK one-byte-off ---------------------------------------------------------------------
+
+def _shift_candidates(text: str, i: int, limit: int) -> list[tuple[int, list, float]]:
+    """Re-pair the GBK bytes of text[i:] one byte on, as if text[i]'s first byte were the
+    orphaned trail byte of a lost character. Returns (end, pieces, bonus) candidates."""
+    by_code = gbk_table()[0]
+    first = _gbk2(text[i]) if text[i] >= "\x80" else _folded(text, i, first=True)
+    if first is None:
+        return []
+    out: list[str] = []
+    start_slot = Slot(debris=text[i], trail=first[0])
+    carry = first[1]
+    results: list[tuple[int, list, float]] = []
+    p = i + 1
+    while p < limit:
+        c = text[p]
+        o = ord(c)
+        if o < 0x80:
+            if 0x40 <= o <= 0x7E and (carry << 8 | o) in by_code:
+                # Realignment: this ASCII byte was the trail of the last character.
+                ch = by_code[carry << 8 | o]
+                note = _note_after(text, p + 1)
+                bonus = 0.0
+                if note is not None:
+                    bonus = NOTE_BONUS if ch in model().chars_for_reading(note) else -NOTE_BONUS
+                results.append((p + 1, [start_slot, "".join(out) + ch], bonus))
+            if c in "?\ufffd":
+                # The decoder's mark for the lost partner of the last lead byte.
+                note_m = _NOTE_AT.match(text, p + 1)
+                reading = note_m.group(1) if note_m and is_syllable(note_m.group(1)) else None
+                end = note_m.end() if reading else p + 1
+                results.append((end, [start_slot, "".join(out), Slot(text[p:end], lead=carry, reading=reading)], 0.0))
+            folded = _folded(text, p)
+            if folded is None:
+                results.append((p, [start_slot, "".join(out), Slot("", lead=carry)], 0.0))
+                break
+            b = folded
+        else:
+            b = _gbk2(c)
+            if b is None:
+                results.append((p, [start_slot, "".join(out), Slot("", lead=carry)], 0.0))
+                break
+        code = carry << 8 | b[0]
+        if code not in by_code:
+            results.append((p, [start_slot, "".join(out), Slot("", lead=carry)], 0.0))
+            break
+        out.append(by_code[code])
+        carry = b[1]
+        p += 1
+    return results
+
+
+def _folded(text: str, p: int, first: bool = False) -> bytes | None:
+    """An ASCII character inside a shifted span read as the fullwidth form it was folded from
+    (GBK A3xx), when a non-ASCII character follows (or, for the first character of a span,
+    an ASCII letter that may be the realigning trail byte: `,F(xiàn)` = A3 AC46 = 。現)."""
+    c = text[p]
+    if not ("!" <= c <= "~"):
+        return None
+    if p + 1 >= len(text) or text[p + 1].isspace():
+        return None
+    nxt = text[p + 1]
+    if nxt < "\x80" and not (first and "@" <= nxt <= "~"):
+        return None
+    return bytes((0xA3, ord(c) + 0x80))
+
+
+# --- whole-span re-encoding ---------------------------------------------------------------
+
+REENCODE = [
+    ("utf8_as_gbk", "gbk", "utf-8"),
+    ("big5_as_gbk", "gbk", "big5"),
+    ("gbk_as_big5", "big5", "gbk"),
+    ("gbk_as_latin1", "latin-1", "gbk"),
+    ("gbk_as_cp1252", "cp1252", "gbk"),
+    ("big5_as_latin1", "latin-1", "big5"),
+]
+_LATIN = re.compile(r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
+    span = text[max(lo, cs - WINDOW):min(hi, ce + WINDOW)]
+    latin = bool(_LATIN.search(span))
+    han = any(c >= "\u2e80" for c in span)
+    for kind, wrong, right in REENCODE:
+        if wrong in ("latin-1", "cp1252") and not latin:
+            continue
+        if wrong in ("gbk", "big5") and not han:
+            continue
+        for i in range(max(lo, cs - WINDOW), cs + 1):
+            for j in range(ce, min(hi, ce + WINDOW) + 1):
+                if j <= i:
+                    continue
+                try:
+                    cand = text[i:j].encode(wrong).decode(right)
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    continue
+                if cand != text[i:j]:
+                    yield i, j, kind, [cand]
+
+
+# --- driver -------------------------------------------------------------------------------
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in _suspects(text):
+        if out and s - out[-1][1] <= 4 and "\n" not in text[out[-1][1]:s]:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _line_bounds(text: str, p: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, p) + 1
+    hi = text.find("\n", p)
+    return lo, (len(text) if hi < 0 else hi)
+
+
+def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
+    """Every suspect in text[cs:ce] is a rare Han character that forms a dictionary word with
+    a neighbour (`钼钨`, `孵化`): real text, no need to try candidates. Mojibake never does."""
+    for q in range(cs, ce):
+        c = text[q]
+        if c < "\x80" or c == "\ufffd":
+            return False  # ?, !, a letter before a note: decoder debris, always look
+        if c in _COMMON_PUNCT:
+            continue
+        if not is_han(c) or m.unigram_cost(c) < 5.0:
+            # a common character between suspects: fine if it is Han
+            if is_han(c):
+                continue
+            return False
+        left = text[q - 1] if q > 0 else ""
+        right = text[q + 1] if q + 1 < len(text) else ""
+        if not ((left and m.bigram_strength(left, c) >= 3) or (right and m.bigram_strength(c, right) >= 3)):
+            return False
+    return True
+
+
+def find_edits(text: str) -> list[Edit]:
+    m = model()
+    edits: list[Edit] = []
+    done = 0
+    for cs, ce in _clusters(text):
+        if cs < done:
+            continue
+        lo, hi = _line_bounds(text, cs)
+        lo = max(lo, done)
+        w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
+        letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
+        debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
+        if not letter_note and (_explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
+                                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
+            continue
+        best: Edit | None = None
+        for i in range(max(lo, cs - 4), min(ce, hi)):
+            for end, pieces, bonus in _shift_candidates(text, i, min(hi, i + MAX_SHIFT)):
+                if end <= cs:
+                    continue
+                gain = _judge(m, text, i, end, pieces, bonus)
+                if gain is not None and (best is None or gain > best.gain):
+                    best = Edit(i, end, "gbk_shift", pieces, gain)
+        for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi):
+            gain = _judge(m, text, i, j, pieces)
+            if gain is not None and (best is None or gain > best.gain):
+                best = Edit(i, j, kind, pieces, gain)
+        if best is not None:
+            edits.append(best)
+            done = best.end
+    return edits
+
+
+def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
+    """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note."""
+    out = []
+    spans = [(e.start, e.end) for e in edits]
+    for mt in DEBRIS_RE.finditer(text):
+        if not is_syllable(mt.group(1)):
+            continue
+        if any(s <= mt.start() < e for s, e in spans):
+            continue
+        out.append(Edit(mt.start(), mt.end(), "lost_char", [Slot(mt.group(), reading=mt.group(1))], 0.0))
+    return out
+
+
+def _doc_notes(text: str) -> dict[str, set[str]]:
+    """Reading -> characters annotated with it elsewhere in the document (`報(bào)`)."""
+    notes: dict[str, set[str]] = {}
+    for mt in re.finditer(rf"(.)[(（]({_SYLLABLE})[)）]", text):
+        if is_han(mt.group(1)):
+            notes.setdefault(mt.group(2), set()).add(mt.group(1))
+    return notes
+
+
+# Punctuation a lost character may have been (GBK A1xx/A3xx); scored like any candidate.
+_LOST_PUNCT = "。，、：；“”《》！？"
+
+
+def _candidates(slot: Slot) -> list[str]:
+    _, by_lead, by_trail = gbk_table()
+    m = model()
+    if slot.reading is not None:
+        cands = list(m.chars_for_reading(slot.reading))
+        if slot.lead is not None:
+            cands = [c for c in cands if (b := _gbk2(c)) is not None and b[0] == slot.lead]
+        return cands
+    if slot.lead is not None:
+        return by_lead.get(slot.lead, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[0] == slot.lead]
+    if slot.trail is not None:
+        return by_trail.get(slot.trail, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[1] == slot.trail]
+    return []
+
+
+def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
+    """Decide every slot in `seq` (a flat list of characters and Slots): a character or None.
+
+    Candidates are ranked by -log10 P(c | left) + link cost to the right neighbour. A slot is
+    restored only when the best candidate is GUESS_MARGIN more probable (log10) than the
+    runner-up and is backed by evidence: a dictionary bigram with a neighbour, the pinyin
+    note, or (for punctuation) its own frequency. The most confident slot is decided first,
+    so that its neighbours can use it.
+    """
+    m = model()
+    decided: dict[int, str | None] = {}
+    slots = [k for k, x in enumerate(seq) if isinstance(x, Slot)]
+
+    def neighbour(k: int, step: int) -> str | None:
+        k += step
+        while 0 <= k < len(seq):
+            x = seq[k]
+            if isinstance(x, Slot):
+                if decided.get(k) is not None:
+                    return decided[k]
+                k += step
+                continue
+            return x
+        return None
+
+    while len(decided) < len(slots):
+        best = None
+        for k in slots:
+            if k in decided:
+                continue
+            slot = seq[k]
+            left, right = neighbour(k, -1), neighbour(k, 1)
+            scored = []
+            for c in _candidates(slot):
+                cost = m.cost(left, c)
+                if right is not None:
+                    cost += m.cost(c, right) - m.unigram_cost(right)
+                noted = slot.reading is not None and c in notes.get(slot.reading, ())
+                if noted:
+                    cost -= 1.0
+                backed = (noted or c in _LOST_PUNCT
+                          or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
+                          or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
+                scored.append((cost, c, backed))
+            scored.sort()
+            ok = bool(scored) and scored[0][2] and (
+                len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
+            margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
+            key = (ok, margin if ok else 0.0)
+            if best is None or key > best[0]:
+                best = (key, k, scored[0][1] if ok else None)
+        assert best is not None
+        decided[best[1]] = best[2]
+    return decided
+
+
+def repair_mojibake(text: str) -> TextEdit:
+    """Find and repair CJK mojibake in `text`; see the module docstring."""
+    if not _has_suspect(text) and not (("?" in text or "？" in text or "\ufffd" in text)
+                                       and DEBRIS_RE.search(text)):
+        return TextEdit(text)
+    edits = find_edits(text)
+    edits += _debris_slots(text, edits)
+    if not edits:
+        return TextEdit(text)
+    edits.sort(key=lambda e: e.start)
+    # Flatten to one sequence of characters and slots so that slots see their neighbours.
+    seq: list = []
+    marks: list[tuple[int, int, Edit]] = []  # (seq start, seq end, edit)
+    pos = 0
+    for e in edits:
+        seq.extend(text[pos:e.start])
+        s0 = len(seq)
+        for p in e.pieces:
+            if isinstance(p, Slot):
+                seq.append(p)
+            else:
+                seq.extend(p)
+        marks.append((s0, len(seq), e))
+        pos = e.end
+    seq.extend(text[pos:])
+    decided = _resolve(seq, _doc_notes(text))
+
+    repairs: list[tuple[str, str, str, int]] = []
+    removed: list[tuple[str, str]] = []
+    out: list[str] = []
+    pos = 0
+    for s0, s1, e in marks:
+        after: list[str] = []
+        for k in range(s0, s1):
+            x = seq[k]
+            if isinstance(x, Slot):
+                c = decided.get(k)
+                if c is not None:
+                    after.append(c)
+                    repairs.append(("lost_char_guess", x.debris, c, e.start))
+                elif x.debris:
+                    removed.append(("lost_char_debris", x.debris))
+            else:
+                after.append(x)
+        repl = "".join(after)
+        if e.kind != "lost_char":
+            repairs.append((e.kind, text[e.start:e.end], repl, e.start))
+        out.append(text[pos:e.start])
+        out.append(repl)
+        pos = e.end
+    out.append(text[pos:])
+    return TextEdit("".join(out), repairs=repairs, removed=removed)
+
+
+class CjkMojibakeStage(TextStage):
+    """Slot 4: repair GBK/Big5/UTF-8/Latin-1 mojibake in Chinese text, restore or remove
+    lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
+
+    name = "cjk_mojibake"
+    version = "1"
+
+    def config(self) -> dict:
+        return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK}
+
+    def transform(self, text: str) -> TextEdit:
+        return repair_mojibake(text)
