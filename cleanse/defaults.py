@@ -7,6 +7,7 @@ from cleanse.decoding import DecodeStage
 from cleanse.document import Document
 from cleanse.pipeline import Pipeline
 from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
+from cleanse.script import ConvertStage
 from cleanse.stage import Stage, TextStage
 
 PIPELINE_NAME = "zh_web"
@@ -15,7 +16,7 @@ PIPELINE_VERSION = "0.1.0"
 
 def text_stages() -> list[TextStage]:
     """The stages that work on text alone (after decoding and splitting), in order."""
-    return [FtfyStage(), CjkMojibakeStage(), PinyinRubyStage()]
+    return [FtfyStage(), CjkMojibakeStage(), PinyinRubyStage(), ConvertStage("t2s")]
 
 
 def zh_web_stages() -> list[Stage]:
