@@ -27,6 +27,7 @@ compiled trie regex and resolved exactly with the rules above.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,6 +94,53 @@ def match_at(node: Node, s: str, i: int, end: int) -> tuple[int, str] | None:
     return best
 
 
+def compile_matcher(node: Node) -> Callable[[str, int, int], tuple[int, str] | None]:
+    """`match_at` for one node as a closure: a leaf walks the text one character at a
+    time and stops as soon as the text is no longer a prefix of any key, instead of
+    trying every key length."""
+    if isinstance(node, Leaf):
+        entries = node.entries
+        prefixes = frozenset(k[:n] for k in entries for n in range(1, len(k)))
+
+        def leaf_match(s: str, i: int, end: int) -> tuple[int, str] | None:
+            best = None
+            n = 1
+            while i + n <= end:
+                piece = s[i : i + n]
+                value = entries.get(piece)
+                if value is not None:
+                    best = (n, value)
+                if piece not in prefixes:
+                    break
+                n += 1
+            return best
+
+        return leaf_match
+    children = [compile_matcher(c) for c in node.children]
+    if len(children) == 1:
+        return children[0]
+    if node.policy == "short_circuit":
+
+        def first_match(s: str, i: int, end: int) -> tuple[int, str] | None:
+            for child in children:
+                found = child(s, i, end)
+                if found is not None:
+                    return found
+            return None
+
+        return first_match
+
+    def longest_match(s: str, i: int, end: int) -> tuple[int, str] | None:
+        best = None
+        for child in children:
+            found = child(s, i, end)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        return best
+
+    return longest_match
+
+
 def single_char_results(node: Node) -> dict[str, str]:
     """The node's match restricted to one-character keys, per character. Where no key
     of two or more characters starts, this equals the full match (both policies pick
@@ -124,6 +172,10 @@ class CompiledDict:
             specials = set(singles)
         self.changes_chars = any(k != v for k, v in simple.items())
         self.candidates = fastscan.CandidateFinder(multi, specials | set(IDS_ARITY))
+        # Bulk candidates can be false positives (a key's first two characters without
+        # the rest); this anchored trie regex rejects them in C before the exact look.
+        self.verify = fastscan.compile_trie(multi | specials | set(IDS_ARITY)).match
+        self.match = compile_matcher(node)
 
 
 @dataclass
@@ -156,13 +208,14 @@ def _segment(seg: CompiledDict, step: Step) -> list[int]:
     if not cand:
         return [n]
     s = step.string()
-    node = seg.node
+    match = seg.match
+    verify = seg.verify
     pos = 0
     last = 0
     for i in cand:
-        if i < pos:
+        if i < pos or verify(s, i) is None:
             continue
-        found = match_at(node, s, i, n)
+        found = match(s, i, n)
         if found is not None:
             if i > last:
                 bounds.append(i)  # close the gap segment before the match
@@ -185,13 +238,16 @@ def _convert_step(conv: CompiledDict, step: Step, track_origin: bool) -> Step:
     length_changed = False
     if cand:
         s = step.string()
-        node = conv.node
+        match = conv.match
+        verify = conv.verify
         pos = 0
         for i in cand:
             if i < pos:
                 continue  # inside the previous match
             end = n if bounds is None else bounds[bisect_right(bounds, i)]
-            found = match_at(node, s, i, end)
+            if verify(s, i, end) is None:
+                continue  # no key of two or more characters here: the table decides
+            found = match(s, i, end)
             if found is not None:
                 klen, value = found
                 if klen > 1 or len(value) != 1:
