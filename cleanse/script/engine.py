@@ -170,8 +170,8 @@ class CompiledDict:
         specials = {k for k, v in singles.items() if len(v) != 1}
         if for_segmentation:
             specials = set(singles)
-        self.changes_chars = any(k != v for k, v in simple.items())
-        self.candidates = fastscan.CandidateFinder(multi, specials | set(IDS_ARITY))
+        changed = {k for k, v in simple.items() if k != v}
+        self.candidates = fastscan.CandidateFinder(multi, specials | set(IDS_ARITY), changed)
         # Bulk candidates can be false positives (a key's first two characters without
         # the rest); this anchored trie regex rejects them in C before the exact look.
         self.verify = fastscan.compile_trie(multi | specials | set(IDS_ARITY)).match
@@ -202,7 +202,7 @@ class Step:
 
 def _segment(seg: CompiledDict, step: Step) -> list[int]:
     """Segment ends of OpenCC's maximal-match segmentation of the step's text."""
-    cand = seg.candidates.find(step.cps)
+    cand, _ = seg.candidates.find(step.cps)
     n = len(step.cps)
     bounds: list[int] = []
     if not cand:
@@ -233,7 +233,9 @@ def _convert_step(conv: CompiledDict, step: Step, track_origin: bool) -> Step:
     cps = step.cps
     n = len(cps)
     bounds = step.bounds
-    cand = conv.candidates.find(cps)
+    cand, changes = conv.candidates.find(cps)
+    if not cand and not changes:
+        return step
     fixups: list[tuple[int, int, str]] = []
     length_changed = False
     if cand:
@@ -265,7 +267,7 @@ def _convert_step(conv: CompiledDict, step: Step, track_origin: bool) -> Step:
             else:
                 pos = i + 1
 
-    return apply_step(step, conv.table if conv.changes_chars else None, fixups, length_changed, track_origin)
+    return apply_step(step, conv.table if changes else None, fixups, length_changed, track_origin)
 
 
 def apply_step(
@@ -282,8 +284,6 @@ def apply_step(
     if table is not None:
         mapped = table[cps]
         if not fixups:
-            if np.array_equal(mapped, cps):
-                return step
             return Step(None, mapped, bounds, step.origin)
         base = fastscan.from_codepoints(mapped)
     else:

@@ -147,21 +147,22 @@ def compose_origin(prev: np.ndarray | None, step: np.ndarray) -> np.ndarray:
 
 FLAG_MULTI = 1
 FLAG_SINGLE = 2
+FLAG_CHANGES = 4  # the character table changes this character
 _BIGRAM_BITS = 22
 _BIGRAM_MASK = (1 << _BIGRAM_BITS) - 1
 _HASH_MUL = np.uint32(2654435761)
 
 
 def _bigram_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return ((first * _HASH_MUL) ^ (second * np.uint32(40503)) ^ (second >> np.uint32(7))) & np.uint32(_BIGRAM_MASK)
+    # uint32 array arithmetic wraps around silently, which is what a hash wants.
+    return ((first * _HASH_MUL) ^ (second * np.uint32(40503)) ^ (second >> np.uint32(7))) & np.uint32(_BIGRAM_MASK)
 
 
 class CandidateFinder:
     """Finds, in bulk, every position where a key of `multi_keys` may start or a character
     of `single_chars` stands."""
 
-    def __init__(self, multi_keys: Iterable[str], single_chars: Iterable[str]):
+    def __init__(self, multi_keys: Iterable[str], single_chars: Iterable[str], changed_chars: Iterable[str] = ()):
         self.flags = np.zeros(N_CODEPOINTS, dtype=np.uint8)
         self.bigrams = np.zeros(1 << _BIGRAM_BITS, dtype=bool)
         firsts: list[int] = []
@@ -177,19 +178,28 @@ class CandidateFinder:
         singles = [ord(c) for c in single_chars]
         if singles:
             self.flags[np.array(singles, dtype=np.uint32)] |= FLAG_SINGLE
-        self.empty = not firsts and not singles
+        changed = [ord(c) for c in changed_chars]
+        if changed:
+            self.flags[np.array(changed, dtype=np.uint32)] |= FLAG_CHANGES
+        self.empty = not firsts and not singles and not changed
 
-    def find(self, cps: np.ndarray) -> list[int]:
+    def find(self, cps: np.ndarray) -> tuple[list[int], bool]:
+        """(candidate positions, whether the character table changes any character)."""
         if self.empty or len(cps) == 0:
-            return []
+            return [], False
         flags = self.flags[cps]
         cand = np.flatnonzero(flags)
         if len(cand) == 0:
-            return []
+            return [], False
+        f = flags[cand]
+        changes = bool((f & FLAG_CHANGES).any())
+        cand = cand[(f & (FLAG_MULTI | FLAG_SINGLE)) != 0]
+        if len(cand) == 0:
+            return [], changes
         f = flags[cand]
         nxt_index = cand + 1
         has_next = nxt_index < len(cps)
         nxt = cps[np.minimum(nxt_index, len(cps) - 1)]
         multi_ok = ((f & FLAG_MULTI) != 0) & has_next & self.bigrams[_bigram_hash(cps[cand], nxt)]
         keep = multi_ok | ((f & FLAG_SINGLE) != 0)
-        return cand[keep].tolist()
+        return cand[keep].tolist(), changes

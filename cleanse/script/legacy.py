@@ -77,9 +77,9 @@ class LegacyGroup:
         self.table = fastscan.identity_table()
         simple = {k: v for k, v in singles.items() if len(v) == 1}
         fastscan.fill_table(self.table, simple)
-        self.changes_chars = any(k != v for k, v in simple.items())
+        changed = {k for k, v in simple.items() if k != v}
         self.special = {k: v for k, v in singles.items() if len(v) != 1}
-        self.candidates = fastscan.CandidateFinder(multi, self.special)
+        self.candidates = fastscan.CandidateFinder(multi, self.special, changed)
 
     def longest_multi(self, s: str, p: int) -> int:
         """Length of the longest multi-character key of any dictionary occurring at `p`."""
@@ -122,7 +122,9 @@ class LegacyGroup:
         return "".join(out)
 
     def step(self, step: Step, track_origin: bool) -> Step:
-        cand = self.candidates.find(step.cps)
+        cand, changes = self.candidates.find(step.cps)
+        if not cand and not changes:
+            return step
         fixups: list[tuple[int, int, str]] = []
         length_changed = False
         if cand:
@@ -153,7 +155,7 @@ class LegacyGroup:
                 if len(value) != end - i:
                     length_changed = True
                 pos = end
-        return apply_step(step, self.table if self.changes_chars else None, fixups, length_changed, track_origin)
+        return apply_step(step, self.table if changes else None, fixups, length_changed, track_origin)
 
 
 class LegacyConverter:
