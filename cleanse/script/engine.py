@@ -70,34 +70,11 @@ def ids_length(s: str, i: int, end: int) -> int:
     return n if n > 0 else 0
 
 
-def match_at(node: Node, s: str, i: int, end: int) -> tuple[int, str] | None:
-    """OpenCC's prefix match of `node` at `s[i:end]`: (key length, value) or None."""
-    if isinstance(node, Leaf):
-        entries = node.entries
-        for n in node.lengths:
-            if i + n <= end:
-                value = entries.get(s[i : i + n])
-                if value is not None:
-                    return n, value
-        return None
-    if node.policy == "short_circuit":
-        for child in node.children:
-            found = match_at(child, s, i, end)
-            if found is not None:
-                return found
-        return None
-    best = None
-    for child in node.children:
-        found = match_at(child, s, i, end)
-        if found is not None and (best is None or found[0] > best[0]):
-            best = found
-    return best
-
-
 def compile_matcher(node: Node) -> Callable[[str, int, int], tuple[int, str] | None]:
-    """`match_at` for one node as a closure: a leaf walks the text one character at a
-    time and stops as soon as the text is no longer a prefix of any key, instead of
-    trying every key length."""
+    """OpenCC's prefix match of `node`, as a function (text, start, end) -> (key length,
+    value) or None, never reading past `end`. A leaf's match is its longest key there;
+    the leaf walks the text one character at a time and stops as soon as the text is
+    no longer a prefix of any key."""
     if isinstance(node, Leaf):
         entries = node.entries
         prefixes = frozenset(k[:n] for k in entries for n in range(1, len(k)))
@@ -308,16 +285,9 @@ def apply_step(
     return Step(out, None, new_bounds, origin)
 
 
-class Converter:
-    """A compiled OpenCC configuration. Build once (see `get_converter`), call often."""
-
-    def __init__(self, spec: ConfigSpec):
-        self.spec = spec
-        self.normalization = [CompiledDict(node) for node in spec.normalization]
-        self.segmentation = (
-            CompiledDict(spec.segmentation, for_segmentation=True) if spec.segmentation is not None else None
-        )
-        self.chain = [CompiledDict(node) for node in spec.chain]
+class StepConverter:
+    """Shared front end: text -> code points -> steps -> text (and the detail the stage
+    needs). Subclasses implement `_run`."""
 
     def convert(self, text: str) -> str:
         if not text:
@@ -333,6 +303,21 @@ class Converter:
         return step.string(), in_cps, step.cps, step.origin
 
     def _run(self, text: str, cps: np.ndarray, track_origin: bool) -> Step:
+        raise NotImplementedError
+
+
+class Converter(StepConverter):
+    """A compiled OpenCC configuration. Build once (see `get_converter`), call often."""
+
+    def __init__(self, spec: ConfigSpec):
+        self.spec = spec
+        self.normalization = [CompiledDict(node) for node in spec.normalization]
+        self.segmentation = (
+            CompiledDict(spec.segmentation, for_segmentation=True) if spec.segmentation is not None else None
+        )
+        self.chain = [CompiledDict(node) for node in spec.chain]
+
+    def _run(self, text: str, cps: np.ndarray, track_origin: bool) -> Step:
         step = Step(text, cps, None, None)
         for conv in self.normalization:
             step = _convert_step(conv, step, track_origin)
@@ -343,5 +328,5 @@ class Converter:
         return step
 
 
-# Exposed for tests and the reference implementation.
-__all__ = ["Converter", "CompiledDict", "IDS_ARITY", "ids_length", "match_at", "single_char_results"]
+__all__ = ["CompiledDict", "Converter", "IDS_ARITY", "Step", "StepConverter", "apply_step", "compile_matcher",
+           "ids_length", "single_char_results"]

@@ -33,7 +33,7 @@ import numpy as np
 
 from cleanse.script import fastscan
 from cleanse.script.dictionaries import Leaf, load_legacy_config
-from cleanse.script.engine import Step, apply_step
+from cleanse.script.engine import Step, StepConverter, apply_step
 
 # The punctuation opencc-python-reimplemented splits at (its `split_chars_re`), besides
 # runs of whitespace (Python's ``\s``, i.e. `str.isspace`).
@@ -158,24 +158,12 @@ class LegacyGroup:
         return apply_step(step, self.table if changes else None, fixups, length_changed, track_origin)
 
 
-class LegacyConverter:
+class LegacyConverter(StepConverter):
     """opencc-python-reimplemented's output for one of its configs, computed fast."""
 
     def __init__(self, config: str):
         self.name, chain = load_legacy_config(config)
         self.chain = [LegacyGroup(group) for group in chain]
-
-    def convert(self, text: str) -> str:
-        if not text:
-            return text
-        return self._run(text, fastscan.codepoints(text), False).string()
-
-    def convert_detail(self, text: str) -> tuple[str, np.ndarray, np.ndarray, np.ndarray | None]:
-        in_cps = fastscan.codepoints(text)
-        if not text:
-            return text, in_cps, in_cps, None
-        step = self._run(text, in_cps, True)
-        return step.string(), in_cps, step.cps, step.origin
 
     def _run(self, text: str, cps: np.ndarray, track_origin: bool) -> Step:
         step = Step(text, cps, None, None)
