@@ -5,8 +5,8 @@ Why this shape: per-character dict lookups and `str.translate` cost ~100 ns per
 character on CJK text. Instead the text is viewed as a UTF-32 code-point array and
 every character is mapped at once through a numpy table (a few ns per character). The
 places a table cannot handle (phrase keys, characters whose value is not exactly one
-character) are found by a single regex whose pattern is a trie of those keys: the regex
-engine skips, in C, every position whose character starts no key.
+character) are found in bulk too (`CandidateFinder`), and each is confirmed by a regex
+whose pattern is a trie of the keys, so Python only looks at real matches.
 """
 
 from __future__ import annotations
