@@ -9,6 +9,7 @@ from cleanse.document import Document
 from cleanse.normalization import NormalizeZhStage, QualitySignalsStage
 from cleanse.pipeline import Pipeline
 from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
+from cleanse.script import ConvertStage
 from cleanse.stage import Stage, TextStage
 
 PIPELINE_NAME = "zh_web"
@@ -18,11 +19,11 @@ PIPELINE_VERSION = "0.1.0"
 def text_stages() -> list[TextStage]:
     """The stages that work on text alone (after decoding and splitting), in order."""
     return [
-        FtfyStage(), CjkMojibakeStage(), PinyinRubyStage(),
-        # slot 6: convert_t2s (script helper) goes here
-        HtmlResidueStage(), BoilerplateLinesStage(), HeaderMetaStage(),  # slot 7: boilerplate
-        NormalizeZhStage(),  # slot 8
-        QualitySignalsStage(),  # slot 9
+        FtfyStage(), CjkMojibakeStage(), PinyinRubyStage(),  # repair (source script)
+        ConvertStage("t2s"),  # exact OpenCC Traditional -> Simplified
+        HtmlResidueStage(), BoilerplateLinesStage(), HeaderMetaStage(),  # boilerplate
+        NormalizeZhStage(),  # punctuation and whitespace
+        QualitySignalsStage(),
     ]
 
 
