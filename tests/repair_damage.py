@@ -130,7 +130,7 @@ def synthetic_cases(seed: int = 3) -> list[Case]:
                 continue
             k = rng.choice(two_byte[: max(1, len(two_byte) - 2)])
             damaged, lost = gbk_lost_lead_tracked(line, [k])
-            cases.append(Case("gbk_lost_lead", script, line, damaged, frozenset(lost)))
+            cases.append(Case(_lost_kind(line, damaged, lost), script, line, damaged, frozenset(lost)))
             later = [j for j in two_byte if k + 3 <= j <= k + 40]
             if later:
                 ks = [k, rng.choice(later)]
@@ -150,6 +150,17 @@ def synthetic_cases(seed: int = 3) -> list[Case]:
                     continue
                 cases.append(Case(kind, script, line, line[:a] + mid + line[b:], frozenset()))
     return cases
+
+
+def _lost_kind(original: str, damaged: str, lost: set[int]) -> str:
+    """`gbk_lost_lead`, or `gbk_lost_lead_debris` when the stream realigned at once: the
+    damaged line is the original with each lost character replaced by one character (`?` or
+    the orphaned trail byte read as an ASCII letter). Nothing is mis-paired then, so there is
+    no mojibake to reverse: only a lost character, which a `?` in clean text also looks like."""
+    if len(damaged) == len(original) and all(
+            a == b for k, (a, b) in enumerate(zip(fold_width(original), damaged)) if k not in lost):
+        return "gbk_lost_lead_debris"
+    return "gbk_lost_lead"
 
 
 def restored(case: Case, output: str) -> bool:
