@@ -179,14 +179,41 @@ def _note_after(text: str, pos: int) -> str | None:
     return m.group(1) if m and is_syllable(m.group(1)) else None
 
 
+FILL_PENALTY = 1.0  # a lost character read as its best filler pays for the choice among many
+
+
+def _next_char(pieces: list, k: int, right: str | None) -> str | None:
+    for p in pieces[k + 1:]:
+        if isinstance(p, str) and p:
+            return p[0]
+        if isinstance(p, Slot):
+            return None
+    return right
+
+
 def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) -> tuple[float, int]:
+    """Cost of a candidate. A lost character costs SLOT_COST, or less when one of the
+    characters its surviving byte allows fits both neighbours well (`發[展]現代`): that is
+    evidence for the shift that left it, and it lets the start of a span be placed right."""
     total = 0.0
     n = 0
     prev = left
-    for p in pieces:
+    for k, p in enumerate(pieces):
         if isinstance(p, Slot):
-            total += SLOT_COST
             n += 1
+            nxt = _next_char(pieces, k, right)
+            best = None
+            if prev is not None and nxt is not None and (p.lead is not None or p.trail is not None):
+                base = SLOT_COST + m.cost(prev, nxt)
+                for c in _candidates(p):
+                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt)
+                    if f < base and (best is None or f < best[0]):
+                        best = (f, c)
+            if best is None:
+                total += SLOT_COST
+            else:
+                total += m.cost(prev, best[1]) + FILL_PENALTY
+                prev = best[1]
             continue
         for c in p:
             total += m.cost(prev, c)
@@ -195,6 +222,19 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
     if right is not None and prev is not None:
         total += m.cost(prev, right) - m.unigram_cost(right)
     return total, n
+
+
+MIN_GAIN_LETTER = 4.5  # a short shift that realigns on an ASCII letter (`發宫F代` = 發[展]現代)
+
+
+def _min_gain(text: str, i: int, j: int) -> float:
+    """A span of at most 3 characters ending in a lone ASCII letter that completes a GBK
+    character with its neighbour's trail byte is damage-shaped on its own: it needs less
+    gain (the span is too short to gain 10**8)."""
+    c = text[j - 1]
+    if j - i <= 3 and ("A" <= c <= "Z" or "a" <= c <= "z") and text[i] >= "\x80":
+        return MIN_GAIN_LETTER
+    return MIN_GAIN
 
 
 def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0) -> float | None:
@@ -217,7 +257,7 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
                 return None
             prev = c
         return gain if gain >= NOTE_MIN_GAIN else None
-    if gain < MIN_GAIN or cand / n > MAX_CAND_MEAN or orig / n_orig - cand / n < MIN_MEAN_DROP - bonus:
+    if gain < _min_gain(text, i, j) or cand / n > MAX_CAND_MEAN or orig / n_orig - cand / n < MIN_MEAN_DROP - bonus:
         return None
     return gain
 
@@ -288,7 +328,7 @@ def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, i
     by_code = gbk_table()[0]
     cost = m.cost
     out: list[tuple[float, int, int, str]] = []
-    floor = MIN_GAIN - APPROX_SLACK
+    floor = MIN_GAIN_LETTER - APPROX_SLACK
     best_v = 0.0
     best_i = -1
     for r in range(a, b + 1):
