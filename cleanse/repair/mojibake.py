@@ -93,23 +93,20 @@ def _suspects(text: str):
 
 # An ASCII letter right after a Han character and not part of a word or number: where a
 # shifted GBK stream realigns, the last trail byte (0x40-0x7E) reads as a lone letter (`夹g改`).
-_LETTER_SUSPECT = re.compile(r"(?<=[\u3400-\u9fff])[@-~](?![0-9A-Za-z(（])")
+_LETTER_SUSPECT = re.compile(r"[@-~](?=[^\x00-\x7f]|[,.;:!?\s]|$)")
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
-    got = list(_suspects(text))
-    letters = [(mt.start(), mt.end()) for mt in _LETTER_SUSPECT.finditer(text)]
+    got = list(_suspects(text)) if suspect_re().search(text) else []
+    letters = [(p, p + 1) for mt in _LETTER_SUSPECT.finditer(text)
+               if (p := mt.start()) > 0 and "\u3400" <= text[p - 1] <= "\u9fff"]
     if letters:
         got = sorted(set(got) | set(letters))
     return got
 
 
 def _has_suspect(text: str) -> bool:
-    if _LETTER_SUSPECT.search(text):
-        return True
-    if not suspect_re().search(text):
-        return False
-    return next(_suspects(text), None) is not None
+    return bool(_all_suspects(text))
 
 
 def _log10(n: int) -> float:
@@ -507,9 +504,9 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
 
 # --- driver -------------------------------------------------------------------------------
 
-def _clusters(text: str) -> list[tuple[int, int]]:
+def _clusters(text: str, suspects: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for s, e in _all_suspects(text):
+    for s, e in (_all_suspects(text) if suspects is None else suspects):
         if out and s - out[-1][1] <= 4 and "\n" not in text[out[-1][1]:s]:
             out[-1] = (out[-1][0], e)
         else:
@@ -544,11 +541,11 @@ def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
     return True
 
 
-def find_edits(text: str) -> list[Edit]:
+def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
     regions: list[list] = []  # [line start, region start, region end, suspect positions]
-    for cs, ce in _clusters(text):
+    for cs, ce in _clusters(text, suspects):
         lo, hi = _line_bounds(text, cs)
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
@@ -698,10 +695,11 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
 
 def repair_mojibake(text: str) -> TextEdit:
     """Find and repair CJK mojibake in `text`; see the module docstring."""
-    if not _has_suspect(text) and not (("?" in text or "？" in text or "\ufffd" in text)
-                                       and DEBRIS_RE.search(text)):
+    suspects = _all_suspects(text)
+    if not suspects and not (("?" in text or "？" in text or "\ufffd" in text)
+                             and DEBRIS_RE.search(text)):
         return TextEdit(text)
-    edits = find_edits(text)
+    edits = find_edits(text, suspects)
     edits += _debris_slots(text, edits)
     if not edits:
         return TextEdit(text)
