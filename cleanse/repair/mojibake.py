@@ -662,6 +662,7 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
             return x
         return None
 
+    memo: dict[tuple[int, str | None, str | None], tuple] = {}  # a slot's ranking, by neighbours
     while len(decided) < len(slots):
         best = None
         for k in slots:
@@ -669,6 +670,12 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
                 continue
             slot = seq[k]
             left, right = neighbour(k, -1), neighbour(k, 1)
+            got = memo.get((k, left, right))
+            if got is not None:
+                key, choice = got
+                if best is None or key > best[0]:
+                    best = (key, k, choice)
+                continue
             scored = []
             for c in _candidates(slot):
                 cost = m.cost(left, c)
@@ -686,6 +693,7 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
                 len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
             margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
             key = (ok, margin if ok else 0.0)
+            memo[(k, left, right)] = (key, scored[0][1] if ok else None)
             if best is None or key > best[0]:
                 best = (key, k, scored[0][1] if ok else None)
         assert best is not None
