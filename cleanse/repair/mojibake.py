@@ -761,7 +761,7 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "1"
+    version = "2"
 
     def config(self) -> dict:
         return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK}
