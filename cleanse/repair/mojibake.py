@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.model import COST_SYMBOL, Model, is_han, model
 from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
 from cleanse.stage import TextEdit, TextStage
 
@@ -231,6 +231,9 @@ def _min_gain(text: str, i: int, j: int) -> float:
     c = text[j - 1]
     if j - i <= 3 and ("A" <= c <= "Z" or "a" <= c <= "z") and text[i] >= "\x80":
         return MIN_GAIN_LETTER
+    if j - i <= 4 and c in "?\ufffd" and text[i] >= "\x80" and text[j - 2] >= "\x80":
+        # the same for a short shift ended by the decoder's mark (`沂芯?济` = [我]市[经]济)
+        return MIN_GAIN_LETTER
     return MIN_GAIN
 
 
@@ -271,6 +274,7 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
 
 APPROX_SLACK = 2.0  # approximate gain (right-hand link ignored) may be this much below MIN_GAIN
 MAX_VERIFY = 12  # exact judgements per sweep
+START_JITTER = 2  # starts judged on each side of a sweep candidate's start
 
 
 @lru_cache(maxsize=65536)
@@ -416,14 +420,23 @@ def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]
         cands = _shift_sweep(m, ph, a, b)
         cands.sort(reverse=True)
         found = None
+        judged = 0
         for g, i, e, kind in cands[:MAX_VERIFY * 4]:
             k = bisect.bisect_left(suspects, lo + i)
             if k == len(suspects) or suspects[k] >= lo + e:
                 continue  # no suspect inside: leave it
-            end, pieces, bonus = _shift_pieces(text, lo, ph, i, e, kind)
-            gain = _judge(m, text, lo + i, end, pieces, bonus)
-            if gain is not None:
-                found = Edit(lo + i, end, "gbk_shift", pieces, gain)
+            # The sweep keeps one start per end and ignores what a lost character's surviving
+            # byte allows, so a start a few characters off can score better exactly
+            # (`活[動]周系列` rather than `活又[?]系列`): judge the neighbouring starts too.
+            for i2 in range(max(a, i - START_JITTER), min(e - 1, i + START_JITTER + 1)):
+                if ph.s[i2 + 1] is None or any(ph.s[q] is None for q in range(i2 + 1, min(i + 2, e - 1))):
+                    continue
+                end, pieces, bonus = _shift_pieces(text, lo, ph, i2, e, kind)
+                gain = _judge(m, text, lo + i2, end, pieces, bonus)
+                if gain is not None and (found is None or gain > found.gain):
+                    found = Edit(lo + i2, end, "gbk_shift", pieces, gain)
+            judged += 1
+            if found is not None and judged >= MAX_VERIFY:
                 break
         if found is not None:
             edits.append(found)
@@ -541,6 +554,23 @@ def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
     return True
 
 
+def _damage_shaped(m: Model, text: str, cs: int, ce: int) -> bool:
+    """A suspect that the local window must not dismiss: a non-Han symbol (kana, bopomofo,
+    box drawing...) right after a Han character (`基地ㄔO`), or `?`/U+FFFD between two
+    non-ASCII characters (`沂芯?济`). Candidates still have to pass `_judge`."""
+    for q in range(cs, ce):
+        c = text[q]
+        prv = text[q - 1] if q > 0 else ""
+        if not prv or not is_han(prv):
+            continue
+        if c in "?\ufffd":
+            if q + 1 < len(text) and text[q + 1] >= "\x80":
+                return True
+        elif c >= "\x80" and not is_han(c) and c not in _COMMON_PUNCT and m.unigram_cost(c) >= COST_SYMBOL:
+            return True
+    return False
+
+
 def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
@@ -550,8 +580,9 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
         debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
-        if not letter_note and (_explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
-                                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
+        if not letter_note and not _damage_shaped(m, text, cs, ce) and (
+                _explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
+                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
             continue
         clusters.append((cs, ce, lo, hi))
         # The region a shifted span through this cluster can occupy: from SHIFT_BACK
