@@ -154,6 +154,11 @@ class Slot:
     lead: int | None = None
     trail: int | None = None
     reading: str | None = None
+    # For a lost character whose trail byte the decoder replaced by `?` (a lenient GBK
+    # decoder emits `?` for a byte that does not pair with the next one and resumes there):
+    # the first byte after the `?` (-1: end of text). Its trail byte then is one that does
+    # not pair with that byte, which leaves a handful of characters instead of ~190.
+    marked_before: int | None = None
 
 
 Piece = "str | Slot"
@@ -386,7 +391,8 @@ def _shift_pieces(text: str, lo: int, ph: _OddPhase, i: int, e: int, kind: str) 
         reading = note_m.group(1) if note_m and is_syllable(note_m.group(1)) else None
         if reading:
             end = note_m.end()  # type: ignore[union-attr]
-        return end, [start_slot, body, Slot(text[lo + e - 1:end], lead=carry, reading=reading)], 0.0
+        return end, [start_slot, body, Slot(text[lo + e - 1:end], lead=carry, reading=reading,
+                                            marked_before=_first_byte(text, lo + e))], 0.0
     return end, [start_slot, body, Slot("", lead=carry, trail=carry)], 0.0
 
 
@@ -454,7 +460,7 @@ def _short_shift_candidates(text: str, i: int, hi: int) -> list[tuple[int, list,
     c = text[i + 1]
     start_slot = Slot(debris=text[i], trail=first[0])
     if c in "?\ufffd":
-        return [(i + 2, [start_slot, Slot(c, lead=first[1])], 0.0)]
+        return [(i + 2, [start_slot, Slot(c, lead=first[1], marked_before=_first_byte(text, i + 2))], 0.0)]
     code = first[1] << 8 | ord(c)
     if not ("@" <= c <= "~") or code not in gbk_table()[0]:
         return []
@@ -464,6 +470,35 @@ def _short_shift_candidates(text: str, i: int, hi: int) -> list[tuple[int, list,
     if note is not None:
         bonus = NOTE_BONUS if ch in model().chars_for_reading(note) else -NOTE_BONUS
     return [(i + 2, [start_slot, ch], bonus)]
+
+
+def _first_byte(text: str, p: int) -> int:
+    """First GBK byte of text[p] (-1 past the end or for a character GBK cannot encode)."""
+    if p >= len(text):
+        return -1
+    c = text[p]
+    if c < "\x80":
+        return ord(c)
+    b = _gbk2_cached(c)
+    return -1 if b is None else b[0]
+
+
+@lru_cache(maxsize=4096)
+def _marked_candidates(lead: int, after: int) -> tuple[str, ...]:
+    """Characters with this lead byte whose trail byte X is one the decoder would have
+    replaced by `?` before the byte `after`: X >= 0x80 and X+after is no GBK code."""
+    by_code = gbk_table()[0]
+    m = model()
+    out = []
+    for x in range(0x80, 0xFF):
+        c = by_code.get(lead << 8 | x)
+        if c is None:
+            continue
+        if after >= 0 and (x << 8 | after) in by_code:
+            continue
+        if (is_han(c) and m.unigram_cost(c) < 5.5) or c in _LOST_PUNCT:
+            out.append(c)
+    return tuple(out)
 
 
 def _folded(text: str, p: int, first: bool = False) -> bytes | None:
@@ -661,6 +696,8 @@ def _candidates(slot: Slot) -> list[str]:
         # a second loss: the carried byte is the lead or the trail of the lost character
         return (by_lead.get(slot.lead, []) + by_trail.get(slot.trail, [])
                 + [p for p in _LOST_PUNCT if slot.lead in p.encode("gbk")])
+    if slot.lead is not None and slot.marked_before is not None:
+        return list(_marked_candidates(slot.lead, slot.marked_before))
     if slot.lead is not None:
         return by_lead.get(slot.lead, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[0] == slot.lead]
     if slot.trail is not None:
