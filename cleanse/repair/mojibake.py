@@ -157,7 +157,9 @@ class Slot:
     # For a lost character whose trail byte the decoder replaced by `?` (a lenient GBK
     # decoder emits `?` for a byte that does not pair with the next one and resumes there):
     # the first byte after the `?` (-1: end of text). Its trail byte then is one that does
-    # not pair with that byte, which leaves a handful of characters instead of ~190.
+    # not pair with that byte, which leaves a handful of characters instead of ~190. Not
+    # every decoder works that way (seed 004's `芾?、` lost 理, whose ED pairs with 、's A1),
+    # so those characters are preferred (MARKED_PRIOR), not required.
     marked_before: int | None = None
 
 
@@ -208,7 +210,7 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
             if prev is not None and nxt is not None and (p.lead is not None or p.trail is not None):
                 base = SLOT_COST + m.cost(prev, nxt)
                 for c in _candidates(p):
-                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt)
+                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt) + _prior(p, c)
                     if f < base and (best is None or f < best[0]):
                         best = (f, c)
             if best is None:
@@ -501,6 +503,16 @@ def _marked_candidates(lead: int, after: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+MARKED_PRIOR = 1.0  # log10 preference for a lost character consistent with the decoder's `?`
+
+
+def _prior(slot: Slot, c: str) -> float:
+    """Cost adjustment of candidate c for a slot (negative = preferred)."""
+    if slot.marked_before is not None and slot.lead is not None and c in _marked_candidates(slot.lead, slot.marked_before):
+        return -MARKED_PRIOR
+    return 0.0
+
+
 def _folded(text: str, p: int, first: bool = False) -> bytes | None:
     """An ASCII character inside a shifted span read as the fullwidth form it was folded from
     (GBK A3xx), when a non-ASCII character follows (or, for the first character of a span,
@@ -696,13 +708,18 @@ def _candidates(slot: Slot) -> list[str]:
         # a second loss: the carried byte is the lead or the trail of the lost character
         return (by_lead.get(slot.lead, []) + by_trail.get(slot.trail, [])
                 + [p for p in _LOST_PUNCT if slot.lead in p.encode("gbk")])
-    if slot.lead is not None and slot.marked_before is not None:
-        return list(_marked_candidates(slot.lead, slot.marked_before))
     if slot.lead is not None:
         return by_lead.get(slot.lead, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[0] == slot.lead]
     if slot.trail is not None:
         return by_trail.get(slot.trail, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[1] == slot.trail]
     return []
+
+
+@lru_cache(maxsize=1)
+def _simplified_only() -> frozenset[str]:
+    """Simplified forms that are not Traditional characters themselves (变, not 于)."""
+    t2s = model().t2s
+    return frozenset(v for k, v in t2s.items() if v != k and v not in t2s and len(v) == 1)
 
 
 def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
@@ -730,6 +747,14 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
             return x
         return None
 
+    # A guess must be in the script of the text around it (GBK holds both: 變 is a candidate
+    # for 转's lost bytes, and the model scores it like 变).
+    traditional = any(m.t2s.get(x, x) != x for x in seq if isinstance(x, str))
+    simplified_only = _simplified_only()
+
+    def same_script(c: str) -> bool:
+        return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
+
     memo: dict[tuple[int, str | None, str | None], tuple] = {}  # a slot's ranking, by neighbours
     while len(decided) < len(slots):
         best = None
@@ -746,7 +771,9 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
                 continue
             scored = []
             for c in _candidates(slot):
-                cost = m.cost(left, c)
+                if not same_script(c):
+                    continue
+                cost = m.cost(left, c) + _prior(slot, c)
                 if right is not None:
                     cost += m.cost(c, right) - m.unigram_cost(right)
                 noted = slot.reading is not None and c in notes.get(slot.reading, ())
@@ -829,7 +856,7 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "2"
+    version = "3"
 
     def config(self) -> dict:
         return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK}
