@@ -428,23 +428,24 @@ def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]
         cands = _shift_sweep(m, ph, a, b)
         cands.sort(reverse=True)
         found = None
-        judged = 0
         for g, i, e, kind in cands[:MAX_VERIFY * 4]:
             k = bisect.bisect_left(suspects, lo + i)
             if k == len(suspects) or suspects[k] >= lo + e:
                 continue  # no suspect inside: leave it
-            # The sweep keeps one start per end and ignores what a lost character's surviving
-            # byte allows, so a start a few characters off can score better exactly
-            # (`活[動]周系列` rather than `活又[?]系列`): judge the neighbouring starts too.
-            for i2 in range(max(a, i - START_JITTER), min(e - 1, i + START_JITTER + 1)):
-                if ph.s[i2 + 1] is None or any(ph.s[q] is None for q in range(i2 + 1, min(i + 2, e - 1))):
-                    continue
-                end, pieces, bonus = _shift_pieces(text, lo, ph, i2, e, kind)
-                gain = _judge(m, text, lo + i2, end, pieces, bonus)
-                if gain is not None and (found is None or gain > found.gain):
-                    found = Edit(lo + i2, end, "gbk_shift", pieces, gain)
-            judged += 1
-            if found is not None and judged >= MAX_VERIFY:
+            end, pieces, bonus = _shift_pieces(text, lo, ph, i, e, kind)
+            gain = _judge(m, text, lo + i, end, pieces, bonus)
+            if gain is not None:
+                found = Edit(lo + i, end, "gbk_shift", pieces, gain)
+                # The sweep keeps one start per end and ignores what a lost character's
+                # surviving byte allows, so a start a few characters off can score better
+                # exactly (`活[動]周系列` rather than `活又[?]系列`): judge those too.
+                for i2 in range(max(a, i - START_JITTER), min(e - 1, i + START_JITTER + 1)):
+                    if i2 == i or any(ph.s[q] is None for q in range(min(i, i2) + 1, max(i, i2) + 2)):
+                        continue
+                    end2, pieces2, bonus2 = _shift_pieces(text, lo, ph, i2, e, kind)
+                    gain2 = _judge(m, text, lo + i2, end2, pieces2, bonus2)
+                    if gain2 is not None and gain2 > found.gain:
+                        found = Edit(lo + i2, end2, "gbk_shift", pieces2, gain2)
                 break
         if found is not None:
             edits.append(found)
