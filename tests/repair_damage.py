@@ -171,6 +171,34 @@ def restored(case: Case, output: str) -> bool:
     return re.fullmatch(pattern, fold_width(output)) is not None
 
 
+def restored_strict(case: Case, output: str) -> bool:
+    """Every character back, lost ones included (each correctly guessed)."""
+    return fold_width(output) == fold_width(case.original)
+
+
+def lost_outcome(case: Case, output: str) -> tuple[int, int, int, int] | None:
+    """For an output that is exact apart from what stands in the lost characters' places:
+    (lost characters guessed right, removed, guessed wrong, debris left: ASCII or U+FFFD),
+    else None."""
+    o = [fold_width(c) for c in case.original]
+    pattern = "".join(("(.)?" if k in case.lost else re.escape(c)) for k, c in enumerate(o))
+    mt = re.fullmatch(pattern, fold_width(output))
+    if mt is None:
+        return None
+    lost = sorted(case.lost)
+    right = removed = wrong = debris = 0
+    for g, k in zip(mt.groups(), lost):
+        if g is None:
+            removed += 1
+        elif g == o[k]:
+            right += 1
+        elif g.isascii() or g == "\ufffd":
+            debris += 1
+        else:
+            wrong += 1
+    return right, removed, wrong, debris
+
+
 def evaluate(fn, cases: list[Case]) -> dict[tuple[str, str], tuple[int, int, int]]:
     """{(kind, script): (exact, changed but not exact, untouched)}."""
     out: dict[tuple[str, str], list[int]] = {}

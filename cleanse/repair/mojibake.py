@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.model import COST_SYMBOL, Model, is_han, model
 from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
 from cleanse.stage import TextEdit, TextStage
 
@@ -154,6 +154,13 @@ class Slot:
     lead: int | None = None
     trail: int | None = None
     reading: str | None = None
+    # For a lost character whose trail byte the decoder replaced by `?` (a lenient GBK
+    # decoder emits `?` for a byte that does not pair with the next one and resumes there):
+    # the first byte after the `?` (-1: end of text). Its trail byte then is one that does
+    # not pair with that byte, which leaves a handful of characters instead of ~190. Not
+    # every decoder works that way (seed 004's `芾?、` lost 理, whose ED pairs with 、's A1),
+    # so those characters are preferred (MARKED_PRIOR), not required.
+    marked_before: int | None = None
 
 
 Piece = "str | Slot"
@@ -203,7 +210,7 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
             if prev is not None and nxt is not None and (p.lead is not None or p.trail is not None):
                 base = SLOT_COST + m.cost(prev, nxt)
                 for c in _candidates(p):
-                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt)
+                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt) + _prior(p, c)
                     if f < base and (best is None or f < best[0]):
                         best = (f, c)
             if best is None:
@@ -230,6 +237,9 @@ def _min_gain(text: str, i: int, j: int) -> float:
     gain (the span is too short to gain 10**8)."""
     c = text[j - 1]
     if j - i <= 3 and ("A" <= c <= "Z" or "a" <= c <= "z") and text[i] >= "\x80":
+        return MIN_GAIN_LETTER
+    if j - i <= 4 and c in "?\ufffd" and text[i] >= "\x80" and text[j - 2] >= "\x80":
+        # the same for a short shift ended by the decoder's mark (`沂芯?济` = [我]市[经]济)
         return MIN_GAIN_LETTER
     return MIN_GAIN
 
@@ -271,6 +281,7 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
 
 APPROX_SLACK = 2.0  # approximate gain (right-hand link ignored) may be this much below MIN_GAIN
 MAX_VERIFY = 12  # exact judgements per sweep
+START_JITTER = 2  # starts judged on each side of a sweep candidate's start
 
 
 @lru_cache(maxsize=65536)
@@ -382,7 +393,8 @@ def _shift_pieces(text: str, lo: int, ph: _OddPhase, i: int, e: int, kind: str) 
         reading = note_m.group(1) if note_m and is_syllable(note_m.group(1)) else None
         if reading:
             end = note_m.end()  # type: ignore[union-attr]
-        return end, [start_slot, body, Slot(text[lo + e - 1:end], lead=carry, reading=reading)], 0.0
+        return end, [start_slot, body, Slot(text[lo + e - 1:end], lead=carry, reading=reading,
+                                            marked_before=_first_byte(text, lo + e))], 0.0
     return end, [start_slot, body, Slot("", lead=carry, trail=carry)], 0.0
 
 
@@ -424,6 +436,16 @@ def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]
             gain = _judge(m, text, lo + i, end, pieces, bonus)
             if gain is not None:
                 found = Edit(lo + i, end, "gbk_shift", pieces, gain)
+                # The sweep keeps one start per end and ignores what a lost character's
+                # surviving byte allows, so a start a few characters off can score better
+                # exactly (`活[動]周系列` rather than `活又[?]系列`): judge those too.
+                for i2 in range(max(a, i - START_JITTER), min(e - 1, i + START_JITTER + 1)):
+                    if i2 == i or any(ph.s[q] is None for q in range(min(i, i2) + 1, max(i, i2) + 2)):
+                        continue
+                    end2, pieces2, bonus2 = _shift_pieces(text, lo, ph, i2, e, kind)
+                    gain2 = _judge(m, text, lo + i2, end2, pieces2, bonus2)
+                    if gain2 is not None and gain2 > found.gain:
+                        found = Edit(lo + i2, end2, "gbk_shift", pieces2, gain2)
                 break
         if found is not None:
             edits.append(found)
@@ -441,7 +463,7 @@ def _short_shift_candidates(text: str, i: int, hi: int) -> list[tuple[int, list,
     c = text[i + 1]
     start_slot = Slot(debris=text[i], trail=first[0])
     if c in "?\ufffd":
-        return [(i + 2, [start_slot, Slot(c, lead=first[1])], 0.0)]
+        return [(i + 2, [start_slot, Slot(c, lead=first[1], marked_before=_first_byte(text, i + 2))], 0.0)]
     code = first[1] << 8 | ord(c)
     if not ("@" <= c <= "~") or code not in gbk_table()[0]:
         return []
@@ -451,6 +473,45 @@ def _short_shift_candidates(text: str, i: int, hi: int) -> list[tuple[int, list,
     if note is not None:
         bonus = NOTE_BONUS if ch in model().chars_for_reading(note) else -NOTE_BONUS
     return [(i + 2, [start_slot, ch], bonus)]
+
+
+def _first_byte(text: str, p: int) -> int:
+    """First GBK byte of text[p] (-1 past the end or for a character GBK cannot encode)."""
+    if p >= len(text):
+        return -1
+    c = text[p]
+    if c < "\x80":
+        return ord(c)
+    b = _gbk2_cached(c)
+    return -1 if b is None else b[0]
+
+
+@lru_cache(maxsize=4096)
+def _marked_candidates(lead: int, after: int) -> tuple[str, ...]:
+    """Characters with this lead byte whose trail byte X is one the decoder would have
+    replaced by `?` before the byte `after`: X >= 0x80 and X+after is no GBK code."""
+    by_code = gbk_table()[0]
+    m = model()
+    out = []
+    for x in range(0x80, 0xFF):
+        c = by_code.get(lead << 8 | x)
+        if c is None:
+            continue
+        if after >= 0 and (x << 8 | after) in by_code:
+            continue
+        if (is_han(c) and m.unigram_cost(c) < 5.5) or c in _LOST_PUNCT:
+            out.append(c)
+    return tuple(out)
+
+
+MARKED_PRIOR = 1.0  # log10 preference for a lost character consistent with the decoder's `?`
+
+
+def _prior(slot: Slot, c: str) -> float:
+    """Cost adjustment of candidate c for a slot (negative = preferred)."""
+    if slot.marked_before is not None and slot.lead is not None and c in _marked_candidates(slot.lead, slot.marked_before):
+        return -MARKED_PRIOR
+    return 0.0
 
 
 def _folded(text: str, p: int, first: bool = False) -> bytes | None:
@@ -541,6 +602,23 @@ def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
     return True
 
 
+def _damage_shaped(m: Model, text: str, cs: int, ce: int) -> bool:
+    """A suspect that the local window must not dismiss: a non-Han symbol (kana, bopomofo,
+    box drawing...) right after a Han character (`基地ㄔO`), or `?`/U+FFFD between two
+    non-ASCII characters (`沂芯?济`). Candidates still have to pass `_judge`."""
+    for q in range(cs, ce):
+        c = text[q]
+        prv = text[q - 1] if q > 0 else ""
+        if not prv or not is_han(prv):
+            continue
+        if c in "?\ufffd":
+            if q + 1 < len(text) and text[q + 1] >= "\x80":
+                return True
+        elif c >= "\x80" and not is_han(c) and c not in _COMMON_PUNCT and m.unigram_cost(c) >= COST_SYMBOL:
+            return True
+    return False
+
+
 def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
@@ -550,8 +628,9 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
         debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
-        if not letter_note and (_explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
-                                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
+        if not letter_note and not _damage_shaped(m, text, cs, ce) and (
+                _explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
+                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
             continue
         clusters.append((cs, ce, lo, hi))
         # The region a shifted span through this cluster can occupy: from SHIFT_BACK
@@ -637,6 +716,13 @@ def _candidates(slot: Slot) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _simplified_only() -> frozenset[str]:
+    """Simplified forms that are not Traditional characters themselves (变, not 于)."""
+    t2s = model().t2s
+    return frozenset(v for k, v in t2s.items() if v != k and v not in t2s and len(v) == 1)
+
+
 def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
     """Decide every slot in `seq` (a flat list of characters and Slots): a character or None.
 
@@ -662,6 +748,14 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
             return x
         return None
 
+    # A guess must be in the script of the text around it (GBK holds both: 變 is a candidate
+    # for 转's lost bytes, and the model scores it like 变).
+    traditional = any(m.t2s.get(x, x) != x for x in seq if isinstance(x, str))
+    simplified_only = _simplified_only()
+
+    def same_script(c: str) -> bool:
+        return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
+
     memo: dict[tuple[int, str | None, str | None], tuple] = {}  # a slot's ranking, by neighbours
     while len(decided) < len(slots):
         best = None
@@ -678,7 +772,9 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
                 continue
             scored = []
             for c in _candidates(slot):
-                cost = m.cost(left, c)
+                if not same_script(c):
+                    continue
+                cost = m.cost(left, c) + _prior(slot, c)
                 if right is not None:
                     cost += m.cost(c, right) - m.unigram_cost(right)
                 noted = slot.reading is not None and c in notes.get(slot.reading, ())
@@ -761,7 +857,7 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "2"
+    version = "3"
 
     def config(self) -> dict:
         return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK}
