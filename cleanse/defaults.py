@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from cleanse.boilerplate import BoilerplateLinesStage, HeaderMetaStage, HtmlResidueStage, SplitArticlesStage
 from cleanse.decoding import DecodeStage
 from cleanse.document import Document
+from cleanse.normalization import NormalizeZhStage, QualitySignalsStage
 from cleanse.pipeline import Pipeline
 from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
+from cleanse.script import ConvertStage
 from cleanse.stage import Stage, TextStage
 
 PIPELINE_NAME = "zh_web"
@@ -15,12 +18,18 @@ PIPELINE_VERSION = "0.1.0"
 
 def text_stages() -> list[TextStage]:
     """The stages that work on text alone (after decoding and splitting), in order."""
-    return [FtfyStage(), CjkMojibakeStage(), PinyinRubyStage()]
+    return [
+        FtfyStage(), CjkMojibakeStage(), PinyinRubyStage(),  # repair (source script)
+        ConvertStage("t2s"),  # exact OpenCC Traditional -> Simplified
+        HtmlResidueStage(), BoilerplateLinesStage(), HeaderMetaStage(),  # boilerplate
+        NormalizeZhStage(),  # punctuation and whitespace
+        QualitySignalsStage(),
+    ]
 
 
 def zh_web_stages() -> list[Stage]:
     """All stages of the default pipeline: decode, split, then the text stages."""
-    return [DecodeStage(), *text_stages()]
+    return [DecodeStage(), SplitArticlesStage(), *text_stages()]
 
 
 def build_default_pipeline() -> Pipeline:

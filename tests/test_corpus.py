@@ -52,14 +52,23 @@ def test_corpus_layout_schema_and_rejects(inputs: Path, tmp_path: Path) -> None:
     table = pq.read_table(out / "part-00000.parquet")
     assert table.schema.equals(DOCUMENT_SCHEMA, check_metadata=False)
     rows = table.to_pylist()
-    assert len(rows) == 6  # five seeds + the GBK copy (before article splitting lands)
-    gbk = [r for r in rows if r["source"].endswith("gbk.txt")][0]
-    assert gbk["encoding"] == "gb18030" and gbk["text"]
+    by_source: dict[str, list[dict]] = {}
     for r in rows:
-        raw = (Path(r["source"])).read_bytes()
-        assert r["byte_start"] == 0 and r["byte_end"] == len(raw)
-        assert r["pipeline"].startswith("zh_web@")
-        assert [s["name"] for s in r["stages"]][0] == "decode"
+        by_source.setdefault(r["source"], []).append(r)
+    assert len(by_source) == 6  # five seeds + the GBK copy: every text input has rows
+    gbk = by_source[str(inputs / "gbk.txt")][0]
+    assert gbk["encoding"] == "gb18030" and gbk["text"]
+    for source, segs in by_source.items():
+        raw = Path(source).read_bytes()
+        assert [r["segment"] for r in segs] == list(range(len(segs)))
+        # segments tile part of the file in order, inside its bounds
+        assert 0 <= segs[0]["byte_start"] and segs[-1]["byte_end"] <= len(raw)
+        for a, b in zip(segs, segs[1:]):
+            assert a["byte_end"] <= b["byte_start"]
+        for r in segs:
+            assert r["pipeline"].startswith("zh_web@")
+            assert r["stages"][0]["name"] == "decode"
+    assert len(by_source[str(inputs / "seeds" / os.path.basename(seed_paths()[3]))]) == 3  # 【篇一】…【篇三】
 
     rejects = pq.read_table(out / "rejects" / "part-00000.parquet")
     assert rejects.schema.equals(REJECT_SCHEMA, check_metadata=False)
@@ -107,7 +116,7 @@ def test_reads_back_with_duckdb(inputs: Path, tmp_path: Path) -> None:
     n, sources = con.execute(
         f"select count(*), count(distinct source) from read_parquet('{out}/part-*.parquet')"
     ).fetchone()
-    assert n == sources == 6
+    assert sources == 6 and n == 8  # seed 003 holds three articles
     cols = [r[0] for r in con.execute(f"describe select * from read_parquet('{out}/part-*.parquet')").fetchall()]
     assert cols == DOCUMENT_SCHEMA.names
     reasons = con.execute(

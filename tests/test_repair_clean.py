@@ -50,6 +50,9 @@ def test_no_false_repairs_on_clean_corpus(corpus):
     "你知道为什么吗？为什么！",
     "温度为25°C，误差±0.5，比例3×4。Café résumé naïve.",
     "第1章:概述;第2章:方法?是的!",
+    "A股和B股都涨了，X光片显示正常，T恤衫打折，卡拉OK厅关门。",
+    "每天补充维生素C和维生素B族，用U盘拷贝文件，Q版人物，K线图，AA制，IC卡。",
+    "他买了iPhone手机，GDP增长6.5%，PM2.5超标，3G网络，e时代，A型血。",
 ])
 def test_clean_snippets_untouched(text):
     for fn in (fix_text_zh, repair_mojibake, strip_ruby):

@@ -60,6 +60,10 @@ class Model:
             bare = strip_tone(r)
             self.readings_toneless[bare] = self.readings_toneless.get(bare, "") + cs
 
+        # Memo of cost(a, b) keyed by a + b (b alone without context): damaged documents
+        # score the same pairs over and over. Cleared when it grows large.
+        self._pair_cost: dict[str, float] = {}
+
     def norm(self, c: str) -> str:
         return self.t2s.get(c, c)
 
@@ -81,7 +85,16 @@ class Model:
         return self.bigram.get(self.t2s.get(a, a) + self.t2s.get(b, b), -1)
 
     def cost(self, a: str | None, b: str) -> float:
-        """-log10 P(b | a), interpolated."""
+        """-log10 P(b | a), interpolated (memoised)."""
+        key = b if a is None else a + b
+        got = self._pair_cost.get(key)
+        if got is None:
+            if len(self._pair_cost) > 1_000_000:
+                self._pair_cost.clear()
+            got = self._pair_cost[key] = self._cost(a, b)
+        return got
+
+    def _cost(self, a: str | None, b: str) -> float:
         u = self.unigram_cost(b)
         if a is None:
             return u

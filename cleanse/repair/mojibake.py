@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.model import COST_SYMBOL, Model, is_han, model
 from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
 from cleanse.stage import TextEdit, TextStage
 
@@ -40,7 +40,6 @@ SLOT_COST = 3.0  # a lost character, counted like an ordinary character
 NOTE_BONUS = 6.0
 NOTE_MIN_GAIN = 2.0  # gain needed (bonus included) when the note confirms the repair  # a decoded character confirmed by the pinyin note that follows it
 WINDOW = 6  # how far a re-encoded span may extend beyond its suspects
-MAX_SHIFT = 80  # longest GBK shift considered (characters)
 GUESS_MIN_BIGRAM = 6  # log2 dictionary count of a bigram that backs a restored character
 GUESS_MARGIN = 0.4  # the best guess must be 10**0.4 times more probable than the runner-up
 
@@ -92,10 +91,22 @@ def _suspects(text: str):
         yield p, p + 1
 
 
+# An ASCII letter right after a Han character and not part of a word or number: where a
+# shifted GBK stream realigns, the last trail byte (0x40-0x7E) reads as a lone letter (`夹g改`).
+_LETTER_SUSPECT = re.compile(r"[@-~](?=[^\x00-\x7f]|[,.;:!?\s]|$)")
+
+
+def _all_suspects(text: str) -> list[tuple[int, int]]:
+    got = list(_suspects(text)) if suspect_re().search(text) else []
+    letters = [(p, p + 1) for mt in _LETTER_SUSPECT.finditer(text)
+               if (p := mt.start()) > 0 and "\u3400" <= text[p - 1] <= "\u9fff"]
+    if letters:
+        got = sorted(set(got) | set(letters))
+    return got
+
+
 def _has_suspect(text: str) -> bool:
-    if not suspect_re().search(text):
-        return False
-    return next(_suspects(text), None) is not None
+    return bool(_all_suspects(text))
 
 
 def _log10(n: int) -> float:
@@ -143,6 +154,13 @@ class Slot:
     lead: int | None = None
     trail: int | None = None
     reading: str | None = None
+    # For a lost character whose trail byte the decoder replaced by `?` (a lenient GBK
+    # decoder emits `?` for a byte that does not pair with the next one and resumes there):
+    # the first byte after the `?` (-1: end of text). Its trail byte then is one that does
+    # not pair with that byte, which leaves a handful of characters instead of ~190. Not
+    # every decoder works that way (seed 004's `芾?、` lost 理, whose ED pairs with 、's A1),
+    # so those characters are preferred (MARKED_PRIOR), not required.
+    marked_before: int | None = None
 
 
 Piece = "str | Slot"
@@ -165,14 +183,41 @@ def _note_after(text: str, pos: int) -> str | None:
     return m.group(1) if m and is_syllable(m.group(1)) else None
 
 
+FILL_PENALTY = 1.0  # a lost character read as its best filler pays for the choice among many
+
+
+def _next_char(pieces: list, k: int, right: str | None) -> str | None:
+    for p in pieces[k + 1:]:
+        if isinstance(p, str) and p:
+            return p[0]
+        if isinstance(p, Slot):
+            return None
+    return right
+
+
 def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) -> tuple[float, int]:
+    """Cost of a candidate. A lost character costs SLOT_COST, or less when one of the
+    characters its surviving byte allows fits both neighbours well (`發[展]現代`): that is
+    evidence for the shift that left it, and it lets the start of a span be placed right."""
     total = 0.0
     n = 0
     prev = left
-    for p in pieces:
+    for k, p in enumerate(pieces):
         if isinstance(p, Slot):
-            total += SLOT_COST
             n += 1
+            nxt = _next_char(pieces, k, right)
+            best = None
+            if prev is not None and nxt is not None and (p.lead is not None or p.trail is not None):
+                base = SLOT_COST + m.cost(prev, nxt)
+                for c in _candidates(p):
+                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt) + _prior(p, c)
+                    if f < base and (best is None or f < best[0]):
+                        best = (f, c)
+            if best is None:
+                total += SLOT_COST
+            else:
+                total += m.cost(prev, best[1]) + FILL_PENALTY
+                prev = best[1]
             continue
         for c in p:
             total += m.cost(prev, c)
@@ -181,6 +226,22 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
     if right is not None and prev is not None:
         total += m.cost(prev, right) - m.unigram_cost(right)
     return total, n
+
+
+MIN_GAIN_LETTER = 4.5  # a short shift that realigns on an ASCII letter (`發宫F代` = 發[展]現代)
+
+
+def _min_gain(text: str, i: int, j: int) -> float:
+    """A span of at most 3 characters ending in a lone ASCII letter that completes a GBK
+    character with its neighbour's trail byte is damage-shaped on its own: it needs less
+    gain (the span is too short to gain 10**8)."""
+    c = text[j - 1]
+    if j - i <= 3 and ("A" <= c <= "Z" or "a" <= c <= "z") and text[i] >= "\x80":
+        return MIN_GAIN_LETTER
+    if j - i <= 4 and c in "?\ufffd" and text[i] >= "\x80" and text[j - 2] >= "\x80":
+        # the same for a short shift ended by the decoder's mark (`沂芯?济` = [我]市[经]济)
+        return MIN_GAIN_LETTER
+    return MIN_GAIN
 
 
 def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0) -> float | None:
@@ -203,61 +264,254 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
                 return None
             prev = c
         return gain if gain >= NOTE_MIN_GAIN else None
-    if gain < MIN_GAIN or cand / n > MAX_CAND_MEAN or orig / n_orig - cand / n < MIN_MEAN_DROP - bonus:
+    if gain < _min_gain(text, i, j) or cand / n > MAX_CAND_MEAN or orig / n_orig - cand / n < MIN_MEAN_DROP - bonus:
         return None
     return gain
 
 
 # --- GBK one-byte-off ---------------------------------------------------------------------
+#
+# A lost byte shifts the pairing of every later byte until an ASCII byte realigns the stream
+# (or a second lost byte shifts it back), so the damaged span can be arbitrarily long. All
+# shifted readings of a line are suffixes of one "odd-phase" decoding (pair the second byte of
+# each character with the first byte of the next), so the line is decoded that way once, both
+# readings are costed once per character, and the best span (start = the orphaned trail byte,
+# end = a realignment, a `?` left for a lost byte, or a second loss) is found with prefix sums
+# in one linear sweep. Only the best few spans are then judged exactly (`_judge`).
 
-def _shift_candidates(text: str, i: int, limit: int) -> list[tuple[int, list, float]]:
-    """Re-pair the GBK bytes of text[i:] one byte on, as if text[i]'s first byte were the
-    orphaned trail byte of a lost character. Returns (end, pieces, bonus) candidates."""
+APPROX_SLACK = 2.0  # approximate gain (right-hand link ignored) may be this much below MIN_GAIN
+MAX_VERIFY = 12  # exact judgements per sweep
+START_JITTER = 2  # starts judged on each side of a sweep candidate's start
+
+
+@lru_cache(maxsize=65536)
+def _gbk2_cached(c: str) -> bytes | None:
+    return _gbk2(c)
+
+
+class _OddPhase:
+    """Per-line arrays for the shifted (odd-phase) reading of text[lo:hi]."""
+
+    __slots__ = ("t", "n", "D", "s", "P0", "PS", "first")
+
+    def __init__(self, m: Model, text: str, lo: int, hi: int) -> None:
+        by_code = gbk_table()[0]
+        t = text[lo:hi]
+        n = len(t)
+        D: list[bytes | None] = [None] * n
+        for p, c in enumerate(t):
+            if c >= "\x80":
+                D[p] = _gbk2_cached(c)
+            elif "!" <= c <= "~" and p + 1 < n and t[p + 1] >= "\x80":
+                D[p] = bytes((0xA3, ord(c) + 0x80))  # folded fullwidth form inside a span
+        s: list[str | None] = [None] * (n + 1)
+        for q in range(1, n):
+            a, b = D[q - 1], D[q]
+            if a is not None and b is not None:
+                s[q] = by_code.get(a[1] << 8 | b[0])
+        cost = m.cost
+        P0 = [0.0] * (n + 1)
+        PS = [0.0] * (n + 2)
+        prev = None
+        acc = acc_s = 0.0
+        for q, c in enumerate(t):
+            acc += cost(prev, c)
+            prev = c
+            P0[q + 1] = acc
+            sq, sp = s[q], s[q - 1] if q > 0 else None
+            if sq is not None and sp is not None:
+                acc_s += cost(sp, sq)
+            PS[q + 1] = acc_s
+        PS[n + 1] = acc_s
+        self.t, self.n, self.D, self.s, self.P0, self.PS = t, n, D, s, P0, PS
+
+
+def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, int, int, str]]:
+    """Approximate gains of shifted spans inside t[a:b]: (gain, i, e, end kind), best per end.
+    Start i: t[i]'s first byte is an orphaned trail byte. End kinds at r: 'letter' (the ASCII
+    letter t[r] realigns as the last trail byte, span t[i:r+1]), 'mark' (t[r] is `?`/U+FFFD,
+    the decoder's mark for the byte after the last lead byte), 'loss' (a second lost byte at
+    r: the last carried byte belongs to a lost character, span t[i:r])."""
+    t, D, s, P0, PS = ph.t, ph.D, ph.s, ph.P0, ph.PS
     by_code = gbk_table()[0]
-    first = _gbk2(text[i]) if text[i] >= "\x80" else _folded(text, i, first=True)
-    if first is None:
-        return []
-    out: list[str] = []
-    start_slot = Slot(debris=text[i], trail=first[0])
-    carry = first[1]
-    results: list[tuple[int, list, float]] = []
-    p = i + 1
-    while p < limit:
-        c = text[p]
-        o = ord(c)
-        if o < 0x80:
-            if 0x40 <= o <= 0x7E and (carry << 8 | o) in by_code:
-                # Realignment: this ASCII byte was the trail of the last character.
-                ch = by_code[carry << 8 | o]
-                note = _note_after(text, p + 1)
-                bonus = 0.0
-                if note is not None:
-                    bonus = NOTE_BONUS if ch in model().chars_for_reading(note) else -NOTE_BONUS
-                results.append((p + 1, [start_slot, "".join(out) + ch], bonus))
-            if c in "?\ufffd":
-                # The decoder's mark for the lost partner of the last lead byte.
-                note_m = _NOTE_AT.match(text, p + 1)
-                reading = note_m.group(1) if note_m and is_syllable(note_m.group(1)) else None
-                end = note_m.end() if reading else p + 1
-                results.append((end, [start_slot, "".join(out), Slot(text[p:end], lead=carry, reading=reading)], 0.0))
-            folded = _folded(text, p)
-            if folded is None:
-                results.append((p, [start_slot, "".join(out), Slot("", lead=carry)], 0.0))
-                break
-            b = folded
-        else:
-            b = _gbk2(c)
-            if b is None:
-                results.append((p, [start_slot, "".join(out), Slot("", lead=carry)], 0.0))
-                break
-        code = carry << 8 | b[0]
-        if code not in by_code:
-            results.append((p, [start_slot, "".join(out), Slot("", lead=carry)], 0.0))
+    cost = m.cost
+    out: list[tuple[float, int, int, str]] = []
+    floor = MIN_GAIN_LETTER - APPROX_SLACK
+    best_v = 0.0
+    best_i = -1
+    for r in range(a, b + 1):
+        if best_i >= 0:
+            k = r - 1  # last odd-phase character s[k]
+            base = best_v - PS[k + 1]
+            carry = D[r - 1][1]  # type: ignore[index]
+            if r < b:
+                c = t[r]
+                if "@" <= c <= "~":
+                    ch = by_code.get(carry << 8 | ord(c))
+                    if ch is not None:
+                        g = P0[r + 1] + base - cost(s[k], ch)
+                        if g >= floor:
+                            out.append((g, best_i, r + 1, "letter"))
+                elif c in "?\ufffd":
+                    g = P0[r + 1] + base - SLOT_COST
+                    if g >= floor:
+                        out.append((g, best_i, r + 1, "mark"))
+            g = P0[r] + base - SLOT_COST
+            if g >= floor:
+                out.append((g, best_i, r, "loss"))
+        if r >= b:
             break
-        out.append(by_code[code])
-        carry = b[1]
+        if s[r] is None:
+            best_i = -1
+            continue
+        i = r - 1
+        if i >= a:
+            # start at i: orphan slot, then s[i+1] after the left context
+            v = -P0[i] - SLOT_COST - cost(t[i - 1] if i > 0 else None, s[r]) + PS[i + 2]
+            if best_i < 0 or v > best_v:
+                best_v, best_i = v, i
+    return out
+
+
+def _shift_pieces(text: str, lo: int, ph: _OddPhase, i: int, e: int, kind: str) -> tuple[int, list, float]:
+    """Exact pieces of a shifted span found by `_shift_sweep`: (absolute end, pieces, bonus)."""
+    t, D, s = ph.t, ph.D, ph.s
+    start_slot = Slot(debris=t[i], trail=D[i][0])  # type: ignore[index]
+    last = e - 1 if kind in ("letter", "mark") else e  # first index not read in odd phase
+    body = "".join(s[i + 1:last])  # type: ignore[arg-type]
+    carry = D[last - 1][1]  # type: ignore[index]
+    end = lo + e
+    bonus = 0.0
+    if kind == "letter":
+        ch = gbk_table()[0][carry << 8 | ord(t[e - 1])]
+        note = _note_after(text, end)
+        if note is not None:
+            bonus = NOTE_BONUS if ch in model().chars_for_reading(note) else -NOTE_BONUS
+        return end, [start_slot, body + ch], bonus
+    if kind == "mark":
+        note_m = _NOTE_AT.match(text, end)
+        reading = note_m.group(1) if note_m and is_syllable(note_m.group(1)) else None
+        if reading:
+            end = note_m.end()  # type: ignore[union-attr]
+        return end, [start_slot, body, Slot(text[lo + e - 1:end], lead=carry, reading=reading,
+                                            marked_before=_first_byte(text, lo + e))], 0.0
+    return end, [start_slot, body, Slot("", lead=carry, trail=carry)], 0.0
+
+
+SHIFT_BACK = 24  # how far before its first suspect a shifted span may start
+
+
+def _run_end(text: str, p: int, hi: int) -> int:
+    """End of the stretch from p that an odd-phase reading can cross (GBK double-byte
+    characters, ASCII folded from fullwidth forms), plus the character that ends it."""
+    n = hi
+    while p < n:
+        c = text[p]
+        if c >= "\x80":
+            if _gbk2_cached(c) is None:
+                break
+        elif not ("!" <= c <= "~" and p + 1 < n and text[p + 1] >= "\x80"):
+            break
         p += 1
-    return results
+    return min(n, p + 1)
+
+
+def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> list[Edit]:
+    """Verified GBK-shift edits in the line text[lo:hi]; each span holds a suspect."""
+    import bisect
+
+    ph = _OddPhase(m, text, lo, hi)
+    edits: list[Edit] = []
+    todo = [(0, ph.n)]
+    while todo:
+        a, b = todo.pop()
+        cands = _shift_sweep(m, ph, a, b)
+        cands.sort(reverse=True)
+        found = None
+        for g, i, e, kind in cands[:MAX_VERIFY * 4]:
+            k = bisect.bisect_left(suspects, lo + i)
+            if k == len(suspects) or suspects[k] >= lo + e:
+                continue  # no suspect inside: leave it
+            end, pieces, bonus = _shift_pieces(text, lo, ph, i, e, kind)
+            gain = _judge(m, text, lo + i, end, pieces, bonus)
+            if gain is not None:
+                found = Edit(lo + i, end, "gbk_shift", pieces, gain)
+                # The sweep keeps one start per end and ignores what a lost character's
+                # surviving byte allows, so a start a few characters off can score better
+                # exactly (`活[動]周系列` rather than `活又[?]系列`): judge those too.
+                for i2 in range(max(a, i - START_JITTER), min(e - 1, i + START_JITTER + 1)):
+                    if i2 == i or any(ph.s[q] is None for q in range(min(i, i2) + 1, max(i, i2) + 2)):
+                        continue
+                    end2, pieces2, bonus2 = _shift_pieces(text, lo, ph, i2, e, kind)
+                    gain2 = _judge(m, text, lo + i2, end2, pieces2, bonus2)
+                    if gain2 is not None and gain2 > found.gain:
+                        found = Edit(lo + i2, end2, "gbk_shift", pieces2, gain2)
+                break
+        if found is not None:
+            edits.append(found)
+            todo.append((a, found.start - lo))
+            todo.append((found.end - lo, b))
+    return edits
+
+
+def _short_shift_candidates(text: str, i: int, hi: int) -> list[tuple[int, list, float]]:
+    """A shift that realigns right after its orphaned trail byte: `,F(xiàn)` = A3 | AC46 =
+    [lost 。] 現 (the orphan was folded to ASCII), `妥?` = CD | D7 ? = two lost characters."""
+    first = _gbk2_cached(text[i]) if text[i] >= "\x80" else _folded(text, i, first=True)
+    if first is None or i + 1 >= hi:
+        return []
+    c = text[i + 1]
+    start_slot = Slot(debris=text[i], trail=first[0])
+    if c in "?\ufffd":
+        return [(i + 2, [start_slot, Slot(c, lead=first[1], marked_before=_first_byte(text, i + 2))], 0.0)]
+    code = first[1] << 8 | ord(c)
+    if not ("@" <= c <= "~") or code not in gbk_table()[0]:
+        return []
+    ch = gbk_table()[0][code]
+    note = _note_after(text, i + 2)
+    bonus = 0.0
+    if note is not None:
+        bonus = NOTE_BONUS if ch in model().chars_for_reading(note) else -NOTE_BONUS
+    return [(i + 2, [start_slot, ch], bonus)]
+
+
+def _first_byte(text: str, p: int) -> int:
+    """First GBK byte of text[p] (-1 past the end or for a character GBK cannot encode)."""
+    if p >= len(text):
+        return -1
+    c = text[p]
+    if c < "\x80":
+        return ord(c)
+    b = _gbk2_cached(c)
+    return -1 if b is None else b[0]
+
+
+@lru_cache(maxsize=4096)
+def _marked_candidates(lead: int, after: int) -> tuple[str, ...]:
+    """Characters with this lead byte whose trail byte X is one the decoder would have
+    replaced by `?` before the byte `after`: X >= 0x80 and X+after is no GBK code."""
+    by_code = gbk_table()[0]
+    m = model()
+    out = []
+    for x in range(0x80, 0xFF):
+        c = by_code.get(lead << 8 | x)
+        if c is None:
+            continue
+        if after >= 0 and (x << 8 | after) in by_code:
+            continue
+        if (is_han(c) and m.unigram_cost(c) < 5.5) or c in _LOST_PUNCT:
+            out.append(c)
+    return tuple(out)
+
+
+MARKED_PRIOR = 1.0  # log10 preference for a lost character consistent with the decoder's `?`
+
+
+def _prior(slot: Slot, c: str) -> float:
+    """Cost adjustment of candidate c for a slot (negative = preferred)."""
+    if slot.marked_before is not None and slot.lead is not None and c in _marked_candidates(slot.lead, slot.marked_before):
+        return -MARKED_PRIOR
+    return 0.0
 
 
 def _folded(text: str, p: int, first: bool = False) -> bytes | None:
@@ -311,9 +565,9 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
 
 # --- driver -------------------------------------------------------------------------------
 
-def _clusters(text: str) -> list[tuple[int, int]]:
+def _clusters(text: str, suspects: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for s, e in _suspects(text):
+    for s, e in (_all_suspects(text) if suspects is None else suspects):
         if out and s - out[-1][1] <= 4 and "\n" not in text[out[-1][1]:s]:
             out[-1] = (out[-1][0], e)
         else:
@@ -348,26 +602,62 @@ def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
     return True
 
 
-def find_edits(text: str) -> list[Edit]:
-    m = model()
-    edits: list[Edit] = []
-    done = 0
-    for cs, ce in _clusters(text):
-        if cs < done:
+def _damage_shaped(m: Model, text: str, cs: int, ce: int) -> bool:
+    """A suspect that the local window must not dismiss: a non-Han symbol (kana, bopomofo,
+    box drawing...) right after a Han character (`基地ㄔO`), or `?`/U+FFFD between two
+    non-ASCII characters (`沂芯?济`). Candidates still have to pass `_judge`."""
+    for q in range(cs, ce):
+        c = text[q]
+        prv = text[q - 1] if q > 0 else ""
+        if not prv or not is_han(prv):
             continue
+        if c in "?\ufffd":
+            if q + 1 < len(text) and text[q + 1] >= "\x80":
+                return True
+        elif c >= "\x80" and not is_han(c) and c not in _COMMON_PUNCT and m.unigram_cost(c) >= COST_SYMBOL:
+            return True
+    return False
+
+
+def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
+    m = model()
+    clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
+    regions: list[list] = []  # [line start, region start, region end, suspect positions]
+    for cs, ce in _clusters(text, suspects):
         lo, hi = _line_bounds(text, cs)
-        lo = max(lo, done)
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
         debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
-        if not letter_note and (_explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
-                                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
+        if not letter_note and not _damage_shaped(m, text, cs, ce) and (
+                _explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
+                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
             continue
+        clusters.append((cs, ce, lo, hi))
+        # The region a shifted span through this cluster can occupy: from SHIFT_BACK
+        # characters before it to where the odd-phase reading must stop (+1 for the
+        # realigning letter or `?`).
+        a = max(lo, cs - SHIFT_BACK)
+        b = _run_end(text, ce, hi)
+        if regions and regions[-1][0] == lo and a <= regions[-1][2]:
+            regions[-1][2] = max(regions[-1][2], b)
+            regions[-1][3].extend(range(cs, ce))
+        else:
+            regions.append([lo, a, b, list(range(cs, ce))])
+    long_shifts: list[Edit] = []
+    for _, a, b, suspects in regions:
+        long_shifts.extend(_line_shift_edits(m, text, a, b, suspects))
+    edits: list[Edit] = []
+    done = 0
+    for cs, ce, lo, hi in clusters:
+        if cs < done:
+            continue
+        lo = max(lo, done)
         best: Edit | None = None
-        for i in range(max(lo, cs - 4), min(ce, hi)):
-            for end, pieces, bonus in _shift_candidates(text, i, min(hi, i + MAX_SHIFT)):
-                if end <= cs:
-                    continue
+        for e in long_shifts:
+            if e.start >= lo and e.start < ce and e.end > cs and (best is None or e.gain > best.gain):
+                best = e
+        for i in range(max(lo, cs - 1), min(ce, hi)):
+            for end, pieces, bonus in _short_shift_candidates(text, i, hi):
                 gain = _judge(m, text, i, end, pieces, bonus)
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, "gbk_shift", pieces, gain)
@@ -415,11 +705,22 @@ def _candidates(slot: Slot) -> list[str]:
         if slot.lead is not None:
             cands = [c for c in cands if (b := _gbk2(c)) is not None and b[0] == slot.lead]
         return cands
+    if slot.lead is not None and slot.trail is not None:
+        # a second loss: the carried byte is the lead or the trail of the lost character
+        return (by_lead.get(slot.lead, []) + by_trail.get(slot.trail, [])
+                + [p for p in _LOST_PUNCT if slot.lead in p.encode("gbk")])
     if slot.lead is not None:
         return by_lead.get(slot.lead, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[0] == slot.lead]
     if slot.trail is not None:
         return by_trail.get(slot.trail, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[1] == slot.trail]
     return []
+
+
+@lru_cache(maxsize=1)
+def _simplified_only() -> frozenset[str]:
+    """Simplified forms that are not Traditional characters themselves (变, not 于)."""
+    t2s = model().t2s
+    return frozenset(v for k, v in t2s.items() if v != k and v not in t2s and len(v) == 1)
 
 
 def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
@@ -447,6 +748,15 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
             return x
         return None
 
+    # A guess must be in the script of the text around it (GBK holds both: 變 is a candidate
+    # for 转's lost bytes, and the model scores it like 变).
+    traditional = any(m.t2s.get(x, x) != x for x in seq if isinstance(x, str))
+    simplified_only = _simplified_only()
+
+    def same_script(c: str) -> bool:
+        return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
+
+    memo: dict[tuple[int, str | None, str | None], tuple] = {}  # a slot's ranking, by neighbours
     while len(decided) < len(slots):
         best = None
         for k in slots:
@@ -454,9 +764,17 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
                 continue
             slot = seq[k]
             left, right = neighbour(k, -1), neighbour(k, 1)
+            got = memo.get((k, left, right))
+            if got is not None:
+                key, choice = got
+                if best is None or key > best[0]:
+                    best = (key, k, choice)
+                continue
             scored = []
             for c in _candidates(slot):
-                cost = m.cost(left, c)
+                if not same_script(c):
+                    continue
+                cost = m.cost(left, c) + _prior(slot, c)
                 if right is not None:
                     cost += m.cost(c, right) - m.unigram_cost(right)
                 noted = slot.reading is not None and c in notes.get(slot.reading, ())
@@ -471,6 +789,7 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
                 len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
             margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
             key = (ok, margin if ok else 0.0)
+            memo[(k, left, right)] = (key, scored[0][1] if ok else None)
             if best is None or key > best[0]:
                 best = (key, k, scored[0][1] if ok else None)
         assert best is not None
@@ -480,10 +799,11 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
 
 def repair_mojibake(text: str) -> TextEdit:
     """Find and repair CJK mojibake in `text`; see the module docstring."""
-    if not _has_suspect(text) and not (("?" in text or "？" in text or "\ufffd" in text)
-                                       and DEBRIS_RE.search(text)):
+    suspects = _all_suspects(text)
+    if not suspects and not (("?" in text or "？" in text or "\ufffd" in text)
+                             and DEBRIS_RE.search(text)):
         return TextEdit(text)
-    edits = find_edits(text)
+    edits = find_edits(text, suspects)
     edits += _debris_slots(text, edits)
     if not edits:
         return TextEdit(text)
@@ -537,7 +857,7 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "1"
+    version = "3"
 
     def config(self) -> dict:
         return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK}

@@ -34,6 +34,7 @@ def toneless_syllables() -> frozenset[str]:
     return frozenset(strip_tone(r) for r in model().readings)
 
 
+@lru_cache(maxsize=8192)
 def is_syllable(s: str) -> bool:
     """One Mandarin syllable with a tone mark (`lǐng`), per the reading table."""
     return any(c in TONED for c in s) and strip_tone(s) in toneless_syllables()

@@ -1,0 +1,138 @@
+"""Boilerplate lines: site adverts, disclaimers, navigation, share bars, page tools, footers,
+editor credits and pipe-only layout residue, removed by the rules in `rules/lines.json`.
+
+A line is removed only when a rule matches it *and* it is no longer than the rule's
+`max_len`: boilerplate is short, and a long line that merely mentions a keyword is content.
+Precision matters more than recall, so rules are specific and every one carries `keep`
+examples of content it must leave alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleanse.boilerplate.rules import line_rules, table_digest
+from cleanse.normalization.normalize import split_paragraphs
+from cleanse.stage import TextEdit, TextStage
+
+_PIPES = "|｜"
+_PIPE_LINE = re.compile(r"(?m)^[ \t\u00a0\u3000|｜]*[|｜][ \t\u00a0\u3000|｜]*$")
+# A pipe at the very end (or start) of an otherwise normal line: a table-cell or link-bar
+# separator left over from the page layout ("…稳步发展。 |").
+_EDGE_PIPES = re.compile(r"^[ \t\u00a0\u3000]*[|｜][ \t\u00a0\u3000]*|[ \t\u00a0\u3000]*[|｜][ \t\u00a0\u3000]*$")
+
+
+def remove_boilerplate_lines(text: str) -> TextEdit:
+    """Remove boilerplate lines (and inline editor credits); every removal is recorded."""
+    rs = line_rules()
+    # See the lines the normalizer will see (it breaks `。 ` runs into paragraphs), so that a
+    # second cleaning pass finds no boilerplate line the first one missed.
+    split = split_paragraphs(text)
+    # Each run of k spaces became one newline: k characters changed.
+    pre_changed = 0 if split == text else split.count("\n") - text.count("\n") + len(text) - len(split)
+    text = split
+    cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
+    pos = 0
+    n = len(text)
+    search = rs.trigger_regex.search
+    rules_for = rs.rules_for
+    while True:
+        m = search(text, pos)
+        if m is None:
+            break
+        ls = text.rfind("\n", 0, m.start()) + 1
+        le = text.find("\n", m.end())
+        if le < 0:
+            le = n
+        # Only the rules whose triggers occur on this line are tried, in table order.
+        selected = set(rules_for[m.group()])
+        m2 = search(text, m.end(), le)
+        while m2 is not None:
+            selected.update(rules_for[m2.group()])
+            m2 = search(text, m2.end(), le)
+        _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
+        pos = le + 1
+        if pos >= n:
+            break
+    if "|" in text or "｜" in text:
+        _pipe_cuts(text, cuts)
+    if not cuts:
+        return TextEdit(text, chars_changed=pre_changed)
+    edit = _apply_cuts(text, cuts)
+    edit.chars_changed = (edit.chars_changed or 0) + pre_changed
+    return edit
+
+
+def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, str, str]]) -> None:
+    raw = text[ls:le]
+    # Edge pipes are layout, not content: rules see the line without them.
+    line = raw.strip().strip(_PIPES).strip()
+    if not line:
+        return
+    lead = raw.find(line)
+    for rule in rules:
+        if len(line) > rule.max_len:
+            continue
+        m = rule.regex.search(line)
+        if m is None:
+            continue
+        if rule.scope == "inline":
+            if m.end() > m.start():
+                cuts.append((ls + lead + m.start(), ls + lead + m.end(), rule.id, m.group()))
+            continue
+        # Drop the whole line with its line break, so no blank line is left behind.
+        end = le + 1 if le < len(text) else le
+        cuts.append((ls, end, rule.id, line))
+        return
+
+
+def _pipe_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> None:
+    for m in _PIPE_LINE.finditer(text):
+        end = m.end() + 1 if m.end() < len(text) else m.end()
+        cuts.append((m.start(), end, "layout.pipes", m.group()))
+    pos = 0
+    while True:
+        i = min((j for j in (text.find("|", pos), text.find("｜", pos)) if j >= 0), default=-1)
+        if i < 0:
+            return
+        ls = text.rfind("\n", 0, i) + 1
+        le = text.find("\n", i)
+        if le < 0:
+            le = len(text)
+        line = text[ls:le]
+        # Only a lone edge pipe: lines with inner pipes may be tables and are kept.
+        if sum(line.count(p) for p in _PIPES) == 1 and line.strip(" \t\u00a0\u3000|｜"):
+            m = _EDGE_PIPES.search(line)
+            if m is not None:
+                cuts.append((ls + m.start(), ls + m.end(), "layout.edge_pipe", m.group()))
+        pos = le + 1
+
+
+def _apply_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> TextEdit:
+    cuts.sort(key=lambda c: (c[0], -c[1]))
+    out: list[str] = []
+    removed: list[tuple[str, str]] = []
+    pos = 0
+    changed = 0
+    for start, end, reason, what in cuts:
+        if start < pos:  # nested in a cut already made (e.g. an inline match on a dropped line)
+            continue
+        out.append(text[pos:start])
+        removed.append((reason, what))
+        changed += end - start
+        pos = end
+    out.append(text[pos:])
+    return TextEdit("".join(out), removed=removed, chars_changed=changed)
+
+
+class BoilerplateLinesStage(TextStage):
+    """Slot 7 (after t2s): adverts, disclaimers, navigation, share, tools, footers, pipes."""
+
+    name = "boilerplate_lines"
+    version = "1"
+
+    def config(self) -> dict[str, object]:
+        return {"rules": table_digest("lines.json")}
+
+    def transform(self, text: str) -> TextEdit:
+        return remove_boilerplate_lines(text)

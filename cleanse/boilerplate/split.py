@@ -1,0 +1,154 @@
+"""Article splitting: a page holding several articles (【篇一】【篇二】…) becomes one
+document per article, each with its segment index and its exact byte range in the source.
+
+Runs right after decoding, on the decoded source-script text, so that character positions
+map exactly to source bytes (`cleanse.decoding.byte_offsets`). The marker line itself is
+not part of any article: it is recorded in `removed`, and a title written on it
+(【篇二】2013年工作总结, 【篇四：…】) becomes the article's `title`.
+
+Markers count only as a sequence numbered 1, 2, 3, … in order: a stray 【第三篇】 inside
+one article does not cut it. Text before the first marker, if any, is kept as its own
+segment (segment 0), so the segments tile the source and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleanse.boilerplate.header import is_heading
+from cleanse.boilerplate.rules import load_table, table_digest
+from cleanse.boilerplate.variants import compile_rule
+from cleanse.decoding import byte_offsets
+from cleanse.document import Document, Removal
+from cleanse.stage import Stage
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_DIGITS.update({"〇": 0, "两": 2})
+
+
+def parse_numeral(s: str) -> int | None:
+    """`3`, `３`, `十二`, `二十`, `二十三` -> int; None if not a number below 1000."""
+    s = s.strip()
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)  # int() accepts full-width digits
+    total = 0
+    current = 0
+    for c in s:
+        if c in _DIGITS:
+            current = _DIGITS[c]
+        elif c == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif c == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    start: int  # character offset of the marker line
+    end: int  # offset where the article text begins (after the marker, or after its line)
+    number: int
+    line: str  # the marker text removed from the article
+    title: str | None
+
+
+@lru_cache(maxsize=1)
+def _marker_regexes() -> tuple[re.Pattern[str], ...]:
+    t = load_table("articles.json")
+    num = f"[{t['numerals']}]{{1,4}}"
+    return tuple(compile_rule(m["pattern"].replace("NUM", num), re.M) for m in t["markers"])
+
+
+def find_markers(text: str) -> list[Marker]:
+    """Article markers of `text` forming the sequence 1..k (empty if there is none)."""
+    # Cheap exit: every marker form contains one of these characters.
+    if "篇" not in text and "範" not in text and "范" not in text and "例文" not in text:
+        return []
+    found: dict[int, Marker] = {}
+    for rx in _marker_regexes():
+        for m in rx.finditer(text):
+            groups = m.groupdict()
+            raw_num = next((groups[k] for k in ("n1", "n2", "n3") if groups.get(k)), None)
+            number = parse_numeral(raw_num) if raw_num else None
+            if number is None or m.start() in found:
+                continue
+            # Markers start their line: only spaces may precede them (checked here rather
+            # than with `^` in the pattern, which would make the engine try every position).
+            ls = text.rfind("\n", 0, m.start()) + 1
+            if text[ls : m.start()].strip():
+                continue
+            rest = (groups.get("rest") or "").strip()
+            title = (groups.get("title") or "").strip() or None
+            line_end = m.end() + 1 if m.end() < len(text) else m.end()
+            if rest and not is_heading(rest):
+                # Content glued to the marker: the article starts right after the marker.
+                start_rest = m.start("rest") + (len(groups["rest"]) - len(groups["rest"].lstrip()))
+                found[m.start()] = Marker(m.start(), start_rest, number, text[m.start() : start_rest].strip(), title)
+            else:
+                found[m.start()] = Marker(m.start(), line_end, number, text[m.start() : m.end()].strip(), title or rest or None)
+    markers = [found[k] for k in sorted(found)]
+    # Keep the longest prefix numbered 1, 2, 3, ...: anything else is not an article list.
+    seq: list[Marker] = []
+    for mk in markers:
+        if mk.number == len(seq) + 1:
+            seq.append(mk)
+    return seq
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSpan:
+    start: int
+    end: int
+    marker: Marker | None  # None for the text before the first marker
+
+
+def article_spans(text: str) -> list[ArticleSpan]:
+    """Character spans of the articles in `text` ([] when there are no markers)."""
+    markers = find_markers(text)
+    if not markers:
+        return []
+    spans: list[ArticleSpan] = []
+    if text[: markers[0].start].strip():
+        spans.append(ArticleSpan(0, markers[0].start, None))
+    for i, mk in enumerate(markers):
+        end = markers[i + 1].start if i + 1 < len(markers) else len(text)
+        spans.append(ArticleSpan(mk.end, max(mk.end, end), mk))
+    return spans
+
+
+class SplitArticlesStage(Stage):
+    """Slot 2 (right after `decode`): one document per 【篇N】 article, with byte ranges."""
+
+    name = "split_articles"
+    version = "1"
+
+    def config(self) -> dict[str, object]:
+        return {"rules": table_digest("articles.json")}
+
+    def process(self, doc: Document) -> Document | list[Document]:
+        spans = article_spans(doc.text)
+        if not spans:
+            self.record(doc, 0)
+            return doc
+        offsets = byte_offsets(doc, [p for s in spans for p in (s.start, s.end)])
+        out: list[Document] = []
+        for i, span in enumerate(spans):
+            part = doc.segment_copy(i, doc.text[span.start : span.end], offsets[2 * i], offsets[2 * i + 1])
+            changed = 0
+            if span.marker is not None:
+                part.removed.append(Removal(self.name, "split.marker", span.marker.line))
+                changed = len(span.marker.line)
+                if span.marker.title:
+                    part.title = span.marker.title
+            self.record(part, changed)
+            out.append(part)
+        return out
+

@@ -1,0 +1,286 @@
+"""Punctuation and whitespace normalization for Chinese text.
+
+- ASCII `,` `:` `;` next to a Han character or Chinese punctuation become `，` `：` `；`;
+  between digits, in times, in URLs and in Latin text they stay (`3,000`, `10:30`).
+- `?` `!` become `？` `！` after a Han character at the end of a sentence (followed by a
+  space, a closing quote/bracket or the line end) or after a question particle (吗呢…).
+  Mid-line `?` between Han characters is left alone: it is usually a mojibake hole, and the
+  repair stages and the mojibake signal need to see it.
+- `(`…`)` become `（`…`）` when the bracketed text or a neighbour is Han (`(一)`,
+  `(*-2020年)` -> `（*-2020年）`); mixed pairs `(…）` are completed.
+- NBSP, U+3000 and other spaces become plain spaces; lines are stripped; space runs become
+  one space; spaces around full-width punctuation go; blank lines go (one paragraph per
+  line); sentence-final punctuation followed by a space starts a new paragraph.
+- A list number alone on its line is rejoined with its item (`17` + `、完善…`), and a
+  paragraph hard-wrapped mid-sentence (a long line ending in a Han character followed by a
+  line starting with one) is rejoined.
+
+Every step is a whole-text regex substitution (no per-line Python), and the composition is
+idempotent: normalizing normalized text changes nothing (property-tested). The character
+tables are data: `punctuation.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleanse.stage import TextEdit, TextStage
+
+TABLE_PATH = os.path.join(os.path.dirname(__file__), "punctuation.json")
+
+
+_ASCII_MARKS = re.compile(r"[,:;?!()]")
+_MARK_RUN = re.compile(r"[,:;][,:;]+")  # class first: the engine skips to candidates
+_INNER = r"[^()（）\n]{0,100}"
+_INNER_LAZY = r"[^()（）\n]{0,100}?"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    zero_width: re.Pattern[str]
+    odd_space: re.Pattern[str]
+    spaces: re.Pattern[str]
+    line_edges: re.Pattern[str]
+    space_runs: re.Pattern[str]
+    parens: tuple[re.Pattern[str], ...]
+    in_context: tuple[tuple[re.Pattern[str], str], ...]
+    context_marks: tuple[str, ...]
+    context_table: dict[int, str]
+    hanp_char: re.Pattern[str]
+    terminal: tuple[tuple[re.Pattern[str], str], ...]
+    terminal_marks: tuple[str, ...]
+    adjacent_ascii: re.Pattern[str]
+    space_around_fw: re.Pattern[str]
+    paragraph_break: re.Pattern[str]
+    blank_lines: re.Pattern[str]
+    list_number_bare: re.Pattern[str]
+    list_number_marked: re.Pattern[str]
+    hard_wrap: re.Pattern[str]
+    url: re.Pattern[str]
+    han: re.Pattern[str]
+    paren_map: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def table() -> dict:
+    with open(TABLE_PATH, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    t = table()
+    han = t["han"]
+    hanp = han + t["cjk_punct"]
+    ascii_ctx = "".join(t["in_han_context"])
+    ascii_all = re.escape(ascii_ctx + "".join(t["terminal"]))
+    fw_all = "".join(t["in_han_context"].values()) + "".join(t["terminal"].values()) + "（）"
+    in_context = []
+    for a, fw in t["in_han_context"].items():
+        e = re.escape(a)
+        # Literal first so the regex engine can skip to candidates; the context is checked
+        # by a look-behind over the character before and a look-ahead over the one after.
+        # One space between the mark and its context is seen through (`中文 , 中文`); the
+        # space itself goes in the later space-around-full-width step.
+        in_context.append((re.compile(rf"{e}(?:(?<=[{hanp}]{e})|(?<=[{hanp}] {e})|(?= ?[{hanp}]))"), fw))
+    closers = re.escape(t["after_terminal"])
+    particles = t["question_particles"]
+    terminal = []
+    for a, fw in t["terminal"].items():
+        e = re.escape(a)
+        alt = rf"|(?<=[{particles}]{e})" if a == "?" else ""
+        terminal.append((re.compile(rf"{e}(?:(?<=[{han}]{e})(?=[\s{closers}]|\Z){alt})"), fw))
+    num = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
+    wrap_min = int(t["hard_wrap_min_line"])
+    fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
+    return _Rules(
+        zero_width=re.compile(f"[{t['zero_width']}]"),
+        odd_space=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
+        spaces=re.compile(f"[{t['spaces']}]"),
+        # Written to start with a literal, so the engine can jump between candidates.
+        line_edges=re.compile(r" [ ]*\n[ ]*|\n [ ]*"),
+        space_runs=re.compile(r"  [ ]*"),
+        # `(…)` is Chinese when it holds a Han character or touches one (through at most one
+        # space); a mixed pair `(…）` always is. Each form is a template substitution.
+        parens=(
+            re.compile(rf"\((?:(?<=[{han}]\()|(?<=[{han}] \())({_INNER})\)"),
+            re.compile(rf"\(({_INNER_LAZY}[{han}]{_INNER})\)"),
+            re.compile(rf"\(({_INNER})\)(?= ?[{han}])"),
+            re.compile(rf"\(({_INNER})）"),
+            re.compile(rf"（({_INNER})\)"),
+        ),
+        in_context=tuple(in_context),
+        context_marks=tuple(t["in_han_context"]),
+        context_table=str.maketrans(t["in_han_context"]),
+        hanp_char=re.compile(f"[{hanp}]"),
+        terminal=tuple(terminal),
+        terminal_marks=tuple(t["terminal"]),
+        # An ASCII mark next to (or one space from) a full-width one; the ASCII class comes
+        # first so the engine only stops at the rare ASCII marks.
+        adjacent_ascii=re.compile(
+            f"[{ascii_all}()](?:(?<=[{re.escape(fw_all)}].)|(?<=[{re.escape(fw_all)}] .)|(?= ?[{re.escape(fw_all)}]))"
+        ),
+        space_around_fw=re.compile(f" (?:(?=[{fw_punct}])|(?<=[{fw_punct}] ))"),
+        paragraph_break=_paragraph_break(t, han),
+        blank_lines=re.compile(r"\n\n[\n]*"),
+        list_number_bare=re.compile(rf"\n({num})\n(?=[、.．])"),
+        list_number_marked=re.compile(rf"\n({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"),
+        hard_wrap=re.compile(
+            rf"\n(?<=[^\n]{{{wrap_min}}}[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
+        ),
+        url=re.compile(r"(?:https?|ftp)://[!-~]*[A-Za-z0-9/#=&_%+~-]|www\.[A-Za-z0-9-]+\.[!-~]*[A-Za-z0-9/#=&_%+~-]"),
+        han=re.compile(f"[{han}]"),
+        paren_map=t["parens"],
+    )
+
+
+def _paragraph_break(t: dict, han: str) -> re.Pattern[str]:
+    # Spaces after a sentence end (`。`, or `?`/`!` right after a Han character), possibly
+    # behind up to two closing quotes/brackets. The pattern starts with the space class, so
+    # the engine only stops at spaces, which are rare in Chinese text.
+    sp = f" {t['spaces']}"
+    cl = t["closers"]
+    ends = [f"[{t['sentence_end']}]", f"[{han}][?!]"]
+    behind = "|".join(f"(?<={e}{c}[{sp}])" for e in ends for c in ("", f"[{cl}]", f"[{cl}]{{2}}"))
+    return re.compile(f"[{sp}](?:{behind})[{sp}]*(?=\\S)")
+
+
+def normalize_zh(text: str) -> TextEdit:
+    """Normalize punctuation and whitespace of Chinese text (see the module doc)."""
+    r = _rules()
+    before = text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if r.odd_space.search(text):  # one scan decides whether two substitutions are needed
+        text = r.zero_width.sub("", text)
+        text = r.spaces.sub(" ", text)
+    # Each step is skipped when a plain substring test shows it has nothing to do.
+    if " \n" in text or "\n " in text:
+        text = r.line_edges.sub("\n", text)
+    if "  " in text:
+        text = r.space_runs.sub(" ", text)
+    text = text.strip(" \n")
+    # Line structure first (paragraph breaks, blank lines, rejoined list numbers and
+    # wrapped lines), then punctuation: a join can create new punctuation context, while
+    # punctuation never changes where lines break. This order makes the whole idempotent.
+    if " " in text:
+        text = split_paragraphs(text)
+    if "\n\n" in text:
+        text = r.blank_lines.sub("\n", text)
+    text = _rejoin(text)
+    text = _punctuation(text)
+    if " " in text:
+        text = r.space_around_fw.sub("", text)
+    return TextEdit(text) if text != before else TextEdit(text, chars_changed=0)
+
+
+def split_paragraphs(text: str) -> str:
+    """Start a new line where a sentence ends and spaces follow (`…作用。 转变…`): pages that
+    lost their line breaks keep the paragraphs apart with spaces. Shared with the boilerplate
+    line stage, so that both see the same lines and cleaning twice changes nothing."""
+    return _rules().paragraph_break.sub("\n", text)
+
+
+def _punctuation(text: str) -> str:
+    r = _rules()
+    if "://" in text or "www." in text:
+        # URLs keep their ASCII punctuation: convert only the text between them.
+        pieces = []
+        pos = 0
+        for m in r.url.finditer(text):
+            pieces.append(_punctuation_plain(text[pos : m.start()]))
+            pieces.append(m.group())
+            pos = m.end()
+        pieces.append(_punctuation_plain(text[pos:]))
+        return "".join(pieces)
+    return _punctuation_plain(text)
+
+
+def _punctuation_plain(text: str) -> str:
+    r = _rules()
+    while True:  # ends: every round converts at least one ASCII mark, or stops
+        before = text
+        if "(" in text or ")" in text:
+            text = _parens(text)
+        if _MARK_RUN.search(text):
+            text = _MARK_RUN.sub(_convert_run, text)
+        for (rx, fw), mark in zip(r.in_context, r.context_marks):
+            if mark in text:
+                text = rx.sub(fw, text)
+        for (rx, fw), mark in zip(r.terminal, r.terminal_marks):
+            if mark in text:
+                text = rx.sub(fw, text)
+        # A conversion can put Chinese context next to another ASCII mark (`中:,`): go again,
+        # so one call reaches the same fixed point as two.
+        if text == before or not _ASCII_MARKS.search(text) or not r.adjacent_ascii.search(text):
+            break
+    return text
+
+
+def _convert_run(m: re.Match[str]) -> str:
+    # A run like `:::` or `,;` next to Chinese converts as a whole (a per-character
+    # look-behind would only see the first mark's context).
+    s = m.string
+    i, j = m.start() - 1, m.end()
+    if i >= 0 and s[i] == " ":
+        i -= 1
+    if j < len(s) and s[j] == " ":
+        j += 1
+    hanp = _rules().hanp_char
+    if (i >= 0 and hanp.match(s, i)) or (j < len(s) and hanp.match(s, j)):
+        return m.group().translate(_rules().context_table)
+    return m.group()
+
+
+def _parens(text: str) -> str:
+    r = _rules()
+    while True:  # nested pairs convert from the inside out, one level per round
+        new = text
+        both_ascii = "(" in new and ")" in new
+        for k, rx in enumerate(r.parens):
+            # Skip forms whose two bracket characters are not both present (a `（` scan
+            # would otherwise try every full-width bracket in the text).
+            if (k < 3 and both_ascii) or (k == 3 and "(" in new and "）" in new) or (k == 4 and "（" in new and ")" in new):
+                new = rx.sub("（\\1）", new)
+        if new == text or ("(" not in new and ")" not in new):
+            return new
+        text = new
+    return text
+
+
+def _rejoin(text: str) -> str:
+    r = _rules()
+    text = "\n" + text
+    text = r.list_number_bare.sub("\n\\1", text)
+    text = r.list_number_marked.sub("\n\\1", text)
+    for _ in range(64):  # a wrapped paragraph may span several lines
+        new = r.hard_wrap.sub("", text)
+        if new == text:
+            break
+        text = new
+    return text[1:]
+
+
+class NormalizeZhStage(TextStage):
+    """Slot 8: punctuation to full width in Chinese context, whitespace, one paragraph per line."""
+
+    name = "normalize_zh"
+    version = "1"
+
+    def config(self) -> dict[str, object]:
+        return {"table": _digest()}
+
+    def transform(self, text: str) -> TextEdit:
+        return normalize_zh(text)
+
+
+@lru_cache(maxsize=1)
+def _digest() -> str:
+    import hashlib
+
+    with open(TABLE_PATH, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]

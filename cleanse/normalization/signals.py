@@ -1,0 +1,121 @@
+"""Quality signals per row. Nothing is dropped: the signals let a user filter afterwards.
+
+- `char_count`: characters in the text (newlines included).
+- `han_ratio`: Han characters / non-whitespace characters.
+- `placeholder_count`: template placeholders left by 范文 sites (`20xx年`, `xx届`, `××`, `XX公司`).
+- `masked_count`: runs of `*` masking names or dates (`建设创新型*的目标`, `(*-2020年)`).
+- `mojibake_score`: share of non-whitespace characters that look like leftover mojibake:
+  Han characters outside the common sets (GB2312 levels 1+2 and Big5 level 1, taken from
+  Python's own codecs), U+FFFD, private-use characters, `?` between two Han characters
+  (a lost GBK byte), and Latin-1/cp1252 sequences typical of UTF-8 read as Latin-1.
+  Self-contained: it needs no frequency table. Wrong-but-common characters produced by a
+  GBK shift (上?萍既瞬…) score only through their `?` and rare neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from cleanse.stage import TextEdit, TextStage
+
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{_HAN_RANGES}]")
+# Placeholders: a year `19xx`/`20xx`, or 2-4 of x/X/×/○ touching a Han character
+# (`xx届`, `XX公司`, `市××`). Each regex starts with a character class so the engine can skip
+# to candidates; the look-behinds after it check that the candidate starts a token.
+_PLACEHOLDERS = (
+    re.compile(r"[12](?<![A-Za-z0-9][12])[09][xX×]{2}(?![A-Za-z0-9])"),
+    re.compile(
+        rf"[xX×○](?<![A-Za-z0-9][xX×○])[xX×○]{{1,3}}(?![A-Za-z0-9xX×○])"
+        rf"(?:(?<=[{_HAN_RANGES}][xX×○]{{2}})|(?<=[{_HAN_RANGES}][xX×○]{{3}})|(?<=[{_HAN_RANGES}][xX×○]{{4}})|(?=[{_HAN_RANGES}]))"
+    ),
+)
+_MASK = re.compile(r"(?<![A-Za-z0-9*＊])[*＊]+|(?<=[A-Za-z0-9])[*＊]+(?![A-Za-z0-9*＊])")
+
+
+@lru_cache(maxsize=1)
+def common_han() -> frozenset[str]:
+    """Han characters of GB2312 (levels 1+2) and Big5 level 1, from Python's codecs."""
+    chars: set[str] = set()
+    gb = bytes(b for hi in range(0xB0, 0xF8) for lo in range(0xA1, 0xFF) for b in (hi, lo))
+    chars.update(gb.decode("gb2312", errors="ignore"))
+    big5 = bytearray()
+    for hi in range(0xA4, 0xC7):
+        for lo in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
+            if (hi, lo) <= (0xC6, 0x7E):
+                big5 += bytes((hi, lo))
+    chars.update(big5.decode("big5", errors="ignore"))
+    return frozenset(c for c in chars if _HAN.match(c))
+
+
+_HAN_BIT, _SPACE_BIT, _ODD_BIT, _LATIN_HEAD_BIT, _CP1252_TAIL_BIT = 1, 2, 4, 8, 16
+
+
+@lru_cache(maxsize=1)
+def _flags() -> np.ndarray:
+    """Per-BMP-code-point flags, so that counting is a vectorized table lookup (numpy),
+    not a regex pass per signal."""
+    f = np.zeros(0x10000, dtype=np.uint8)
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+        f[lo : hi + 1] |= _HAN_BIT
+    odd = (f & _HAN_BIT).astype(bool)
+    odd[[ord(c) for c in common_han()]] = False
+    f[odd] |= _ODD_BIT
+    f[0xFFFD] |= _ODD_BIT
+    f[0xE000:0xF900] |= _ODD_BIT  # private use
+    f[[c for c in range(0x10000) if chr(c).isspace()]] |= _SPACE_BIT
+    f[0xC0:0x100] |= _LATIN_HEAD_BIT
+    tail = [*range(0x80, 0xC0), 0x152, 0x153, 0x160, 0x161, 0x178, 0x17D, 0x17E, 0x192, 0x2C6, 0x2DC,
+            *range(0x2013, 0x2023), 0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122]
+    f[tail] |= _CP1252_TAIL_BIT
+    return f
+
+
+def quality_signals(text: str) -> dict[str, float]:
+    n = len(text)
+    if n == 0:
+        return {"char_count": 0.0, "han_ratio": 0.0, "placeholder_count": 0.0, "masked_count": 0.0, "mojibake_score": 0.0}
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    astral = int(np.count_nonzero(cp > 0xFFFF))
+    fl = _flags().take(np.minimum(cp, 0xFFFF) if astral else cp)
+    # One histogram over the flag bytes gives every per-character count at once.
+    hist = np.bincount(fl, minlength=32)
+    bits = np.arange(32)
+    han_n = int(hist[(bits & _HAN_BIT) > 0].sum())
+    odd = int(hist[(bits & _ODD_BIT) > 0].sum())
+    non_space = n - int(hist[(bits & _SPACE_BIT) > 0].sum())
+    if astral:  # CJK extensions B-H are Han, and rare
+        ext = int(np.count_nonzero((cp >= 0x20000) & (cp <= 0x3FFFF)))
+        han_n += ext
+        odd += ext
+    if "?" in text and n >= 3:  # `?` between two Han characters: a lost double-byte half
+        han = (fl & _HAN_BIT).astype(bool)
+        odd += int(np.count_nonzero((cp[1:-1] == 0x3F) & han[:-2] & han[2:]))
+    if n >= 2 and hist[(bits & _LATIN_HEAD_BIT) > 0].sum():  # UTF-8 read as Latin-1/cp1252
+        odd += int(np.count_nonzero((fl[:-1] & _LATIN_HEAD_BIT).astype(bool) & (fl[1:] & _CP1252_TAIL_BIT).astype(bool)))
+    placeholders = (
+        sum(len(rx.findall(text)) for rx in _PLACEHOLDERS)
+        if ("x" in text or "X" in text or "×" in text or "○" in text)
+        else 0
+    )
+    masked = len(_MASK.findall(text)) if ("*" in text or "＊" in text) else 0
+    return {
+        "char_count": float(n),
+        "han_ratio": han_n / non_space if non_space else 0.0,
+        "placeholder_count": float(placeholders),
+        "masked_count": float(masked),
+        "mojibake_score": odd / non_space if non_space else 0.0,
+    }
+
+
+class QualitySignalsStage(TextStage):
+    """Slot 9: per-row quality signals; the text is not changed."""
+
+    name = "quality_signals"
+    version = "1"
+
+    def transform(self, text: str) -> TextEdit:
+        return TextEdit(text, signals=quality_signals(text), chars_changed=0)
