@@ -54,6 +54,13 @@ def make_corpus(root: Path, n_files: int, seed: int = 7, max_lines: int = 12) ->
     return root
 
 
+def read_rows(out: Path, sub: str = "") -> list[dict]:
+    """Every row of the part files of an output directory (or of `out/sub`), in part order."""
+    import pyarrow.parquet as pq
+
+    return [r for p in sorted((out / sub).glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
+
+
 def write_slow_pipeline(path: Path) -> Path:
     path.write_text(SLOW_PIPELINE, encoding="utf-8")
     return path

@@ -17,17 +17,17 @@ import pytest
 from cleanse.cli import main
 from cleanse.executors.shards import SHARD_MAX_BYTES, SHARD_MIN_BYTES, auto_shard_bytes, plan_shards
 from cleanse.io.sources import SourceFile, expand_inputs
-from tests.ops_inputs import make_corpus, write_slow_pipeline
+from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def rows(out: Path) -> list[dict]:
-    return [r for p in sorted(out.glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
+    return read_rows(out)
 
 
 def rejects(out: Path) -> list[dict]:
-    return [r for p in sorted((out / "rejects").glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
+    return read_rows(out, "rejects")
 
 
 def tmp_files(out: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from cleanse import DecodeStage, Pipeline
 from cleanse.executors.local import run
 from cleanse.io.chunks import SourceBytes, chunk_ranges
 from cleanse.io.sources import expand_inputs
-from tests.ops_inputs import seed_lines
+from tests.ops_inputs import read_rows, seed_lines
 
 TEXT = "\n".join(seed_lines() * 8) + "\n"  # ~150 KB of UTF-8, Simplified and Traditional
 CASES = [
@@ -60,10 +60,6 @@ def _decode_only() -> Pipeline:
     return Pipeline("decode_only", "1", [DecodeStage()])
 
 
-def _rows(out: Path) -> list[dict]:
-    return [r for p in sorted(out.glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
-
-
 def test_a_chunked_file_becomes_consecutive_rows_with_exact_byte_ranges(tmp_path: Path) -> None:
     d = tmp_path / "in"
     d.mkdir()
@@ -73,7 +69,7 @@ def test_a_chunked_file_becomes_consecutive_rows_with_exact_byte_ranges(tmp_path
     (d / "z_binary.bin").write_bytes(bytes(range(256)) * 400)
     files = expand_inputs([str(d)])
     a = run(_decode_only(), files, str(tmp_path / "a"), workers=1, chunk_bytes=16_000)
-    rows = _rows(tmp_path / "a")
+    rows = read_rows(tmp_path / "a")
     big = [r for r in rows if r["source"].endswith("big_gbk.txt")]
     assert len(big) >= 5
     assert [r["segment"] for r in big] == list(range(len(big)))
@@ -92,4 +88,4 @@ def test_a_chunked_file_becomes_consecutive_rows_with_exact_byte_ranges(tmp_path
     assert [(r["reason"], len(r["raw"])) for r in rej] == [("binary", 102_400)]
     # Same ids and rows with two workers and small shards.
     run(_decode_only(), files, str(tmp_path / "b"), workers=2, chunk_bytes=16_000, shard_max_files=1)
-    assert _rows(tmp_path / "b") == rows
+    assert read_rows(tmp_path / "b") == rows

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 ray = pytest.importorskip("ray")
@@ -15,7 +14,7 @@ from cleanse.cli import main  # noqa: E402
 from cleanse.executors.ray import run_ray  # noqa: E402
 from cleanse.io.sources import expand_inputs  # noqa: E402
 from cleanse.loader import load_pipeline  # noqa: E402
-from tests.ops_inputs import make_corpus, write_slow_pipeline  # noqa: E402
+from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +24,6 @@ def local_ray():
     ray.shutdown()
 
 
-def _rows(out: Path, sub: str = "") -> list[dict]:
-    return [r for p in sorted((out / sub).glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
-
-
 def test_ray_output_equals_local_and_resumes(local_ray: None, tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "in", 60, seed=11)
     script = write_slow_pipeline(tmp_path / "pipe_for_ray.py")  # stages pickled by value
@@ -36,8 +31,8 @@ def test_ray_output_equals_local_and_resumes(local_ray: None, tmp_path: Path) ->
     args = ["-i", str(corpus), "-q", "--shard-files", "8"]
     assert main(["run", str(script), "-o", str(local), "-w", "2", *args]) == 0
     assert main(["run", str(script), "-o", str(on_ray), "--executor", "ray", *args]) == 0
-    assert _rows(on_ray) == _rows(local) and len(_rows(local)) > 40
-    assert _rows(on_ray, "rejects") == _rows(local, "rejects")
+    assert read_rows(on_ray) == read_rows(local) and len(read_rows(local)) > 40
+    assert read_rows(on_ray, "rejects") == read_rows(local, "rejects")
     parts = sorted(p.name for p in local.glob("part-*"))
     assert sorted(p.name for p in on_ray.glob("part-*")) == parts and len(parts) == 8
     m_local = json.loads((local / "_manifest.json").read_text())
@@ -53,4 +48,4 @@ def test_ray_output_equals_local_and_resumes(local_ray: None, tmp_path: Path) ->
     summary = run_ray(load_pipeline(str(script)), expand_inputs([str(corpus)]), str(on_ray),
                       shard_max_files=8, on_shard=lambda res, shard: done.append(shard.index))
     assert sorted(done) == [2, 5] and summary.skipped_shards == 6
-    assert _rows(on_ray) == _rows(local)
+    assert read_rows(on_ray) == read_rows(local)
