@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cleanse.boilerplate.rules import line_rules, table_digest
+from cleanse.boilerplate.rules import LineRuleSet, line_rules, table_digest
 from cleanse.normalization.normalize import split_paragraphs
 from cleanse.stage import TextEdit, TextStage
 
@@ -32,28 +32,30 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     pre_changed = 0 if split == text else split.count("\n") - text.count("\n") + len(text) - len(split)
     text = split
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
-    pos = 0
     n = len(text)
     search = rs.trigger_regex.search
     rules_for = rs.rules_for
-    while True:
-        m = search(text, pos)
-        if m is None:
-            break
-        ls = text.rfind("\n", 0, m.start()) + 1
-        le = text.find("\n", m.end())
-        if le < 0:
-            le = n
-        # Only the rules whose triggers occur on this line are tried, in table order.
-        selected = set(rules_for[m.group()])
-        m2 = search(text, m.end(), le)
-        while m2 is not None:
-            selected.update(rules_for[m2.group()])
-            m2 = search(text, m2.end(), le)
-        _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
-        pos = le + 1
-        if pos >= n:
-            break
+    for start, stop, tier in _runs_by_tier(text, rs):
+        # `tier` finds only triggers of rules long enough for these lines: a line it misses
+        # cannot be changed, a line it hits gets the full trigger scan below.
+        pos = start
+        while pos < stop:
+            t = tier.search(text, pos, stop)
+            if t is None:
+                break
+            ls = text.rfind("\n", 0, t.start()) + 1
+            le = text.find("\n", t.end())
+            if le < 0:
+                le = n
+            # Only the rules whose triggers occur on this line are tried, in table order.
+            m = search(text, ls, le)
+            selected = set(rules_for[m.group()])
+            m2 = search(text, m.end(), le)
+            while m2 is not None:
+                selected.update(rules_for[m2.group()])
+                m2 = search(text, m2.end(), le)
+            _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
+            pos = le + 1
     if "|" in text or "｜" in text:
         _pipe_cuts(text, cuts)
     if not cuts:
@@ -61,6 +63,32 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     edit = _apply_cuts(text, cuts)
     edit.chars_changed = (edit.chars_changed or 0) + pre_changed
     return edit
+
+
+def _runs_by_tier(text: str, rs: LineRuleSet) -> list[tuple[int, int, re.Pattern[str]]]:
+    """(start, stop, tier regex) for runs of consecutive lines of the same length tier."""
+    tiers = rs.tiers
+    shortest = tiers[0][0]
+    runs: list[tuple[int, int, re.Pattern[str]]] = []
+    run_start = 0
+    run_tier: re.Pattern[str] | None = tiers[0][1]
+    pos = 0
+    for line in text.split("\n"):
+        length = len(line)
+        if length <= shortest:
+            tier = tiers[0][1]
+        else:
+            # Rules measure the stripped line (edge pipes removed).
+            length = len(line.strip().strip(_PIPES).strip())
+            tier = next((rx for bound, rx in tiers if bound >= length), None)
+        if tier is not run_tier:
+            if run_tier is not None and pos > run_start:
+                runs.append((run_start, pos - 1, run_tier))
+            run_start, run_tier = pos, tier
+        pos += len(line) + 1
+    if run_tier is not None:
+        runs.append((run_start, len(text), run_tier))
+    return runs
 
 
 def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, str, str]]) -> None:

@@ -56,6 +56,12 @@ class LineRuleSet:
     # trigger spelling -> indices of the rules to try on a line where it occurs (its own
     # rules and those of every trigger it contains: `网站首页` also selects `首页` rules).
     rules_for: dict[str, tuple[int, ...]]
+    # Length tiers: (bound, regex over the trigger spellings of the rules whose max_len is at
+    # least bound), bounds ascending. A line of stripped length L can only be changed by
+    # rules with max_len >= L, so a line holding none of the triggers of its tier (the first
+    # with bound >= L) is skipped without the full trigger scan: long content paragraphs are
+    # filtered by a regex with few, rarer first characters.
+    tiers: tuple[tuple[int, re.Pattern[str]], ...]
 
 
 def _case_spellings(word: str) -> set[str]:
@@ -87,6 +93,13 @@ def line_rules() -> LineRuleSet:
     rules_for = {
         w: tuple(sorted(set().union(*(ix for v, ix in own.items() if v in w)))) for w in own
     }
+    tiers = []
+    for bound in sorted({r.max_len for r in rules}):
+        words = {w for w, ix in own.items() if any(rules[i].max_len >= bound for i in ix)}
+        tiers.append((bound, re.compile(literal_alternation(words))))
     return LineRuleSet(
-        rules=tuple(rules), trigger_regex=re.compile(literal_alternation(own)), rules_for=rules_for
+        rules=tuple(rules),
+        trigger_regex=re.compile(literal_alternation(own)),
+        rules_for=rules_for,
+        tiers=tuple(tiers),
     )
