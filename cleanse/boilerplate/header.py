@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleanse.boilerplate.rules import load_table, table_digest
-from cleanse.boilerplate.variants import compile_rule, literal_spellings
+from cleanse.boilerplate.variants import compile_rule, expand_pattern, literal_alternation, literal_spellings
 from cleanse.stage import TextEdit, TextStage
 
 MAX_HEAD_LINES = 16  # non-blank lines examined after the title
@@ -51,19 +51,20 @@ class _HeaderRules:
 @lru_cache(maxsize=1)
 def _rules() -> _HeaderRules:
     t = load_table("header.json")
-    label_field: dict[str, str] = {}
     field_of: dict[str, str] = {}
     weak: set[str] = set()
     for table, is_weak in ((t["fields"], False), (t["weak_fields"], True)):
         for field, labels in table.items():
             for lab in labels:
-                label_field[lab] = field
                 for spelling in literal_spellings(lab):
                     field_of[spelling] = field
                     if is_weak:
                         weak.add(spelling)
-    labels = sorted(label_field, key=len, reverse=True)
-    label_re = compile_rule(r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*[:：]\s*")
+    # The labels as a trie of all their script spellings: every alternative starts with a
+    # literal, so the engine skips to candidate characters (a flat alternation of variant
+    # classes is tried at every position). At one position both forms take the longest label
+    # that a colon follows.
+    label_re = re.compile(r"(?P<label>" + literal_alternation(field_of) + r")" + expand_pattern(r"\s*[:：]\s*"))
     date = t["date"]
     time = t["time"]
     pub = r"[^\s，。,；;！？!?：:|｜]{2,30}(?:\s+[^\s，。,；;！？!?：:|｜]{2,30})?"

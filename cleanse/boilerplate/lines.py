@@ -10,6 +10,7 @@ examples of content it must leave alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from cleanse.boilerplate.rules import LineRuleSet, line_rules, table_digest
 from cleanse.normalization.normalize import split_paragraphs
@@ -67,27 +68,27 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
 
 def _runs_by_tier(text: str, rs: LineRuleSet) -> list[tuple[int, int, re.Pattern[str]]]:
     """(start, stop, tier regex) for runs of consecutive lines of the same length tier."""
-    tiers = rs.tiers
-    shortest = tiers[0][0]
+    bounds = rs.tier_bounds
+    regexes = rs.tier_regexes
+    shortest = bounds[0]
+    last = len(bounds)
     runs: list[tuple[int, int, re.Pattern[str]]] = []
     run_start = 0
-    run_tier: re.Pattern[str] | None = tiers[0][1]
+    run_tier = 0
     pos = 0
     for line in text.split("\n"):
-        length = len(line)
-        if length <= shortest:
-            tier = tiers[0][1]
+        if len(line) <= shortest:
+            tier = 0
         else:
-            # Rules measure the stripped line (edge pipes removed).
-            length = len(line.strip().strip(_PIPES).strip())
-            tier = next((rx for bound, rx in tiers if bound >= length), None)
-        if tier is not run_tier:
-            if run_tier is not None and pos > run_start:
-                runs.append((run_start, pos - 1, run_tier))
+            # Rules measure the stripped line (edge pipes removed); `last` = no rule applies.
+            tier = bisect_left(bounds, len(line.strip().strip(_PIPES).strip()))
+        if tier != run_tier:
+            if run_tier != last and pos > run_start:
+                runs.append((run_start, pos - 1, regexes[run_tier]))
             run_start, run_tier = pos, tier
         pos += len(line) + 1
-    if run_tier is not None:
-        runs.append((run_start, len(text), run_tier))
+    if run_tier != last:
+        runs.append((run_start, len(text), regexes[run_tier]))
     return runs
 
 
