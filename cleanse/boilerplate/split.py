@@ -67,6 +67,23 @@ def _marker_regexes() -> tuple[re.Pattern[str], ...]:
     return tuple(compile_rule(m["pattern"].replace("NUM", num), re.M) for m in t["markers"])
 
 
+def is_marker_line(line: str) -> bool:
+    """Whether `line` starts with an article marker (【篇一】, 【第二篇】, 篇三：…), whatever its
+    number. Used by the header stage, which must never take a marker for a title (text
+    cleaned without `split_articles`, e.g. by `clean_text`, still holds the markers)."""
+    line = line.strip()
+    if "篇" not in line and "範" not in line and "范" not in line and "例文" not in line:
+        return False
+    for rx in _marker_regexes():
+        m = rx.match(line)
+        if m is not None:
+            groups = m.groupdict()
+            raw_num = next((groups[k] for k in ("n1", "n2", "n3") if groups.get(k)), None)
+            if raw_num and parse_numeral(raw_num) is not None:
+                return True
+    return False
+
+
 def find_markers(text: str) -> list[Marker]:
     """Article markers of `text` forming the sequence 1..k (empty if there is none)."""
     # Cheap exit: every marker form contains one of these characters.

@@ -127,7 +127,9 @@ def _rules() -> _Rules:
         list_number_bare=re.compile(rf"\n({num})\n(?=[、.．])"),
         list_number_marked=re.compile(rf"\n({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"),
         hard_wrap=re.compile(
-            rf"\n(?<=[^\n]{{{wrap_min}}}[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
+            # Cheap one-character checks first; the 100-character look-behind last.
+            rf"\n(?<=[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
+            rf"(?<=[^\n]{{{wrap_min}}}[{han}]\n)"
         ),
         url=re.compile(r"(?:https?|ftp)://[!-~]*[A-Za-z0-9/#=&_%+~-]|www\.[A-Za-z0-9-]+\.[!-~]*[A-Za-z0-9/#=&_%+~-]"),
         han=re.compile(f"[{han}]"),
