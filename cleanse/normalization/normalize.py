@@ -44,6 +44,7 @@ _INNER_LAZY = r"[^()（）\n]{0,100}?"
 @dataclass(frozen=True, slots=True)
 class _Rules:
     zero_width: re.Pattern[str]
+    zero_width_chars: str
     odd_space: re.Pattern[str]
     spaces: re.Pattern[str]
     space_before_newline: re.Pattern[str]
@@ -99,6 +100,7 @@ def _rules() -> _Rules:
     fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
     return _Rules(
         zero_width=re.compile(f"[{t['zero_width']}]"),
+        zero_width_chars=t["zero_width"],  # plain characters, no ranges
         odd_space=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
         spaces=re.compile(f"[{t['spaces']}]"),
         # Two literal-first passes (an alternation `[ \n]…` would stop at every newline).
@@ -155,8 +157,10 @@ def normalize_zh(text: str) -> TextEdit:
     before = text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if r.odd_space.search(text):  # one scan decides whether two substitutions are needed
-        text = r.zero_width.sub("", text)
+    if r.odd_space.search(text):  # one scan decides whether any substitution is needed
+        # Zero-width characters are rare: one-character tests (memchr) spare a class scan.
+        if any(c in text for c in r.zero_width_chars):
+            text = r.zero_width.sub("", text)
         text = r.spaces.sub(" ", text)
     # Each step is skipped when a one-character test shows it has nothing to do (a
     # one-character `in` is a memchr; a two-character one costs about as much as the
