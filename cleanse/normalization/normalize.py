@@ -45,7 +45,6 @@ _INNER_LAZY = r"[^()（）\n]{0,100}?"
 class _Rules:
     zero_width: re.Pattern[str]
     zero_width_chars: str
-    odd_space: re.Pattern[str]
     spaces: re.Pattern[str]
     space_before_newline: re.Pattern[str]
     space_after_newline: re.Pattern[str]
@@ -101,7 +100,6 @@ def _rules() -> _Rules:
     return _Rules(
         zero_width=re.compile(f"[{t['zero_width']}]"),
         zero_width_chars=t["zero_width"],  # plain characters, no ranges
-        odd_space=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
         spaces=re.compile(f"[{t['spaces']}]"),
         # Two literal-first passes (an alternation `[ \n]…` would stop at every newline).
         space_before_newline=re.compile(r" [ ]*\n"),
@@ -157,11 +155,11 @@ def normalize_zh(text: str) -> TextEdit:
     before = text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if r.odd_space.search(text):  # one scan decides whether any substitution is needed
-        # Zero-width characters are rare: one-character tests (memchr) spare a class scan.
-        if any(c in text for c in r.zero_width_chars):
-            text = r.zero_width.sub("", text)
-        text = r.spaces.sub(" ", text)
+    # Zero-width characters are rare: one-character tests (memchr) spare a class scan. The
+    # space class is one scan either way (a substitution that finds nothing returns its input).
+    if any(c in text for c in r.zero_width_chars):
+        text = r.zero_width.sub("", text)
+    text = r.spaces.sub(" ", text)
     # Each step is skipped when a one-character test shows it has nothing to do (a
     # one-character `in` is a memchr; a two-character one costs about as much as the
     # literal-first substitution itself).
