@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleanse.boilerplate.rules import load_table, table_digest
-from cleanse.boilerplate.variants import compile_rule, literal_spellings
+from cleanse.boilerplate.variants import compile_rule, expand_pattern, literal_alternation, literal_spellings
 from cleanse.stage import TextEdit, TextStage
 
 MAX_HEAD_LINES = 16  # non-blank lines examined after the title
@@ -51,19 +51,20 @@ class _HeaderRules:
 @lru_cache(maxsize=1)
 def _rules() -> _HeaderRules:
     t = load_table("header.json")
-    label_field: dict[str, str] = {}
     field_of: dict[str, str] = {}
     weak: set[str] = set()
     for table, is_weak in ((t["fields"], False), (t["weak_fields"], True)):
         for field, labels in table.items():
             for lab in labels:
-                label_field[lab] = field
                 for spelling in literal_spellings(lab):
                     field_of[spelling] = field
                     if is_weak:
                         weak.add(spelling)
-    labels = sorted(label_field, key=len, reverse=True)
-    label_re = compile_rule(r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*[:：]\s*")
+    # The labels as a trie of all their script spellings: every alternative starts with a
+    # literal, so the engine skips to candidate characters (a flat alternation of variant
+    # classes is tried at every position). At one position both forms take the longest label
+    # that a colon follows.
+    label_re = re.compile(r"(?P<label>" + literal_alternation(field_of) + r")" + expand_pattern(r"\s*[:：]\s*"))
     date = t["date"]
     time = t["time"]
     pub = r"[^\s，。,；;！？!?：:|｜]{2,30}(?:\s+[^\s，。,；;！？!?：:|｜]{2,30})?"
@@ -210,7 +211,12 @@ def extract_header(text: str) -> TextEdit:
 
     idx = 0
     first = text[nonblank[0][0] : nonblank[0][1]].strip()
-    if is_heading(first) and parse_date_line(first) is None and parse_labelled_line(first) is None:
+    if (
+        is_heading(first)
+        and parse_date_line(first) is None
+        and parse_labelled_line(first) is None
+        and not _is_marker_line(first)
+    ):
         # Tentatively the title; confirmed below only if the body after the header block
         # does not itself open with a heading-like line (so a second pass takes nothing).
         title = first
@@ -272,11 +278,18 @@ def extract_header(text: str) -> TextEdit:
     if not strong:
         body_start = nonblank[0][1] if title is not None else 0
 
-    _byline(text, body_start, meta, removed, cuts)
+    _byline(text, body_start, meta)
     _tail(text, cuts, meta, removed)
-    if not cuts:
-        return TextEdit(text, title=title, chars_changed=0)
+    if not cuts:  # meta may still hold a byline read from the text
+        return TextEdit(text, title=title, meta=meta, chars_changed=0)
     return _cut(text, cuts, removed, title, meta)
+
+
+def _is_marker_line(line: str) -> bool:
+    # Imported here: the splitter imports this module (is_heading).
+    from cleanse.boilerplate.split import is_marker_line
+
+    return is_marker_line(line)
 
 
 def _first_nonblank(text: str, start: int) -> str | None:
@@ -299,19 +312,18 @@ def _nonblank_lines(text: str, start: int, limit: int) -> list[tuple[int, int]]:
     return out
 
 
-def _byline(text: str, start: int, meta: dict[str, str], removed: list[tuple[str, str]], cuts: list[tuple[int, int]]) -> None:
-    # The first body line may open with a news byline: 朝阳日报 本报讯（记者 马隽）…
-    # It is read into meta but stays in the text: it is the opening of the article's first
-    # sentence (a dateline), not a separate header line, and deleting it would cut content.
+def _byline(text: str, start: int, meta: dict[str, str]) -> None:
+    """Read a news byline opening the first body line (朝阳日报 本报讯（记者 马隽）4月8日，…)
+    into `meta` (publisher, author). It stays in the text: it is the opening of the
+    article's first sentence (a dateline), not a separate header line, and cutting it would
+    cut content. Only a byline followed by text on its line counts."""
     for s, e in _lines(text, start, 8):
-        raw = text[s:e]
-        line = raw.lstrip()
-        if not line.strip():
+        line = text[s:e].strip()
+        if not line:
             continue
-        lead = len(raw) - len(line)
         for rx in _rules().bylines:
             m = rx.match(line)
-            if m is not None and m.end() < len(line.rstrip()):
+            if m is not None and m.end() < len(line):
                 if m.group("publisher"):
                     meta.setdefault("publisher", m.group("publisher").strip())
                 if m.group("author"):
@@ -372,7 +384,7 @@ class HeaderMetaStage(TextStage):
     """Slot 7c: title and header/footer metadata -> `title`/`meta` (after the line rules)."""
 
     name = "header_meta"
-    version = "1"
+    version = "2"
 
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("header.json")}
