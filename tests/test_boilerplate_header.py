@@ -75,3 +75,22 @@ def test_seed_003_cleaned_without_splitting_has_no_marker_title() -> None:
         stage.process(doc)
     assert doc.title is None or not is_marker_line(doc.title)
     assert doc.text.split("\n")[0] == "【篇一】"
+
+
+@pytest.mark.parametrize("views, expected", [("1,234", "1234"), ("1234次", "1234"), ("12,345,678", "12345678")])
+def test_labelled_header_with_thousands_separator_in_view_count(views: str, expected: str) -> None:
+    text = (
+        "关于加强科技创新工作的通知\n"
+        f"发布时间：2019-05-06 10:23   来源：某某市人民政府网   作者：办公室   浏览次数：{views}\n"
+        "为进一步加强科技创新工作，现就有关事项通知如下：\n一、提高认识，加强领导。\n"
+    )
+    edit = extract_header(text)
+    assert edit.title == "关于加强科技创新工作的通知"
+    assert edit.meta == {"published": "2019-05-06 10:23", "source": "某某市人民政府网", "author": "办公室",
+                         "views": expected}
+    assert edit.text.startswith("为进一步加强科技创新工作")
+
+
+def test_view_count_that_is_not_a_number_keeps_the_line() -> None:
+    text = "通知\n浏览次数：很多，非常多\n正文第一段内容在这里，说明有关事项。\n"
+    assert "浏览次数" in extract_header(text).text

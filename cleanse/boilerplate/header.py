@@ -25,6 +25,7 @@ MAX_SUMMARY_LINE = 600
 MAX_TITLE = 60
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_VIEWS = re.compile(r"(\d{1,3}(?:[,，]\d{3})+|\d*)\s*(?:次|人次)?")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?]")
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十百]+\s*[、.．]|\d{1,3}\s*[、.．)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]"
@@ -123,13 +124,14 @@ def parse_labelled_line(line: str) -> dict[str, str] | None:
         value = t[m.end() : end].strip(" \t\u00a0\u3000|｜/·")
         spelling = m.group("label")
         field = r.field_of[spelling]
-        if len(value) > 40 or _SENTENCE_PUNCT.search(value):
-            return None
         if field == "views":
-            mv = re.fullmatch(r"(\d*)\s*(?:次|人次)?", value)
+            # 1234, 1,234 (thousands separators), optionally with a counter word
+            mv = _VIEWS.fullmatch(value)
             if mv is None:
                 return None
-            value = mv.group(1)
+            value = mv.group(1).replace(",", "").replace("，", "")
+        elif len(value) > 40 or _SENTENCE_PUNCT.search(value):
+            return None
         elif field == "published":
             if not r.date.search(value):
                 return None
@@ -384,7 +386,7 @@ class HeaderMetaStage(TextStage):
     """Slot 7c: title and header/footer metadata -> `title`/`meta` (after the line rules)."""
 
     name = "header_meta"
-    version = "2"
+    version = "3"
 
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("header.json")}
