@@ -1,7 +1,7 @@
 """Throughput of the boilerplate + normalization stages (split_articles, html_residue,
 boilerplate_lines, header_meta, normalize_zh, quality_signals), one core.
 
-    PYTHONPATH=. python benchmarks/bench_boilerplate.py [--mb 8]
+    PYTHONPATH=. python benchmarks/bench_boilerplate.py [--mb 8] [--repeat 3] [--raw]
 
 Input: the five seeds, in source script and after OpenCC t2s, as separate documents,
 repeated until the corpus holds about --mb MB of UTF-8. MB/s counts input UTF-8 bytes.
@@ -72,6 +72,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=8.0)
     ap.add_argument("--raw", action="store_true", help="keep the seeds' pinyin notes (worst case)")
+    ap.add_argument("--repeat", type=int, default=3, help="passes over the corpus; the best is reported")
     args = ap.parse_args()
     docs = corpus(args.mb, args.raw)
     total = sum(len(t.encode("utf-8")) for t in docs)
@@ -79,32 +80,39 @@ def main() -> None:
 
     split = SplitArticlesStage()
     text_stages = [HtmlResidueStage(), BoilerplateLinesStage(), HeaderMetaStage(), NormalizeZhStage(), QualitySignalsStage()]
-    per_stage = {s.name: 0.0 for s in [split, *text_stages]}
+    per_stage = dict.fromkeys((s.name for s in [split, *text_stages]), 0.0)
     clock = time.perf_counter
     # Warm-up: rule tables are compiled once per process (lazily); not part of throughput.
-    warm = Document(text=docs[0], id="w", source="w", source_sha256="")
+    warm = Document.from_bytes("w", docs[0].encode("utf-8"))
+    warm.text, warm.encoding = docs[0], "utf-8"
     t = clock()
+    split.process(warm)
     for stage in text_stages:
         stage.process(warm)
     print(f"one-time rule compilation: {clock() - t:.2f} s")
-    t0 = clock()
-    for i, text in enumerate(docs):
-        raw = text.encode("utf-8")
-        doc = Document.from_bytes(f"doc{i}", raw)
-        doc.text, doc.encoding = text, "utf-8"
-        t = clock()
-        parts = split.process(doc)
-        per_stage[split.name] += clock() - t
-        for part in parts if isinstance(parts, list) else [parts]:
-            for stage in text_stages:
-                t = clock()
-                stage.process(part)
-                per_stage[stage.name] += clock() - t
-    wall = clock() - t0
-    busy = sum(per_stage.values())
-    print(f"all six stages: {total / 1e6 / busy:.1f} MB/s (stage time {busy:.2f} s; wall incl. setup {wall:.2f} s)")
-    for name, sec in per_stage.items():
-        print(f"  {name:18s} {total / 1e6 / sec:8.1f} MB/s  ({100 * sec / busy:4.1f}% of stage time)")
+    # The machine may be shared: every pass is timed, and the best pass (and, per stage, its
+    # best pass) is reported, as the least disturbed measurement.
+    best_busy = float("inf")
+    best = dict.fromkeys(per_stage, float("inf"))
+    for _ in range(max(1, args.repeat)):
+        per_stage = dict.fromkeys(per_stage, 0.0)
+        for i, text in enumerate(docs):
+            raw = text.encode("utf-8")
+            doc = Document.from_bytes(f"doc{i}", raw)
+            doc.text, doc.encoding = text, "utf-8"
+            t = clock()
+            parts = split.process(doc)
+            per_stage[split.name] += clock() - t
+            for part in parts if isinstance(parts, list) else [parts]:
+                for stage in text_stages:
+                    t = clock()
+                    stage.process(part)
+                    per_stage[stage.name] += clock() - t
+        best_busy = min(best_busy, sum(per_stage.values()))
+        best = {k: min(v, per_stage[k]) for k, v in best.items()}
+    print(f"all six stages: {total / 1e6 / best_busy:.1f} MB/s (best of {args.repeat} passes, stage time {best_busy:.2f} s)")
+    for name, sec in best.items():
+        print(f"  {name:18s} {total / 1e6 / sec:8.1f} MB/s")
 
     sample = docs[: max(10, len(docs) // 4)]
     size = sum(len(t.encode("utf-8")) for t in sample)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleanse.boilerplate.rules import load_table, table_digest
-from cleanse.boilerplate.variants import compile_rule, literal_spellings
+from cleanse.boilerplate.variants import compile_rule, expand_pattern, literal_alternation, literal_spellings
 from cleanse.stage import TextEdit, TextStage
 
 MAX_HEAD_LINES = 16  # non-blank lines examined after the title
@@ -25,6 +25,7 @@ MAX_SUMMARY_LINE = 600
 MAX_TITLE = 60
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_VIEWS = re.compile(r"(\d{1,3}(?:[,，]\d{3})+|\d*)\s*(?:次|人次)?")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?]")
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十百]+\s*[、.．]|\d{1,3}\s*[、.．)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]"
@@ -51,19 +52,20 @@ class _HeaderRules:
 @lru_cache(maxsize=1)
 def _rules() -> _HeaderRules:
     t = load_table("header.json")
-    label_field: dict[str, str] = {}
     field_of: dict[str, str] = {}
     weak: set[str] = set()
     for table, is_weak in ((t["fields"], False), (t["weak_fields"], True)):
         for field, labels in table.items():
             for lab in labels:
-                label_field[lab] = field
                 for spelling in literal_spellings(lab):
                     field_of[spelling] = field
                     if is_weak:
                         weak.add(spelling)
-    labels = sorted(label_field, key=len, reverse=True)
-    label_re = compile_rule(r"(?P<label>" + "|".join(map(re.escape, labels)) + r")\s*[:：]\s*")
+    # The labels as a trie of all their script spellings: every alternative starts with a
+    # literal, so the engine skips to candidate characters (a flat alternation of variant
+    # classes is tried at every position). At one position both forms take the longest label
+    # that a colon follows.
+    label_re = re.compile(r"(?P<label>" + literal_alternation(field_of) + r")" + expand_pattern(r"\s*[:：]\s*"))
     date = t["date"]
     time = t["time"]
     pub = r"[^\s，。,；;！？!?：:|｜]{2,30}(?:\s+[^\s，。,；;！？!?：:|｜]{2,30})?"
@@ -122,13 +124,14 @@ def parse_labelled_line(line: str) -> dict[str, str] | None:
         value = t[m.end() : end].strip(" \t\u00a0\u3000|｜/·")
         spelling = m.group("label")
         field = r.field_of[spelling]
-        if len(value) > 40 or _SENTENCE_PUNCT.search(value):
-            return None
         if field == "views":
-            mv = re.fullmatch(r"(\d*)\s*(?:次|人次)?", value)
+            # 1234, 1,234 (thousands separators), optionally with a counter word
+            mv = _VIEWS.fullmatch(value)
             if mv is None:
                 return None
-            value = mv.group(1)
+            value = mv.group(1).replace(",", "").replace("，", "")
+        elif len(value) > 40 or _SENTENCE_PUNCT.search(value):
+            return None
         elif field == "published":
             if not r.date.search(value):
                 return None
@@ -210,7 +213,12 @@ def extract_header(text: str) -> TextEdit:
 
     idx = 0
     first = text[nonblank[0][0] : nonblank[0][1]].strip()
-    if is_heading(first) and parse_date_line(first) is None and parse_labelled_line(first) is None:
+    if (
+        is_heading(first)
+        and parse_date_line(first) is None
+        and parse_labelled_line(first) is None
+        and not _is_marker_line(first)
+    ):
         # Tentatively the title; confirmed below only if the body after the header block
         # does not itself open with a heading-like line (so a second pass takes nothing).
         title = first
@@ -272,11 +280,18 @@ def extract_header(text: str) -> TextEdit:
     if not strong:
         body_start = nonblank[0][1] if title is not None else 0
 
-    _byline(text, body_start, meta, removed, cuts)
+    _byline(text, body_start, meta)
     _tail(text, cuts, meta, removed)
-    if not cuts:
-        return TextEdit(text, title=title, chars_changed=0)
+    if not cuts:  # meta may still hold a byline read from the text
+        return TextEdit(text, title=title, meta=meta, chars_changed=0)
     return _cut(text, cuts, removed, title, meta)
+
+
+def _is_marker_line(line: str) -> bool:
+    # Imported here: the splitter imports this module (is_heading).
+    from cleanse.boilerplate.split import is_marker_line
+
+    return is_marker_line(line)
 
 
 def _first_nonblank(text: str, start: int) -> str | None:
@@ -299,19 +314,18 @@ def _nonblank_lines(text: str, start: int, limit: int) -> list[tuple[int, int]]:
     return out
 
 
-def _byline(text: str, start: int, meta: dict[str, str], removed: list[tuple[str, str]], cuts: list[tuple[int, int]]) -> None:
-    # The first body line may open with a news byline: 朝阳日报 本报讯（记者 马隽）…
-    # It is read into meta but stays in the text: it is the opening of the article's first
-    # sentence (a dateline), not a separate header line, and deleting it would cut content.
+def _byline(text: str, start: int, meta: dict[str, str]) -> None:
+    """Read a news byline opening the first body line (朝阳日报 本报讯（记者 马隽）4月8日，…)
+    into `meta` (publisher, author). It stays in the text: it is the opening of the
+    article's first sentence (a dateline), not a separate header line, and cutting it would
+    cut content. Only a byline followed by text on its line counts."""
     for s, e in _lines(text, start, 8):
-        raw = text[s:e]
-        line = raw.lstrip()
-        if not line.strip():
+        line = text[s:e].strip()
+        if not line:
             continue
-        lead = len(raw) - len(line)
         for rx in _rules().bylines:
             m = rx.match(line)
-            if m is not None and m.end() < len(line.rstrip()):
+            if m is not None and m.end() < len(line):
                 if m.group("publisher"):
                     meta.setdefault("publisher", m.group("publisher").strip())
                 if m.group("author"):
@@ -372,7 +386,7 @@ class HeaderMetaStage(TextStage):
     """Slot 7c: title and header/footer metadata -> `title`/`meta` (after the line rules)."""
 
     name = "header_meta"
-    version = "1"
+    version = "3"
 
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("header.json")}

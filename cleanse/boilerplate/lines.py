@@ -10,13 +10,16 @@ examples of content it must leave alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
-from cleanse.boilerplate.rules import line_rules, table_digest
+from cleanse.boilerplate.rules import LineRuleSet, line_rules, table_digest
 from cleanse.normalization.normalize import split_paragraphs
 from cleanse.stage import TextEdit, TextStage
 
 _PIPES = "|｜"
-_PIPE_LINE = re.compile(r"(?m)^[ \t\u00a0\u3000|｜]*[|｜][ \t\u00a0\u3000|｜]*$")
+# What a layout line is made of: pipes and same-line spaces (a line of only these, holding
+# a pipe, is removed).
+_LAYOUT = " \t\u00a0\u3000|｜"
 # A pipe at the very end (or start) of an otherwise normal line: a table-cell or link-bar
 # separator left over from the page layout ("…稳步发展。 |").
 _EDGE_PIPES = re.compile(r"^[ \t\u00a0\u3000]*[|｜][ \t\u00a0\u3000]*|[ \t\u00a0\u3000]*[|｜][ \t\u00a0\u3000]*$")
@@ -32,28 +35,30 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     pre_changed = 0 if split == text else split.count("\n") - text.count("\n") + len(text) - len(split)
     text = split
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
-    pos = 0
     n = len(text)
     search = rs.trigger_regex.search
     rules_for = rs.rules_for
-    while True:
-        m = search(text, pos)
-        if m is None:
-            break
-        ls = text.rfind("\n", 0, m.start()) + 1
-        le = text.find("\n", m.end())
-        if le < 0:
-            le = n
-        # Only the rules whose triggers occur on this line are tried, in table order.
-        selected = set(rules_for[m.group()])
-        m2 = search(text, m.end(), le)
-        while m2 is not None:
-            selected.update(rules_for[m2.group()])
-            m2 = search(text, m2.end(), le)
-        _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
-        pos = le + 1
-        if pos >= n:
-            break
+    for start, stop, tier in _runs_by_tier(text, rs):
+        # `tier` finds only triggers of rules long enough for these lines: a line it misses
+        # cannot be changed, a line it hits gets the full trigger scan below.
+        pos = start
+        while pos < stop:
+            t = tier.search(text, pos, stop)
+            if t is None:
+                break
+            ls = text.rfind("\n", 0, t.start()) + 1
+            le = text.find("\n", t.end())
+            if le < 0:
+                le = n
+            # Only the rules whose triggers occur on this line are tried, in table order.
+            m = search(text, ls, le)
+            selected = set(rules_for[m.group()])
+            m2 = search(text, m.end(), le)
+            while m2 is not None:
+                selected.update(rules_for[m2.group()])
+                m2 = search(text, m2.end(), le)
+            _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
+            pos = le + 1
     if "|" in text or "｜" in text:
         _pipe_cuts(text, cuts)
     if not cuts:
@@ -61,6 +66,32 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     edit = _apply_cuts(text, cuts)
     edit.chars_changed = (edit.chars_changed or 0) + pre_changed
     return edit
+
+
+def _runs_by_tier(text: str, rs: LineRuleSet) -> list[tuple[int, int, re.Pattern[str]]]:
+    """(start, stop, tier regex) for runs of consecutive lines of the same length tier."""
+    bounds = rs.tier_bounds
+    regexes = rs.tier_regexes
+    shortest = bounds[0]
+    last = len(bounds)
+    runs: list[tuple[int, int, re.Pattern[str]]] = []
+    run_start = 0
+    run_tier = 0
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) <= shortest:
+            tier = 0
+        else:
+            # Rules measure the stripped line (edge pipes removed); `last` = no rule applies.
+            tier = bisect_left(bounds, len(line.strip().strip(_PIPES).strip()))
+        if tier != run_tier:
+            if run_tier != last and pos > run_start:
+                runs.append((run_start, pos - 1, regexes[run_tier]))
+            run_start, run_tier = pos, tier
+        pos += len(line) + 1
+    if run_tier != last:
+        runs.append((run_start, len(text), regexes[run_tier]))
+    return runs
 
 
 def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, str, str]]) -> None:
@@ -87,10 +118,10 @@ def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, s
 
 
 def _pipe_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> None:
-    for m in _PIPE_LINE.finditer(text):
-        end = m.end() + 1 if m.end() < len(text) else m.end()
-        cuts.append((m.start(), end, "layout.pipes", m.group()))
+    # One visit per line holding a pipe (found with str.find, C speed): a line of only pipes
+    # and spaces is dropped with its line break; a lone pipe at the edge of a line is cut.
     pos = 0
+    n = len(text)
     while True:
         i = min((j for j in (text.find("|", pos), text.find("｜", pos)) if j >= 0), default=-1)
         if i < 0:
@@ -98,10 +129,12 @@ def _pipe_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> None:
         ls = text.rfind("\n", 0, i) + 1
         le = text.find("\n", i)
         if le < 0:
-            le = len(text)
+            le = n
         line = text[ls:le]
+        if not line.strip(_LAYOUT):
+            cuts.append((ls, le + 1 if le < n else le, "layout.pipes", line))
         # Only a lone edge pipe: lines with inner pipes may be tables and are kept.
-        if sum(line.count(p) for p in _PIPES) == 1 and line.strip(" \t\u00a0\u3000|｜"):
+        elif line.count("|") + line.count("｜") == 1:
             m = _EDGE_PIPES.search(line)
             if m is not None:
                 cuts.append((ls + m.start(), ls + m.end(), "layout.edge_pipe", m.group()))

@@ -50,12 +50,19 @@ class LineRule:
 @dataclass(frozen=True, slots=True)
 class LineRuleSet:
     rules: tuple[LineRule, ...]
-    # One regex over all trigger spellings: the only pass over the whole text. A hit makes
-    # its line a candidate for every rule, so the cost is a C-speed scan plus per-hit work.
+    # One regex over all trigger spellings, run on the lines a tier regex (below) has hit: a
+    # hit makes its line a candidate for the rules of that trigger.
     trigger_regex: re.Pattern[str]
     # trigger spelling -> indices of the rules to try on a line where it occurs (its own
     # rules and those of every trigger it contains: `网站首页` also selects `首页` rules).
     rules_for: dict[str, tuple[int, ...]]
+    # Length tiers, bounds ascending: tier k's regex finds the trigger spellings of the rules
+    # whose max_len >= bounds[k]. A line of stripped length L can only be changed by rules
+    # with max_len >= L, so the text is scanned with the regex of each line's tier (the first
+    # bound >= L); a line it misses is skipped. Long content paragraphs are thus scanned for
+    # few, rarer triggers, which is most of the speed of this stage.
+    tier_bounds: tuple[int, ...]
+    tier_regexes: tuple[re.Pattern[str], ...]
 
 
 def _case_spellings(word: str) -> set[str]:
@@ -87,6 +94,15 @@ def line_rules() -> LineRuleSet:
     rules_for = {
         w: tuple(sorted(set().union(*(ix for v, ix in own.items() if v in w)))) for w in own
     }
+    bounds = tuple(sorted({r.max_len for r in rules}))
+    tier_regexes = tuple(
+        re.compile(literal_alternation({w for w, ix in own.items() if any(rules[i].max_len >= b for i in ix)}))
+        for b in bounds
+    )
     return LineRuleSet(
-        rules=tuple(rules), trigger_regex=re.compile(literal_alternation(own)), rules_for=rules_for
+        rules=tuple(rules),
+        trigger_regex=re.compile(literal_alternation(own)),
+        rules_for=rules_for,
+        tier_bounds=bounds,
+        tier_regexes=tier_regexes,
     )
