@@ -112,3 +112,30 @@ def test_byte_offsets_exact_with_undecodable_bytes() -> None:
     (mid,) = byte_offsets(doc, [len(doc.text) // 2])
     tail = raw[mid:].decode(doc.encoding, "replace")
     assert tail == doc.text[len(doc.text) // 2 :]
+
+
+@pytest.mark.parametrize("name", ["gbk", "big5", "gbk-simplified"])
+def test_clear_cut_chinese_legacy_text_is_decided_without_chardet(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("chardet consulted")
+
+    monkeypatch.setattr("cleanse.decoding.detect.chardet.detect", fail)
+    text, data, codec = ENCODED[name]
+    result = detect_and_decode(data)
+    assert (result.text, result.encoding) == (text, codec)
+    assert result.confidence >= 0.97
+
+
+def test_non_chinese_legacy_text_still_goes_to_chardet(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+    real = detect_and_decode.__globals__["chardet"].detect
+
+    def spy(sample: bytes, *args: object, **kwargs: object) -> object:
+        calls.append(sample)
+        return real(sample, *args, **kwargs)
+
+    monkeypatch.setattr("cleanse.decoding.detect.chardet.detect", spy)
+    text = "Привет, мир! Это обычный русский текст о погоде и новостях. " * 40
+    result = detect_and_decode(text.encode("cp1251"))
+    assert calls and len(calls[0]) <= 64 * 1024
+    assert result.text == text
