@@ -139,3 +139,11 @@ def test_non_chinese_legacy_text_still_goes_to_chardet(monkeypatch: pytest.Monke
     result = detect_and_decode(text.encode("cp1251"))
     assert calls and len(calls[0]) <= 64 * 1024
     assert result.text == text
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_of_mostly_ascii_text_is_text_not_binary(codec: str) -> None:
+    text = "Report 2024: revenue grew 5% (see http://example.com/a?b=1).\n中文摘要在此。\n" * 30
+    result = detect_and_decode(text.encode(codec))
+    assert result.reject is None
+    assert (result.text, result.encoding) == (text, codec)

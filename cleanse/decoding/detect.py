@@ -186,10 +186,9 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     except UnicodeDecodeError:
         pass
     else:
-        reason = _binary_reason(raw[:SAMPLE_BYTES])
-        if reason:
-            return Decoded("", None, 0.0, reject=reason, detail="NUL or control bytes in valid UTF-8")
-        return _finish(raw, text, "utf-8", 1.0, 0, max_undecodable)
+        if not _binary_reason(raw[:SAMPLE_BYTES]):
+            return _finish(raw, text, "utf-8", 1.0, 0, max_undecodable)
+        # NUL-rich valid UTF-8: BOM-less UTF-16 of mostly ASCII text looks like this too.
 
     sample = raw[:SAMPLE_BYTES]
     truncated = len(raw) > SAMPLE_BYTES
