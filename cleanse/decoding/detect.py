@@ -9,11 +9,11 @@ the file stays inside the subset (a GB2312 guess often meets GBK-only characters
 from __future__ import annotations
 
 import codecs
-import re
 import threading
 from dataclasses import dataclass
 
 import chardet
+import numpy as np
 
 SAMPLE_BYTES = 64 * 1024
 
@@ -105,28 +105,29 @@ _COMMON_HAN = sorted(set(_decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 
                          + _decode_range("big5", range(0xA4, 0xC7), range(0x40, 0xFF))))
 
 
-def _char_class(chars: list[str]) -> str:
-    parts, i = [], 0
-    while i < len(chars):
-        j = i
-        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
-            j += 1
-        parts.append(re.escape(chars[i]) if i == j else f"{re.escape(chars[i])}-{re.escape(chars[j])}")
-        i = j + 1
-    return "".join(parts)
+def _plausible_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=bool)
+    for lo, hi in ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF)):
+        table[lo : hi + 1] = True
+    table[[0x09, 0x0A, 0x0D]] = True
+    table[[ord(c) for c in _COMMON_HAN]] = True
+    return table
 
 
-_IMPLAUSIBLE = re.compile(
-    "[^\\x20-\\x7e\\t\\n\\r\\u00a0-\\u00ff\\u2000-\\u206f\\u3000-\\u303f\\uff00-\\uffef"
-    + _char_class(_COMMON_HAN) + "]"
-)
+_PLAUSIBLE = _plausible_table()
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def _plausible_ratio(text: str) -> float:
     """Share of characters that correctly decoded (Chinese or Latin) text is made of."""
     if not text:
         return 0.0
-    return 1.0 - len(_IMPLAUSIBLE.findall(text)) / len(text)
+    cps = _codepoints(text)
+    bmp = cps[cps < 0x10000]  # astral characters count as implausible
+    return int(np.count_nonzero(_PLAUSIBLE[bmp])) / len(cps)
 
 
 def _sniff_utf16(sample: bytes) -> str | None:
@@ -150,25 +151,20 @@ def _sniff_utf16(sample: bytes) -> str | None:
     return best if best_score >= 0.9 else None
 
 
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+
+
 def _binary_reason(sample: bytes) -> str | None:
     """Why a sample does not look like text at all (after the UTF-16/32 checks), or None."""
     if not sample:
         return None
-    nul = sample.count(0)
-    if nul / len(sample) > 0.01:
+    if sample.count(0) / len(sample) > 0.01:
         return "binary"
-    ctrl = sum(sample.count(b) for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    # control bytes = what deleting them removes (one C-level pass instead of 27 counts)
+    ctrl = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if ctrl / len(sample) > 0.1:
         return "binary"
     return None
-
-
-def _sample_errors(sample: bytes, codec: str, truncated: bool) -> int:
-    """Undecodable bytes in a sample; a sample cut mid-character is not held against the codec."""
-    dec = codecs.getincrementaldecoder(codec)("cleanse-count")
-    _counter.n = 0
-    dec.decode(sample, final=not truncated)
-    return _counter.n
 
 
 def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
@@ -239,15 +235,24 @@ class _Candidate:
     codec: str
 
 
-_HAN = re.compile("[\u4e00-\u9fff]")
+def _han_count(text: str) -> int:
+    # numpy over the code points: a regex finding every match costs ~100 ns a match.
+    cps = _codepoints(text)
+    return int(np.count_nonzero((cps >= 0x4E00) & (cps <= 0x9FFF)))
 
 
 def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
-    """How well `codec` decodes the sample: plausibility, Han share, undecodable bytes."""
-    errors = _sample_errors(sample, codec, truncated)
-    decoded = sample[:16384].decode(codec, "replace")
-    n = max(len(decoded), 1)
-    return _Candidate(_plausible_ratio(decoded), len(_HAN.findall(decoded)) / n, errors, codec)
+    """How well `codec` decodes the sample: plausibility, Han share, undecodable sequences.
+
+    Errors are counted as U+FFFD from the C-level "replace" handler (one per bad sequence):
+    a Python error handler costs ~1 us per call, and a wrong codec makes thousands of errors.
+    A sample cut mid-character is not held against the codec (incremental, not final).
+    """
+    decoded = codecs.getincrementaldecoder(codec)("replace").decode(sample, final=not truncated)
+    errors = decoded.count("\ufffd")
+    head = decoded[:16384]
+    n = max(len(head), 1)
+    return _Candidate(_plausible_ratio(head), _han_count(head) / n, errors, codec)
 
 
 def _known(codec: str) -> bool:
