@@ -208,11 +208,7 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
             nxt = _next_char(pieces, k, right)
             best = None
             if prev is not None and nxt is not None and (p.lead is not None or p.trail is not None):
-                base = SLOT_COST + m.cost(prev, nxt)
-                for c in _candidates(p):
-                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt) + _prior(p, c)
-                    if f < base and (best is None or f < best[0]):
-                        best = (f, c)
+                best = _best_filler(p.lead, p.trail, p.reading, p.marked_before, prev, nxt)
             if best is None:
                 total += SLOT_COST
             else:
@@ -226,6 +222,22 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
     if right is not None and prev is not None:
         total += m.cost(prev, right) - m.unigram_cost(right)
     return total, n
+
+
+@lru_cache(maxsize=65536)
+def _best_filler(lead: int | None, trail: int | None, reading: str | None, marked_before: int | None,
+                 prev: str, nxt: str) -> tuple[float, str] | None:
+    """The candidate of a slot that fits between prev and nxt better than a bare lost
+    character, with its cost (memoised: spans judged around one slot share it)."""
+    m = model()
+    slot = Slot("", lead=lead, trail=trail, reading=reading, marked_before=marked_before)
+    best = None
+    base = SLOT_COST + m.cost(prev, nxt)
+    for c in _candidates(slot):
+        f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt) + _prior(slot, c)
+        if f < base and (best is None or f < best[0]):
+            best = (f, c)
+    return best
 
 
 MIN_GAIN_LETTER = 4.5  # a short shift that realigns on an ASCII letter (`發宫F代` = 發[展]現代)
@@ -723,7 +735,15 @@ def _simplified_only() -> frozenset[str]:
     return frozenset(v for k, v in t2s.items() if v != k and v not in t2s and len(v) == 1)
 
 
-def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern[str]:
+    """Any character that OpenCC maps to a different Simplified one."""
+    t2s = model().t2s
+    return re.compile("[" + "".join(re.escape(k) for k, v in sorted(t2s.items()) if v != k) + "]")
+
+
+def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = None,
+             traditional: bool | None = None, work: list[int] | None = None) -> dict[int, str | None]:
     """Decide every slot in `seq` (a flat list of characters and Slots): a character or None.
 
     Candidates are ranked by -log10 P(c | left) + link cost to the right neighbour. A slot is
@@ -731,70 +751,113 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
     runner-up and is backed by evidence: a dictionary bigram with a neighbour, the pinyin
     note, or (for punctuation) its own frequency. The most confident slot is decided first,
     so that its neighbours can use it.
+
+    A slot's neighbours are the nearest characters, skipping undecided (or unrestored)
+    slots, so deciding a slot can only change the neighbours of slots in the same run of
+    adjacent slots. Runs are therefore decided independently (the order within a run is the
+    same as in one global most-confident-first loop), each with a heap in which only the
+    slots whose neighbour changed are re-ranked: linear in the number of slots for ordinary
+    text instead of quadratic. `slots` (the Slot indices) and `traditional` (whether the text
+    is in Traditional script) may be passed when the caller knows them; `work`, if given,
+    receives one entry per ranking computed (tests check that the work is linear).
     """
     m = model()
-    decided: dict[int, str | None] = {}
-    slots = [k for k, x in enumerate(seq) if isinstance(x, Slot)]
-
-    def neighbour(k: int, step: int) -> str | None:
-        k += step
-        while 0 <= k < len(seq):
-            x = seq[k]
-            if isinstance(x, Slot):
-                if decided.get(k) is not None:
-                    return decided[k]
-                k += step
-                continue
-            return x
-        return None
-
-    # A guess must be in the script of the text around it (GBK holds both: 變 is a candidate
-    # for 转's lost bytes, and the model scores it like 变).
-    traditional = any(m.t2s.get(x, x) != x for x in seq if isinstance(x, str))
+    if slots is None:
+        slots = [k for k, x in enumerate(seq) if isinstance(x, Slot)]
+    if traditional is None:
+        # A guess must be in the script of the text around it (GBK holds both: 變 is a
+        # candidate for 转's lost bytes, and the model scores it like 变).
+        traditional = _traditional_re().search("".join(x for x in seq if isinstance(x, str))) is not None
     simplified_only = _simplified_only()
 
     def same_script(c: str) -> bool:
         return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
 
-    memo: dict[tuple[int, str | None, str | None], tuple] = {}  # a slot's ranking, by neighbours
-    while len(decided) < len(slots):
-        best = None
-        for k in slots:
-            if k in decided:
+    def rank(k: int, left: str | None, right: str | None) -> tuple[tuple[bool, float], str | None]:
+        if work is not None:
+            work.append(k)
+        slot = seq[k]
+        scored = []
+        for c in _candidates(slot):
+            if not same_script(c):
                 continue
-            slot = seq[k]
-            left, right = neighbour(k, -1), neighbour(k, 1)
-            got = memo.get((k, left, right))
-            if got is not None:
-                key, choice = got
-                if best is None or key > best[0]:
-                    best = (key, k, choice)
-                continue
-            scored = []
-            for c in _candidates(slot):
-                if not same_script(c):
-                    continue
-                cost = m.cost(left, c) + _prior(slot, c)
-                if right is not None:
-                    cost += m.cost(c, right) - m.unigram_cost(right)
-                noted = slot.reading is not None and c in notes.get(slot.reading, ())
-                if noted:
-                    cost -= 1.0
-                backed = (noted or c in _LOST_PUNCT
-                          or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
-                          or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
-                scored.append((cost, c, backed))
-            scored.sort()
-            ok = bool(scored) and scored[0][2] and (
-                len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
-            margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
-            key = (ok, margin if ok else 0.0)
-            memo[(k, left, right)] = (key, scored[0][1] if ok else None)
-            if best is None or key > best[0]:
-                best = (key, k, scored[0][1] if ok else None)
-        assert best is not None
-        decided[best[1]] = best[2]
+            cost = m.cost(left, c) + _prior(slot, c)
+            if right is not None:
+                cost += m.cost(c, right) - m.unigram_cost(right)
+            noted = slot.reading is not None and c in notes.get(slot.reading, ())
+            if noted:
+                cost -= 1.0
+            backed = (noted or c in _LOST_PUNCT
+                      or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
+                      or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
+            scored.append((cost, c, backed))
+        scored.sort()
+        ok = bool(scored) and scored[0][2] and (
+            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
+        margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
+        return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
+
+    decided: dict[int, str | None] = {}
+    n = len(seq)
+    r0 = 0
+    while r0 < len(slots):
+        r1 = r0 + 1
+        while r1 < len(slots) and slots[r1] == slots[r1 - 1] + 1:
+            r1 += 1
+        first, last = slots[r0], slots[r1 - 1]
+        outer_left = seq[first - 1] if first > 0 else None
+        outer_right = seq[last + 1] if last + 1 < n else None
+        r0 = r1
+        if first == last:
+            decided[first] = rank(first, outer_left, outer_right)[1]
+            continue
+        _resolve_run(seq, first, last, outer_left, outer_right, rank, decided)
     return decided
+
+
+def _resolve_run(seq: list, first: int, last: int, outer_left: str | None, outer_right: str | None,
+                 rank, decided: dict[int, str | None]) -> None:
+    """Most confident first over the adjacent slots seq[first..last] (see `_resolve`).
+    Heap order (not ok, -margin, index) is the loop's order: highest key, then lowest index."""
+    import heapq
+
+    def neighbour(k: int, step: int) -> str | None:
+        k += step
+        while first <= k <= last:
+            c = decided.get(k)
+            if c is not None:
+                return c
+            k += step
+        return outer_left if step < 0 else outer_right
+
+    stamp: dict[int, int] = {}
+    choice: dict[int, str | None] = {}
+    heap: list[tuple[bool, float, int, int]] = []
+
+    def push(k: int) -> None:
+        key, ch = rank(k, neighbour(k, -1), neighbour(k, 1))
+        stamp[k] = stamp.get(k, 0) + 1
+        choice[k] = ch
+        heapq.heappush(heap, (not key[0], -key[1], k, stamp[k]))
+
+    for k in range(first, last + 1):
+        push(k)
+    while heap:
+        _, _, k, st = heapq.heappop(heap)
+        if k in decided or st != stamp[k]:
+            continue
+        c = decided[k] = choice[k]
+        if c is None:
+            continue  # an unrestored slot is skipped by its neighbours: nothing changes
+        for step in (-1, 1):  # slots that now see c as their neighbour
+            q = k + step
+            while first <= q <= last:
+                if q in decided:
+                    if decided[q] is not None:
+                        break
+                else:
+                    push(q)
+                q += step
 
 
 def repair_mojibake(text: str) -> TextEdit:
@@ -810,20 +873,27 @@ def repair_mojibake(text: str) -> TextEdit:
     edits.sort(key=lambda e: e.start)
     # Flatten to one sequence of characters and slots so that slots see their neighbours.
     seq: list = []
+    slots: list[int] = []
+    chars: list[str] = []  # the characters of seq, to tell the script
     marks: list[tuple[int, int, Edit]] = []  # (seq start, seq end, edit)
     pos = 0
     for e in edits:
         seq.extend(text[pos:e.start])
+        chars.append(text[pos:e.start])
         s0 = len(seq)
         for p in e.pieces:
             if isinstance(p, Slot):
+                slots.append(len(seq))
                 seq.append(p)
             else:
                 seq.extend(p)
+                chars.append(p)
         marks.append((s0, len(seq), e))
         pos = e.end
     seq.extend(text[pos:])
-    decided = _resolve(seq, _doc_notes(text))
+    chars.append(text[pos:])
+    traditional = _traditional_re().search("".join(chars)) is not None
+    decided = _resolve(seq, _doc_notes(text), slots, traditional) if slots else {}
 
     repairs: list[tuple[str, str, str, int]] = []
     removed: list[tuple[str, str]] = []
