@@ -60,18 +60,26 @@ def suspect_re() -> re.Pattern[str]:
     return re.compile(rf"[^\x00-\x20\x22-\x3e\x40-\x7f{cls}]")
 
 
-_NOTE_BEFORE = re.compile(rf"[(（]([a-zü{TONED}]{{1,6}})[)）]")
+@lru_cache(maxsize=1)
+def _scan_re() -> re.Pattern[str]:
+    """A pinyin note (consumed whole, so that its tone-marked letters are not suspects) or a
+    character of `suspect_re`."""
+    return re.compile(rf"(?P<note>[(（][a-zü{TONED}]{{1,6}}[)）])|{suspect_re().pattern}")
+
+
+_TONED_SET = frozenset(TONED + "ü")
 
 
 def _suspects(text: str):
     """(start, end) of each suspect: a rare character, ? / ! / U+FFFD touching a non-ASCII
-    character, or an ASCII letter carrying a pinyin note. Tone-marked letters inside a pinyin
-    note are not suspects themselves."""
+    character, or an ASCII letter carrying a pinyin note (one with a tone-marked letter or ü).
+    Tone-marked letters inside a pinyin note are not suspects themselves."""
     n = len(text)
-    skip_to = -1
-    for mt in suspect_re().finditer(text):
+    for mt in _scan_re().finditer(text):
         p = mt.start()
-        if p < skip_to:
+        if mt.lastgroup == "note":
+            if p > 0 and text[p - 1].isascii() and text[p - 1].isalpha() and not _TONED_SET.isdisjoint(mt.group()):
+                yield p - 1, p
             continue
         c = text[p]
         if c in "?!\ufffd":
@@ -80,26 +88,17 @@ def _suspects(text: str):
             if (nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv):
                 yield p, p + 1
             continue
-        if c in TONED or c == "ü":
-            k = max(text.rfind("(", max(0, p - 6), p), text.rfind("（", max(0, p - 6), p))
-            note = _NOTE_BEFORE.match(text, k) if k >= 0 else None
-            if note is not None and note.end() > p:
-                skip_to = note.end()
-                if k > 0 and text[k - 1].isascii() and text[k - 1].isalpha():
-                    yield k - 1, k
-                continue
         yield p, p + 1
 
 
 # An ASCII letter right after a Han character and not part of a word or number: where a
 # shifted GBK stream realigns, the last trail byte (0x40-0x7E) reads as a lone letter (`夹g改`).
-_LETTER_SUSPECT = re.compile(r"[@-~](?=[^\x00-\x7f]|[,.;:!?\s]|$)")
+_LETTER_SUSPECT = re.compile(r"(?<=[\u3400-\u9fff])[@-~](?=[^\x00-\x7f]|[,.;:!?\s]|$)")
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
     got = list(_suspects(text)) if suspect_re().search(text) else []
-    letters = [(p, p + 1) for mt in _LETTER_SUSPECT.finditer(text)
-               if (p := mt.start()) > 0 and "\u3400" <= text[p - 1] <= "\u9fff"]
+    letters = [(p, p + 1) for p in map(re.Match.start, _LETTER_SUSPECT.finditer(text))]
     if letters:
         got = sorted(set(got) | set(letters))
     return got
@@ -555,7 +554,8 @@ _LATIN = re.compile(r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192
 
 
 def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
-    span = text[max(lo, cs - WINDOW):min(hi, ce + WINDOW)]
+    a, b = max(lo, cs - WINDOW), min(hi, ce + WINDOW)
+    span = text[a:b]
     latin = bool(_LATIN.search(span))
     han = any(c >= "\u2e80" for c in span)
     for kind, wrong, right in REENCODE:
@@ -563,16 +563,36 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
             continue
         if wrong in ("gbk", "big5") and not han:
             continue
-        for i in range(max(lo, cs - WINDOW), cs + 1):
-            for j in range(ce, min(hi, ce + WINDOW) + 1):
+        # The codecs are stateless, so a span's bytes are its characters' bytes joined; a span
+        # with a character the wrong codec cannot encode fails, so only the starts after the
+        # last such character before cs and the ends before the first one from ce are tried.
+        enc = [_encode_char(c, wrong) for c in span]
+        if any(x is None for x in enc[cs - a:ce - a]):
+            continue
+        i0 = cs
+        while i0 > a and enc[i0 - 1 - a] is not None:
+            i0 -= 1
+        j1 = ce
+        while j1 < b and enc[j1 - a] is not None:
+            j1 += 1
+        for i in range(i0, cs + 1):
+            for j in range(ce, j1 + 1):
                 if j <= i:
                     continue
                 try:
-                    cand = text[i:j].encode(wrong).decode(right)
-                except (UnicodeEncodeError, UnicodeDecodeError):
+                    cand = b"".join(enc[i - a:j - a]).decode(right)  # type: ignore[arg-type]
+                except UnicodeDecodeError:
                     continue
                 if cand != text[i:j]:
                     yield i, j, kind, [cand]
+
+
+@lru_cache(maxsize=65536)
+def _encode_char(c: str, codec: str) -> bytes | None:
+    try:
+        return c.encode(codec)
+    except UnicodeEncodeError:
+        return None
 
 
 # --- driver -------------------------------------------------------------------------------
@@ -699,10 +719,15 @@ def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
 def _doc_notes(text: str) -> dict[str, set[str]]:
     """Reading -> characters annotated with it elsewhere in the document (`報(bào)`)."""
     notes: dict[str, set[str]] = {}
-    for mt in re.finditer(rf"(.)[(（]({_SYLLABLE})[)）]", text):
-        if is_han(mt.group(1)):
-            notes.setdefault(mt.group(2), set()).add(mt.group(1))
+    if "(" not in text and "（" not in text:
+        return notes
+    for c, reading in set(_HAN_NOTE.findall(text)):
+        notes.setdefault(reading, set()).add(c)
     return notes
+
+
+# A Han character (`is_han`) and the note after it.
+_HAN_NOTE = re.compile(rf"([\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef])[(（]({_SYLLABLE})[)）]")
 
 
 # Punctuation a lost character may have been (GBK A1xx/A3xx); scored like any candidate.
@@ -778,21 +803,26 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
             work.append(k)
         slot = seq[k]
         scored = []
+        noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
+        cost_right = (m.cost, right, m.unigram_cost(right)) if right is not None else None
+        marked = (_marked_candidates(slot.lead, slot.marked_before)
+                  if slot.marked_before is not None and slot.lead is not None else ())
         for c in _candidates(slot):
             if not same_script(c):
                 continue
-            cost = m.cost(left, c) + _prior(slot, c)
-            if right is not None:
-                cost += m.cost(c, right) - m.unigram_cost(right)
-            noted = slot.reading is not None and c in notes.get(slot.reading, ())
-            if noted:
+            cost = m.cost(left, c) + (-MARKED_PRIOR if c in marked else 0.0)  # _prior(slot, c)
+            if cost_right is not None:
+                cost += cost_right[0](c, right) - cost_right[2]
+            if c in noted_chars:
                 cost -= 1.0
-            backed = (noted or c in _LOST_PUNCT
-                      or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
-                      or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
-            scored.append((cost, c, backed))
+            scored.append((cost, c))
         scored.sort()
-        ok = bool(scored) and scored[0][2] and (
+
+        def backed(c: str) -> bool:
+            return (c in noted_chars or c in _LOST_PUNCT
+                    or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
+                    or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
+        ok = bool(scored) and backed(scored[0][1]) and (
             len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
         margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
         return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
