@@ -1,12 +1,17 @@
-"""cjk_mojibake's lost-character resolution: same decisions as the plain most-confident-first
-loop, with work linear in the number of slots (it was quadratic: every undecided slot was
-re-ranked after each decision, 15 s for one 10M-character line)."""
+"""cjk_mojibake's fast paths give the same results as the plain definitions (kept here as
+oracles): lost-character resolution (most-confident-first over all slots, which was quadratic:
+every undecided slot was re-ranked after each decision, 15 s for one 10M-character line) and
+the re-encoding candidates (every sub-span encoded and decoded whole)."""
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleanse.repair.model import model
-from cleanse.repair.mojibake import (GUESS_MARGIN, GUESS_MIN_BIGRAM, _LOST_PUNCT, Slot, _candidates,
-                                     _prior, _resolve, _simplified_only, repair_mojibake)
+from cleanse.repair.mojibake import (GUESS_MARGIN, GUESS_MIN_BIGRAM, _LATIN, _LOST_PUNCT, REENCODE, WINDOW,
+                                     Slot, _candidates, _prior, _reencode_candidates, _resolve,
+                                     _simplified_only, repair_mojibake)
 
 
 def resolve_reference(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
@@ -114,3 +119,43 @@ def test_long_line_same_as_short_lines():
     short = repair_mojibake(line).text
     long = repair_mojibake(line * 3000)
     assert long.text == short * 3000
+
+
+def reencode_reference(text: str, cs: int, ce: int, lo: int, hi: int):
+    span = text[max(lo, cs - WINDOW):min(hi, ce + WINDOW)]
+    latin = bool(_LATIN.search(span))
+    han = any(c >= "\u2e80" for c in span)
+    for kind, wrong, right in REENCODE:
+        if wrong in ("latin-1", "cp1252") and not latin:
+            continue
+        if wrong in ("gbk", "big5") and not han:
+            continue
+        for i in range(max(lo, cs - WINDOW), cs + 1):
+            for j in range(ce, min(hi, ce + WINDOW) + 1):
+                if j <= i:
+                    continue
+                try:
+                    cand = text[i:j].encode(wrong).decode(right)
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    continue
+                if cand != text[i:j]:
+                    yield i, j, kind, [cand]
+
+
+def _damaged_pieces() -> list[str]:
+    words = ["中文", "測試", "报告", "發展", "现代", "ab", "é", "Ã", "¤", "ä¸", "\x80", "€", "™", "‰", "?", " ", "，"]
+    for w in ["中文", "報告", "发展"]:
+        for right, wrong in (("utf-8", "gbk"), ("gbk", "latin-1"), ("gbk", "cp1252"), ("gbk", "big5"), ("big5", "gbk")):
+            try:
+                words.append(w.encode(right).decode(wrong, "replace"))
+            except (UnicodeEncodeError, LookupError):
+                pass
+    return words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_damaged_pieces()), min_size=1, max_size=12).map("".join), st.data())
+def test_reencode_candidates_match_reference(text, data):
+    cs = data.draw(st.integers(0, len(text) - 1))
+    ce = data.draw(st.integers(cs + 1, len(text)))
+    assert list(_reencode_candidates(text, cs, ce, 0, len(text))) == list(reencode_reference(text, cs, ce, 0, len(text)))
