@@ -416,6 +416,11 @@ SHIFT_BACK = 24  # how far before its first suspect a shifted span may start
 def _run_end(text: str, p: int, hi: int) -> int:
     """End of the stretch from p that an odd-phase reading can cross (GBK double-byte
     characters, ASCII folded from fullwidth forms), plus the character that ends it."""
+    return min(hi, _run_stop(text, p, hi) + 1)
+
+
+def _run_stop(text: str, p: int, hi: int) -> int:
+    """First index from p where an odd-phase reading must stop (hi if none)."""
     n = hi
     while p < n:
         c = text[p]
@@ -425,7 +430,7 @@ def _run_end(text: str, p: int, hi: int) -> int:
         elif not ("!" <= c <= "~" and p + 1 < n and text[p + 1] >= "\x80"):
             break
         p += 1
-    return min(n, p + 1)
+    return p
 
 
 def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> list[Edit]:
@@ -617,12 +622,6 @@ def _clusters(text: str, suspects: list[tuple[int, int]] | None = None) -> list[
     return out
 
 
-def _line_bounds(text: str, p: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, p) + 1
-    hi = text.find("\n", p)
-    return lo, (len(text) if hi < 0 else hi)
-
-
 def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
     """Every suspect in text[cs:ce] is a rare Han character that forms a dictionary word with
     a neighbour (`钼钨`, `孵化`): real text, no need to try candidates. Mojibake never does."""
@@ -665,8 +664,16 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
     regions: list[list] = []  # [line start, region start, region end, suspect positions]
+    # Clusters come in text order: the current line and the last odd-phase stop are reused
+    # (searching from each cluster would be quadratic on a long line).
+    lo = hi = 0
+    run_from, run_stop = -1, -1
     for cs, ce in _clusters(text, suspects):
-        lo, hi = _line_bounds(text, cs)
+        if not lo <= cs < hi:
+            lo = text.rfind("\n", hi if hi else 0, cs) + 1
+            hi = text.find("\n", cs)
+            hi = len(text) if hi < 0 else hi
+            run_from = -1
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
         debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
@@ -679,7 +686,9 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
         # characters before it to where the odd-phase reading must stop (+1 for the
         # realigning letter or `?`).
         a = max(lo, cs - SHIFT_BACK)
-        b = _run_end(text, ce, hi)
+        if not (0 <= run_from <= ce <= run_stop):
+            run_from, run_stop = ce, _run_stop(text, ce, hi)
+        b = min(hi, run_stop + 1)  # _run_end(text, ce, hi)
         if regions and regions[-1][0] == lo and a <= regions[-1][2]:
             regions[-1][2] = max(regions[-1][2], b)
             regions[-1][3].extend(range(cs, ce))
@@ -690,13 +699,23 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
         long_shifts.extend(_line_shift_edits(m, text, a, b, suspects))
     edits: list[Edit] = []
     done = 0
+    # Long shifts that may still serve a cluster (start >= lo, start < ce, end > cs): cs, ce
+    # and lo only grow, so a shift enters once (by start) and leaves for good.
+    by_start = sorted(range(len(long_shifts)), key=lambda x: long_shifts[x].start)
+    entered = 0
+    active: list[int] = []
     for cs, ce, lo, hi in clusters:
         if cs < done:
             continue
         lo = max(lo, done)
+        while entered < len(by_start) and long_shifts[by_start[entered]].start < ce:
+            active.append(by_start[entered])
+            entered += 1
+        active = sorted(x for x in active if long_shifts[x].end > cs and long_shifts[x].start >= lo)
         best: Edit | None = None
-        for e in long_shifts:
-            if e.start >= lo and e.start < ce and e.end > cs and (best is None or e.gain > best.gain):
+        for x in active:  # in the order found, so that ties go the same way
+            e = long_shifts[x]
+            if best is None or e.gain > best.gain:
                 best = e
         for i in range(max(lo, cs - 1), min(ce, hi)):
             for end, pieces, bonus in _short_shift_candidates(text, i, hi):
@@ -715,12 +734,15 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
 
 def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
     """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note."""
+    import bisect
+
     out = []
-    spans = [(e.start, e.end) for e in edits]
+    starts = [e.start for e in edits]  # edits are in text order and do not overlap
     for mt in DEBRIS_RE.finditer(text):
         if not is_syllable(mt.group(1)):
             continue
-        if any(s <= mt.start() < e for s, e in spans):
+        k = bisect.bisect_right(starts, mt.start()) - 1
+        if k >= 0 and mt.start() < edits[k].end:
             continue
         out.append(Edit(mt.start(), mt.end(), "lost_char", [Slot(mt.group(), reading=mt.group(1))], 0.0))
     return out
