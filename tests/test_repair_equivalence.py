@@ -159,3 +159,47 @@ def test_reencode_candidates_match_reference(text, data):
     cs = data.draw(st.integers(0, len(text) - 1))
     ce = data.draw(st.integers(cs + 1, len(text)))
     assert list(_reencode_candidates(text, cs, ce, 0, len(text))) == list(reencode_reference(text, cs, ce, 0, len(text)))
+
+
+def suspects_reference(text: str):
+    """The suspect scan as first written: one class, notes found by looking back."""
+    import re
+
+    from cleanse.repair.mojibake import suspect_re
+    from cleanse.repair.pinyin import TONED
+
+    note_before = re.compile(rf"[(（]([a-zü{TONED}]{{1,6}})[)）]")
+    n = len(text)
+    skip_to = -1
+    for mt in suspect_re().finditer(text):
+        p = mt.start()
+        if p < skip_to:
+            continue
+        c = text[p]
+        if c in "?!\ufffd":
+            nxt = text[p + 1] if p + 1 < n else ""
+            prv = text[p - 1] if p > 0 else ""
+            if (nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv):
+                yield p, p + 1
+            continue
+        if c in TONED or c == "ü":
+            k = max(text.rfind("(", max(0, p - 6), p), text.rfind("（", max(0, p - 6), p))
+            note = note_before.match(text, k) if k >= 0 else None
+            if note is not None and note.end() > p:
+                skip_to = note.end()
+                if k > 0 and text[k - 1].isascii() and text[k - 1].isalpha():
+                    yield k - 1, k
+                continue
+        yield p, p + 1
+
+
+_scan_pieces = st.sampled_from(["(", ")", "（", "）", "lǐng", "lü", "ü", "ǎ", "bao", "zhuàngg", "g", "A", "領", "髽",
+                                "ㄔ", "?", "!", "\ufffd", " ", "1", "。", "(shì)", "x(bà)", "(abc)", "é"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_scan_pieces, max_size=25).map("".join))
+def test_suspect_scan_matches_reference(text):
+    from cleanse.repair.mojibake import _suspects
+
+    assert list(_suspects(text)) == list(suspects_reference(text))

@@ -74,21 +74,37 @@ def _suspects(text: str):
     """(start, end) of each suspect: a rare character, ? / ! / U+FFFD touching a non-ASCII
     character, or an ASCII letter carrying a pinyin note (one with a tone-marked letter or ü).
     Tone-marked letters inside a pinyin note are not suspects themselves."""
-    n = len(text)
-    for mt in _scan_re().finditer(text):
+    # The plain class scans fastest; from the first tone letter or ü on (pinyin notes), the
+    # scan that consumes whole notes takes over. No note with a tone letter can start before
+    # that point, or its tone letter would have been hit first.
+    resume = 0
+    for mt in suspect_re().finditer(text):
+        p = mt.start()
+        if text[p] in _TONED_SET:
+            break
+        if _keep_hit(text, p):
+            yield p, p + 1
+        resume = p + 1
+    else:
+        return
+    for mt in _scan_re().finditer(text, resume):
         p = mt.start()
         if mt.lastgroup == "note":
             if p > 0 and text[p - 1].isascii() and text[p - 1].isalpha() and not _TONED_SET.isdisjoint(mt.group()):
                 yield p - 1, p
-            continue
-        c = text[p]
-        if c in "?!\ufffd":
-            nxt = text[p + 1] if p + 1 < n else ""
-            prv = text[p - 1] if p > 0 else ""
-            if (nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv):
-                yield p, p + 1
-            continue
-        yield p, p + 1
+        elif _keep_hit(text, p):
+            yield p, p + 1
+
+
+def _keep_hit(text: str, p: int) -> bool:
+    """A hit of `suspect_re` outside a note is a suspect, except ? / ! / U+FFFD that touch no
+    non-ASCII character (and ! counts only before one)."""
+    c = text[p]
+    if c in "?!\ufffd":
+        nxt = text[p + 1] if p + 1 < len(text) else ""
+        prv = text[p - 1] if p > 0 else ""
+        return bool((nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv))
+    return True
 
 
 # An ASCII letter right after a Han character and not part of a word or number: where a
