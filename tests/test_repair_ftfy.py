@@ -75,3 +75,62 @@ def test_stage_records_repairs():
     assert doc.text == "第一行\nsólo\n"
     assert [(r.stage, r.kind, r.before, r.after, r.offset) for r in doc.repairs] == [
         ("ftfy_zh", "ftfy", "Ã³", "ó", 5)]
+
+
+# --- the tone-letter extension of the gate (ftfy_may_change) ------------------------------
+
+def test_cjk_ideographs_fit_no_charmap_encoding():
+    """Premise: a segment with a CJK ideograph can never be re-decoded as a whole by ftfy."""
+    from ftfy.chardata import possible_encoding
+
+    for cp in list(range(0x3400, 0x4DC0, 7)) + list(range(0x4E00, 0xA000, 7)) + [0x4DBF, 0x9FFF]:
+        for enc in CHARMAP_ENCODINGS:
+            assert not possible_encoding(chr(cp), enc), (hex(cp), enc)
+            assert not possible_encoding("abc" + chr(cp), enc), (hex(cp), enc)
+
+
+def test_tone_letters_are_inert_for_the_other_fixers():
+    """Premise: NFC keeps tone letters next to any gate-safe character, and no enabled fixer
+    other than fix_encoding (C1, surrogates, terminal escapes, control characters) acts on them."""
+    from cleanse.repair.ftfy_zh import TONE_LETTERS
+    from ftfy import fixes
+    from ftfy.chardata import C1_CONTROL_RE
+
+    safe = [chr(c) for c in range(0x110000) if not (0xD800 <= c < 0xE000) and not UNSAFE_RE.match(chr(c))]
+    neighbours = [c for c in safe if not ("\u3400" <= c <= "\u9fff")] + safe[::97] + list(TONE_LETTERS)
+    for e in TONE_LETTERS:
+        assert unicodedata.normalize("NFC", e) == e and not unicodedata.combining(e)
+        assert not C1_CONTROL_RE.search(e)
+        for fixer in (fixes.remove_control_chars, fixes.fix_surrogates, fixes.remove_terminal_escapes):
+            assert fixer("中" + e + "文") == "中" + e + "文"
+        for s in neighbours:
+            assert unicodedata.normalize("NFC", s + e) == s + e
+            assert unicodedata.normalize("NFC", e + s) == e + s
+
+
+def test_tone_gate_matches_ungated_on_ruby_and_adversarial_lines():
+    from cleanse.repair.ftfy_zh import ftfy_may_change
+
+    seed = next((Path(__file__).parent.parent / "seeds").glob("004_*.txt")).read_text(encoding="utf-8")
+    lines = seed.splitlines() + [
+        "領(lǐng)導(dǎo)“引號”è“”",  # tone letter followed by cp1252 continuation characters
+        "中文é¤ 测试",  # a real UTF-8 mojibake pair next to Chinese
+        "lǐng dǎo",  # no ideograph: ftfy must run
+        "中à  文",  # spaces may stand for NBSP continuation bytes
+    ]
+    for line in lines:
+        assert fix_text_zh(line).text == fix_text_ungated(line), line
+    # the extension does skip ruby lines, and only those
+    assert UNSAFE_RE.search("領(lǐng)導(dǎo)") and not ftfy_may_change("領(lǐng)導(dǎo)")
+    assert ftfy_may_change("lǐng dǎo") and ftfy_may_change("中文é¤ 测试")
+
+
+_tone_text = st.lists(st.one_of(st.sampled_from(list("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿü")), _interesting,
+                                st.sampled_from(["(lǐng)", "(dǎo)", "中", "文", "“", "”", " ", "·", "\xa0"])),
+                      max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tone_text)
+def test_tone_gate_is_exact_property(text):
+    assert fix_text_zh(text).text == fix_text_ungated(text)

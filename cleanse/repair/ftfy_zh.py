@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 
 import ftfy
+from ftfy.chardata import UTF8_DETECTOR_RE
 
+from cleanse.repair.pinyin import TONED
 from cleanse.stage import TextEdit, TextStage, _common_prefix_len
 
 CONFIG = ftfy.TextFixerConfig(
@@ -53,6 +55,27 @@ SAFE_RANGES = (
 )
 UNSAFE_RE = re.compile(f"[^{SAFE_RANGES}]")
 
+# Pinyin tone letters (ruby residue `領(lǐng)`, on nearly every word of some pages) are
+# outside SAFE: in Latin-1 and cp1252 they are UTF-8 lead bytes. A segment whose only unsafe
+# characters are tone letters is still left alone by ftfy when it contains a CJK ideograph
+# and ftfy's own UTF8_DETECTOR_RE finds nothing in it: no single-byte encoding ftfy tries can
+# encode a CJK ideograph, so the whole-segment re-decodings (and the Latin-1 -> cp1252 step)
+# are never tried; `decode_inconsistent_utf8` only acts on UTF8_DETECTOR_RE matches; there
+# are no C1 controls; and no other enabled fixer touches tone letters, which NFC keeps.
+# `tests/test_repair_ftfy.py` checks each of these premises on ftfy itself.
+TONE_LETTERS = TONED + "ü"
+UNSAFE_BEYOND_TONES_RE = re.compile(f"[^{SAFE_RANGES}{TONE_LETTERS}]")
+CJK_IDEOGRAPH_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def ftfy_may_change(segment: str) -> bool:
+    """False when ftfy (with CONFIG) provably returns this segment unchanged."""
+    if not UNSAFE_RE.search(segment):
+        return False
+    if UNSAFE_BEYOND_TONES_RE.search(segment) or not CJK_IDEOGRAPH_RE.search(segment):
+        return True
+    return UTF8_DETECTOR_RE.search(segment) is not None
+
 
 def fix_text_ungated(text: str) -> str:
     """ftfy with the Chinese-safe config on the whole text (the reference for the gate)."""
@@ -76,7 +99,7 @@ def fix_text_zh(text: str) -> TextEdit:
         if end - pos > limit:
             end = pos + limit
         segment = text[pos:end]
-        if UNSAFE_RE.search(segment):
+        if ftfy_may_change(segment):
             fixed, _ = ftfy.fix_and_explain(segment, CONFIG)
             if fixed != segment:
                 p = _common_prefix_len(segment, fixed)

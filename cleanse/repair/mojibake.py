@@ -60,46 +60,62 @@ def suspect_re() -> re.Pattern[str]:
     return re.compile(rf"[^\x00-\x20\x22-\x3e\x40-\x7f{cls}]")
 
 
-_NOTE_BEFORE = re.compile(rf"[(（]([a-zü{TONED}]{{1,6}})[)）]")
+@lru_cache(maxsize=1)
+def _scan_re() -> re.Pattern[str]:
+    """A pinyin note (consumed whole, so that its tone-marked letters are not suspects) or a
+    character of `suspect_re`."""
+    return re.compile(rf"(?P<note>[(（][a-zü{TONED}]{{1,6}}[)）])|{suspect_re().pattern}")
+
+
+_TONED_SET = frozenset(TONED + "ü")
 
 
 def _suspects(text: str):
     """(start, end) of each suspect: a rare character, ? / ! / U+FFFD touching a non-ASCII
-    character, or an ASCII letter carrying a pinyin note. Tone-marked letters inside a pinyin
-    note are not suspects themselves."""
-    n = len(text)
-    skip_to = -1
+    character, or an ASCII letter carrying a pinyin note (one with a tone-marked letter or ü).
+    Tone-marked letters inside a pinyin note are not suspects themselves."""
+    # The plain class scans fastest; from the first tone letter or ü on (pinyin notes), the
+    # scan that consumes whole notes takes over. No note with a tone letter can start before
+    # that point, or its tone letter would have been hit first.
+    resume = 0
     for mt in suspect_re().finditer(text):
         p = mt.start()
-        if p < skip_to:
-            continue
-        c = text[p]
-        if c in "?!\ufffd":
-            nxt = text[p + 1] if p + 1 < n else ""
-            prv = text[p - 1] if p > 0 else ""
-            if (nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv):
-                yield p, p + 1
-            continue
-        if c in TONED or c == "ü":
-            k = max(text.rfind("(", max(0, p - 6), p), text.rfind("（", max(0, p - 6), p))
-            note = _NOTE_BEFORE.match(text, k) if k >= 0 else None
-            if note is not None and note.end() > p:
-                skip_to = note.end()
-                if k > 0 and text[k - 1].isascii() and text[k - 1].isalpha():
-                    yield k - 1, k
-                continue
-        yield p, p + 1
+        if text[p] in _TONED_SET:
+            break
+        if _keep_hit(text, p):
+            yield p, p + 1
+        resume = p + 1
+    else:
+        return
+    for mt in _scan_re().finditer(text, resume):
+        p = mt.start()
+        if mt.lastgroup == "note":
+            if p > 0 and text[p - 1].isascii() and text[p - 1].isalpha() and not _TONED_SET.isdisjoint(mt.group()):
+                yield p - 1, p
+        elif _keep_hit(text, p):
+            yield p, p + 1
+
+
+def _keep_hit(text: str, p: int) -> bool:
+    """A hit of `suspect_re` outside a note is a suspect, except ? / ! / U+FFFD that touch no
+    non-ASCII character (and ! counts only before one)."""
+    c = text[p]
+    if c in "?!\ufffd":
+        nxt = text[p + 1] if p + 1 < len(text) else ""
+        prv = text[p - 1] if p > 0 else ""
+        return bool((nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv))
+    return True
 
 
 # An ASCII letter right after a Han character and not part of a word or number: where a
 # shifted GBK stream realigns, the last trail byte (0x40-0x7E) reads as a lone letter (`夹g改`).
-_LETTER_SUSPECT = re.compile(r"[@-~](?=[^\x00-\x7f]|[,.;:!?\s]|$)")
+# (The letter comes first in the pattern so that the engine scans for it at C speed.)
+_LETTER_SUSPECT = re.compile(r"[@-~](?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.;:!?\s]|$)")
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
     got = list(_suspects(text)) if suspect_re().search(text) else []
-    letters = [(p, p + 1) for mt in _LETTER_SUSPECT.finditer(text)
-               if (p := mt.start()) > 0 and "\u3400" <= text[p - 1] <= "\u9fff"]
+    letters = [(p, p + 1) for p in map(re.Match.start, _LETTER_SUSPECT.finditer(text))]
     if letters:
         got = sorted(set(got) | set(letters))
     return got
@@ -208,11 +224,7 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
             nxt = _next_char(pieces, k, right)
             best = None
             if prev is not None and nxt is not None and (p.lead is not None or p.trail is not None):
-                base = SLOT_COST + m.cost(prev, nxt)
-                for c in _candidates(p):
-                    f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt) + _prior(p, c)
-                    if f < base and (best is None or f < best[0]):
-                        best = (f, c)
+                best = _best_filler(p.lead, p.trail, p.reading, p.marked_before, prev, nxt)
             if best is None:
                 total += SLOT_COST
             else:
@@ -226,6 +238,22 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
     if right is not None and prev is not None:
         total += m.cost(prev, right) - m.unigram_cost(right)
     return total, n
+
+
+@lru_cache(maxsize=65536)
+def _best_filler(lead: int | None, trail: int | None, reading: str | None, marked_before: int | None,
+                 prev: str, nxt: str) -> tuple[float, str] | None:
+    """The candidate of a slot that fits between prev and nxt better than a bare lost
+    character, with its cost (memoised: spans judged around one slot share it)."""
+    m = model()
+    slot = Slot("", lead=lead, trail=trail, reading=reading, marked_before=marked_before)
+    best = None
+    base = SLOT_COST + m.cost(prev, nxt)
+    for c in _candidates(slot):
+        f = m.cost(prev, c) + FILL_PENALTY + m.cost(c, nxt) + _prior(slot, c)
+        if f < base and (best is None or f < best[0]):
+            best = (f, c)
+    return best
 
 
 MIN_GAIN_LETTER = 4.5  # a short shift that realigns on an ASCII letter (`發宫F代` = 發[展]現代)
@@ -404,6 +432,11 @@ SHIFT_BACK = 24  # how far before its first suspect a shifted span may start
 def _run_end(text: str, p: int, hi: int) -> int:
     """End of the stretch from p that an odd-phase reading can cross (GBK double-byte
     characters, ASCII folded from fullwidth forms), plus the character that ends it."""
+    return min(hi, _run_stop(text, p, hi) + 1)
+
+
+def _run_stop(text: str, p: int, hi: int) -> int:
+    """First index from p where an odd-phase reading must stop (hi if none)."""
     n = hi
     while p < n:
         c = text[p]
@@ -413,7 +446,7 @@ def _run_end(text: str, p: int, hi: int) -> int:
         elif not ("!" <= c <= "~" and p + 1 < n and text[p + 1] >= "\x80"):
             break
         p += 1
-    return min(n, p + 1)
+    return p
 
 
 def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> list[Edit]:
@@ -543,7 +576,8 @@ _LATIN = re.compile(r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192
 
 
 def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
-    span = text[max(lo, cs - WINDOW):min(hi, ce + WINDOW)]
+    a, b = max(lo, cs - WINDOW), min(hi, ce + WINDOW)
+    span = text[a:b]
     latin = bool(_LATIN.search(span))
     han = any(c >= "\u2e80" for c in span)
     for kind, wrong, right in REENCODE:
@@ -551,16 +585,45 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
             continue
         if wrong in ("gbk", "big5") and not han:
             continue
-        for i in range(max(lo, cs - WINDOW), cs + 1):
-            for j in range(ce, min(hi, ce + WINDOW) + 1):
+        # The codecs are stateless, so a span's bytes are its characters' bytes joined; a span
+        # with a character the wrong codec cannot encode fails, so only the starts after the
+        # last such character before cs and the ends before the first one from ce are tried.
+        enc = [_encode_char(c, wrong) for c in span]
+        if any(x is None for x in enc[cs - a:ce - a]):
+            continue
+        i0 = cs
+        while i0 > a and enc[i0 - 1 - a] is not None:
+            i0 -= 1
+        j1 = ce
+        while j1 < b and enc[j1 - a] is not None:
+            j1 += 1
+        for i in range(i0, cs + 1):
+            for j in range(ce, j1 + 1):
                 if j <= i:
                     continue
                 try:
-                    cand = text[i:j].encode(wrong).decode(right)
-                except (UnicodeEncodeError, UnicodeDecodeError):
-                    continue
+                    cand = b"".join(enc[i - a:j - a]).decode(right)  # type: ignore[arg-type]
+                except UnicodeDecodeError as exc:
+                    if exc.reason in _TRUNCATED:
+                        continue
+                    break  # an invalid sequence inside: every longer span has it too
+
                 if cand != text[i:j]:
                     yield i, j, kind, [cand]
+
+
+# Decoder error reasons for bytes that end inside a character (a longer span may decode).
+# Any other error is an invalid sequence that every extension of the bytes still contains:
+# UTF-8, GBK and Big5 decode left to right.
+_TRUNCATED = ("unexpected end of data", "incomplete multibyte sequence")
+
+
+@lru_cache(maxsize=65536)
+def _encode_char(c: str, codec: str) -> bytes | None:
+    try:
+        return c.encode(codec)
+    except UnicodeEncodeError:
+        return None
 
 
 # --- driver -------------------------------------------------------------------------------
@@ -573,12 +636,6 @@ def _clusters(text: str, suspects: list[tuple[int, int]] | None = None) -> list[
         else:
             out.append((s, e))
     return out
-
-
-def _line_bounds(text: str, p: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, p) + 1
-    hi = text.find("\n", p)
-    return lo, (len(text) if hi < 0 else hi)
 
 
 def _explained(m: Model, text: str, cs: int, ce: int) -> bool:
@@ -623,8 +680,16 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
     regions: list[list] = []  # [line start, region start, region end, suspect positions]
+    # Clusters come in text order: the current line and the last odd-phase stop are reused
+    # (searching from each cluster would be quadratic on a long line).
+    lo = hi = 0
+    run_from, run_stop = -1, -1
     for cs, ce in _clusters(text, suspects):
-        lo, hi = _line_bounds(text, cs)
+        if not lo <= cs < hi:
+            lo = text.rfind("\n", hi if hi else 0, cs) + 1
+            hi = text.find("\n", cs)
+            hi = len(text) if hi < 0 else hi
+            run_from = -1
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
         debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
@@ -637,7 +702,9 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
         # characters before it to where the odd-phase reading must stop (+1 for the
         # realigning letter or `?`).
         a = max(lo, cs - SHIFT_BACK)
-        b = _run_end(text, ce, hi)
+        if not (0 <= run_from <= ce <= run_stop):
+            run_from, run_stop = ce, _run_stop(text, ce, hi)
+        b = min(hi, run_stop + 1)  # _run_end(text, ce, hi)
         if regions and regions[-1][0] == lo and a <= regions[-1][2]:
             regions[-1][2] = max(regions[-1][2], b)
             regions[-1][3].extend(range(cs, ce))
@@ -648,13 +715,23 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
         long_shifts.extend(_line_shift_edits(m, text, a, b, suspects))
     edits: list[Edit] = []
     done = 0
+    # Long shifts that may still serve a cluster (start >= lo, start < ce, end > cs): cs, ce
+    # and lo only grow, so a shift enters once (by start) and leaves for good.
+    by_start = sorted(range(len(long_shifts)), key=lambda x: long_shifts[x].start)
+    entered = 0
+    active: list[int] = []
     for cs, ce, lo, hi in clusters:
         if cs < done:
             continue
         lo = max(lo, done)
+        while entered < len(by_start) and long_shifts[by_start[entered]].start < ce:
+            active.append(by_start[entered])
+            entered += 1
+        active = sorted(x for x in active if long_shifts[x].end > cs and long_shifts[x].start >= lo)
         best: Edit | None = None
-        for e in long_shifts:
-            if e.start >= lo and e.start < ce and e.end > cs and (best is None or e.gain > best.gain):
+        for x in active:  # in the order found, so that ties go the same way
+            e = long_shifts[x]
+            if best is None or e.gain > best.gain:
                 best = e
         for i in range(max(lo, cs - 1), min(ce, hi)):
             for end, pieces, bonus in _short_shift_candidates(text, i, hi):
@@ -673,12 +750,15 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
 
 def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
     """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note."""
+    import bisect
+
     out = []
-    spans = [(e.start, e.end) for e in edits]
+    starts = [e.start for e in edits]  # edits are in text order and do not overlap
     for mt in DEBRIS_RE.finditer(text):
         if not is_syllable(mt.group(1)):
             continue
-        if any(s <= mt.start() < e for s, e in spans):
+        k = bisect.bisect_right(starts, mt.start()) - 1
+        if k >= 0 and mt.start() < edits[k].end:
             continue
         out.append(Edit(mt.start(), mt.end(), "lost_char", [Slot(mt.group(), reading=mt.group(1))], 0.0))
     return out
@@ -687,10 +767,15 @@ def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
 def _doc_notes(text: str) -> dict[str, set[str]]:
     """Reading -> characters annotated with it elsewhere in the document (`報(bào)`)."""
     notes: dict[str, set[str]] = {}
-    for mt in re.finditer(rf"(.)[(（]({_SYLLABLE})[)）]", text):
-        if is_han(mt.group(1)):
-            notes.setdefault(mt.group(2), set()).add(mt.group(1))
+    if "(" not in text and "（" not in text:
+        return notes
+    for c, reading in set(_HAN_NOTE.findall(text)):
+        notes.setdefault(reading, set()).add(c)
     return notes
+
+
+# A note and the Han character (`is_han`) before it (parenthesis first: fast scan).
+_HAN_NOTE = re.compile(rf"[(（](?<=([\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef])[(（])({_SYLLABLE})[)）]")
 
 
 # Punctuation a lost character may have been (GBK A1xx/A3xx); scored like any candidate.
@@ -723,7 +808,15 @@ def _simplified_only() -> frozenset[str]:
     return frozenset(v for k, v in t2s.items() if v != k and v not in t2s and len(v) == 1)
 
 
-def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern[str]:
+    """Any character that OpenCC maps to a different Simplified one."""
+    t2s = model().t2s
+    return re.compile("[" + "".join(re.escape(k) for k, v in sorted(t2s.items()) if v != k) + "]")
+
+
+def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = None,
+             traditional: bool | None = None, work: list[int] | None = None) -> dict[int, str | None]:
     """Decide every slot in `seq` (a flat list of characters and Slots): a character or None.
 
     Candidates are ranked by -log10 P(c | left) + link cost to the right neighbour. A slot is
@@ -731,70 +824,118 @@ def _resolve(seq: list, notes: dict[str, set[str]]) -> dict[int, str | None]:
     runner-up and is backed by evidence: a dictionary bigram with a neighbour, the pinyin
     note, or (for punctuation) its own frequency. The most confident slot is decided first,
     so that its neighbours can use it.
+
+    A slot's neighbours are the nearest characters, skipping undecided (or unrestored)
+    slots, so deciding a slot can only change the neighbours of slots in the same run of
+    adjacent slots. Runs are therefore decided independently (the order within a run is the
+    same as in one global most-confident-first loop), each with a heap in which only the
+    slots whose neighbour changed are re-ranked: linear in the number of slots for ordinary
+    text instead of quadratic. `slots` (the Slot indices) and `traditional` (whether the text
+    is in Traditional script) may be passed when the caller knows them; `work`, if given,
+    receives one entry per ranking computed (tests check that the work is linear).
     """
     m = model()
-    decided: dict[int, str | None] = {}
-    slots = [k for k, x in enumerate(seq) if isinstance(x, Slot)]
-
-    def neighbour(k: int, step: int) -> str | None:
-        k += step
-        while 0 <= k < len(seq):
-            x = seq[k]
-            if isinstance(x, Slot):
-                if decided.get(k) is not None:
-                    return decided[k]
-                k += step
-                continue
-            return x
-        return None
-
-    # A guess must be in the script of the text around it (GBK holds both: 變 is a candidate
-    # for 转's lost bytes, and the model scores it like 变).
-    traditional = any(m.t2s.get(x, x) != x for x in seq if isinstance(x, str))
+    if slots is None:
+        slots = [k for k, x in enumerate(seq) if isinstance(x, Slot)]
+    if traditional is None:
+        # A guess must be in the script of the text around it (GBK holds both: 變 is a
+        # candidate for 转's lost bytes, and the model scores it like 变).
+        traditional = _traditional_re().search("".join(x for x in seq if isinstance(x, str))) is not None
     simplified_only = _simplified_only()
 
     def same_script(c: str) -> bool:
         return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
 
-    memo: dict[tuple[int, str | None, str | None], tuple] = {}  # a slot's ranking, by neighbours
-    while len(decided) < len(slots):
-        best = None
-        for k in slots:
-            if k in decided:
+    def rank(k: int, left: str | None, right: str | None) -> tuple[tuple[bool, float], str | None]:
+        if work is not None:
+            work.append(k)
+        slot = seq[k]
+        scored = []
+        noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
+        cost_right = (m.cost, right, m.unigram_cost(right)) if right is not None else None
+        marked = (_marked_candidates(slot.lead, slot.marked_before)
+                  if slot.marked_before is not None and slot.lead is not None else ())
+        for c in _candidates(slot):
+            if not same_script(c):
                 continue
-            slot = seq[k]
-            left, right = neighbour(k, -1), neighbour(k, 1)
-            got = memo.get((k, left, right))
-            if got is not None:
-                key, choice = got
-                if best is None or key > best[0]:
-                    best = (key, k, choice)
-                continue
-            scored = []
-            for c in _candidates(slot):
-                if not same_script(c):
-                    continue
-                cost = m.cost(left, c) + _prior(slot, c)
-                if right is not None:
-                    cost += m.cost(c, right) - m.unigram_cost(right)
-                noted = slot.reading is not None and c in notes.get(slot.reading, ())
-                if noted:
-                    cost -= 1.0
-                backed = (noted or c in _LOST_PUNCT
-                          or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
-                          or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
-                scored.append((cost, c, backed))
-            scored.sort()
-            ok = bool(scored) and scored[0][2] and (
-                len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
-            margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
-            key = (ok, margin if ok else 0.0)
-            memo[(k, left, right)] = (key, scored[0][1] if ok else None)
-            if best is None or key > best[0]:
-                best = (key, k, scored[0][1] if ok else None)
-        assert best is not None
-        decided[best[1]] = best[2]
+            cost = m.cost(left, c) + (-MARKED_PRIOR if c in marked else 0.0)  # _prior(slot, c)
+            if cost_right is not None:
+                cost += cost_right[0](c, right) - cost_right[2]
+            if c in noted_chars:
+                cost -= 1.0
+            scored.append((cost, c))
+        scored.sort()
+
+        def backed(c: str) -> bool:
+            return (c in noted_chars or c in _LOST_PUNCT
+                    or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
+                    or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
+        ok = bool(scored) and backed(scored[0][1]) and (
+            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
+        margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
+        return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
+
+    decided: dict[int, str | None] = {}
+    n = len(seq)
+    r0 = 0
+    while r0 < len(slots):
+        r1 = r0 + 1
+        while r1 < len(slots) and slots[r1] == slots[r1 - 1] + 1:
+            r1 += 1
+        first, last = slots[r0], slots[r1 - 1]
+        outer_left = seq[first - 1] if first > 0 else None
+        outer_right = seq[last + 1] if last + 1 < n else None
+        r0 = r1
+        if first == last:
+            decided[first] = rank(first, outer_left, outer_right)[1]
+            continue
+        _resolve_run(seq, first, last, outer_left, outer_right, rank, decided)
     return decided
+
+
+def _resolve_run(seq: list, first: int, last: int, outer_left: str | None, outer_right: str | None,
+                 rank, decided: dict[int, str | None]) -> None:
+    """Most confident first over the adjacent slots seq[first..last] (see `_resolve`).
+    Heap order (not ok, -margin, index) is the loop's order: highest key, then lowest index."""
+    import heapq
+
+    def neighbour(k: int, step: int) -> str | None:
+        k += step
+        while first <= k <= last:
+            c = decided.get(k)
+            if c is not None:
+                return c
+            k += step
+        return outer_left if step < 0 else outer_right
+
+    stamp: dict[int, int] = {}
+    choice: dict[int, str | None] = {}
+    heap: list[tuple[bool, float, int, int]] = []
+
+    def push(k: int) -> None:
+        key, ch = rank(k, neighbour(k, -1), neighbour(k, 1))
+        stamp[k] = stamp.get(k, 0) + 1
+        choice[k] = ch
+        heapq.heappush(heap, (not key[0], -key[1], k, stamp[k]))
+
+    for k in range(first, last + 1):
+        push(k)
+    while heap:
+        _, _, k, st = heapq.heappop(heap)
+        if k in decided or st != stamp[k]:
+            continue
+        c = decided[k] = choice[k]
+        if c is None:
+            continue  # an unrestored slot is skipped by its neighbours: nothing changes
+        for step in (-1, 1):  # slots that now see c as their neighbour
+            q = k + step
+            while first <= q <= last:
+                if q in decided:
+                    if decided[q] is not None:
+                        break
+                else:
+                    push(q)
+                q += step
 
 
 def repair_mojibake(text: str) -> TextEdit:
@@ -810,20 +951,27 @@ def repair_mojibake(text: str) -> TextEdit:
     edits.sort(key=lambda e: e.start)
     # Flatten to one sequence of characters and slots so that slots see their neighbours.
     seq: list = []
+    slots: list[int] = []
+    chars: list[str] = []  # the characters of seq, to tell the script
     marks: list[tuple[int, int, Edit]] = []  # (seq start, seq end, edit)
     pos = 0
     for e in edits:
         seq.extend(text[pos:e.start])
+        chars.append(text[pos:e.start])
         s0 = len(seq)
         for p in e.pieces:
             if isinstance(p, Slot):
+                slots.append(len(seq))
                 seq.append(p)
             else:
                 seq.extend(p)
+                chars.append(p)
         marks.append((s0, len(seq), e))
         pos = e.end
     seq.extend(text[pos:])
-    decided = _resolve(seq, _doc_notes(text))
+    chars.append(text[pos:])
+    traditional = _traditional_re().search("".join(chars)) is not None
+    decided = _resolve(seq, _doc_notes(text), slots, traditional) if slots else {}
 
     repairs: list[tuple[str, str, str, int]] = []
     removed: list[tuple[str, str]] = []

@@ -13,15 +13,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cleanse.repair.model import is_han, model, strip_tone
+from cleanse.repair.model import model, strip_tone
 from cleanse.stage import TextEdit, TextStage
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # One syllable: lowercase letters, ü and tone-marked vowels. Validated against the table.
 _SYLLABLE = f"[a-zü{TONED}]{{1,6}}"
-# A note: ( or （, a syllable, ) or ）. Several notes in a row are one match (idempotence).
-NOTE_RE = re.compile(rf"(?:[(（]{_SYLLABLE}[)）])+")
-_ONE_NOTE_RE = re.compile(rf"[(（]({_SYLLABLE})[)）]")
 # Debris of a lost character with its note: `?(bào)`, or `?bào)` where the decoder swallowed
 # the `(` together with the lost lead byte.
 DEBRIS_RE = re.compile(rf"[?？\ufffd][(（]?({_SYLLABLE})[)）]")
@@ -40,16 +37,46 @@ def is_syllable(s: str) -> bool:
     return any(c in TONED for c in s) and strip_tone(s) in toneless_syllables()
 
 
-def note_syllables(match_text: str) -> list[str] | None:
-    """Syllables of a run of notes, or None if any of them is not a toned syllable."""
-    sylls = _ONE_NOTE_RE.findall(match_text)
-    return sylls if sylls and all(is_syllable(s) for s in sylls) else None
+def _trie_pattern(words: list[str], letter_class: dict[str, str]) -> str:
+    """A regex matching exactly `words`, each letter widened to its class, as a trie (so that
+    the engine does not try hundreds of alternatives at every position)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [("" if ch == "" else letter_class[ch] + emit(sub)) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return emit(trie)
 
 
-def annotatable(c: str) -> bool:
-    """Characters a surviving note may follow: a Han character or debris of a lost one
-    (`?`, U+FFFD, or an ASCII letter that was the trail byte of a GBK character)."""
-    return is_han(c) or c in "?？\ufffd" or ("a" <= c <= "z") or ("A" <= c <= "Z")
+@lru_cache(maxsize=1)
+def ruby_re() -> re.Pattern[str]:
+    """One regex for what `strip_ruby` removes: a run of notes `(lǐng)(dǎo)` (a note is ( or （,
+    a syllable, ) or ）; a run is one unit, for idempotence) right after a Han character or
+    the debris of a lost one (`?`, U+FFFD, or an ASCII letter that was the trail byte of a GBK
+    character), whose every syllable passes `is_syllable`.
+
+    The syllable check is compiled in: the readings table as a trie, each letter widened to
+    the tone-marked letters that `strip_tone` maps to it, with a lookahead for a tone mark.
+    The run must not be followed by another (invalid) note, because a run of notes would
+    include it and the whole run would be kept."""
+    letters: dict[str, str] = {}
+    for t in TONED + "ü":
+        letters.setdefault(strip_tone(t), "")
+        letters[strip_tone(t)] += t
+    words = sorted(toneless_syllables())
+    letter_class = {ch: (f"[{ch}{letters[ch]}]" if ch in letters else re.escape(ch))
+                    for ch in {c for w in words for c in w}}
+    syllable = f"(?=[a-zü]*[{TONED}]){_trie_pattern(words, letter_class)}"
+    han = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef"
+    # Starts with the parenthesis (the engine then scans for it at C speed); the lookbehind
+    # checks the annotated character before it. One group, for `re.split`.
+    note = f"{syllable}[)）]"
+    return re.compile(rf"([(（](?<=[{han}?？\ufffda-zA-Z][(（]){note}(?:[(（]{note})*(?![(（]{_SYLLABLE}[)）]))")
 
 
 def strip_ruby(text: str) -> TextEdit:
@@ -59,23 +86,13 @@ def strip_ruby(text: str) -> TextEdit:
     removed: list[tuple[str, str]] = []
     if "?" in text or "？" in text or "\ufffd" in text:
         text = remove_debris(text, removed)
-    out: list[str] = []
-    pos = 0
-    for m in NOTE_RE.finditer(text):
-        start = m.start()
-        if start == 0 or not annotatable(text[start - 1]):
-            continue
-        if note_syllables(m.group()) is None:
-            continue
-        out.append(text[pos:start])
-        removed.append(("pinyin_ruby", m.group()))
-        pos = m.end()
-    if not removed:
+    parts = ruby_re().split(text)  # kept text and removed runs, alternately
+    if not removed and len(parts) == 1:
         return TextEdit(text)
-    out.append(text[pos:])
+    removed.extend(("pinyin_ruby", note) for note in parts[1::2])
     # A lost character's debris may sit between a character and its note: run to a fixpoint
     # so that the stage is idempotent.
-    again = "".join(out)
+    again = "".join(parts[::2])
     if again != text and PRECHECK_RE.search(again):
         more = strip_ruby(again)
         removed.extend(more.removed)
