@@ -37,6 +37,12 @@ _MARK_RUN = re.compile(r"[,:;][,:;]+")
 # Whether a run exists at all: one literal-first search per mark present (a search starting
 # with a class, or a two-character substring test, is several times slower).
 _RUN_STARTS = tuple((m, re.compile(re.escape(m) + "[,:;]")) for m in ",:;")
+# A remaining ASCII mark beside (through one space) a full-width mark that a conversion
+# may have produced: one literal-first pattern per mark.
+_NEAR_FULL_WIDTH = tuple(
+    (m, re.compile(rf"{re.escape(m)}(?: ?[，：；？！（）]|(?<=[，：；？！（）]{re.escape(m)})|(?<=[，：；？！（）] {re.escape(m)}))"))
+    for m in ",:;?!"
+)
 _INNER = r"[^()（）\n]{0,100}"
 _INNER_LAZY = r"[^()（）\n]{0,100}?"
 
@@ -109,7 +115,9 @@ def _rules() -> _Rules:
         # space); a mixed pair `(…）` always is. Each form is a template substitution.
         parens=(
             re.compile(rf"\((?:(?<=[{han}]\()|(?<=[{han}] \())({_INNER})\)"),
-            re.compile(rf"\(({_INNER_LAZY}[{han}]{_INNER})\)"),
+            # The look-ahead (a closing bracket ends the run) spares the lazy/greedy pair
+            # its quadratic backtracking at every `(` that is not closed.
+            re.compile(rf"\((?=[^()（）\n]{{0,201}}\))({_INNER_LAZY}[{han}]{_INNER})\)"),
             re.compile(rf"\(({_INNER})\)(?= ?[{han}])"),
             re.compile(rf"\(({_INNER})）"),
             re.compile(rf"（({_INNER})\)"),
@@ -219,11 +227,19 @@ def _punctuation_plain(text: str) -> str:
             if mark in text:
                 text = rx.sub(fw, text)
         # A conversion can put Chinese context next to another ASCII mark (`中:,`): go again
-        # until nothing changes, so one call reaches the same fixed point as two. (A round
-        # that finds nothing is cheap: every pass starts with a literal or a substring test.)
-        if text == before:
+        # until nothing changes, so one call reaches the same fixed point as two.
+        if text == before or not _may_convert_again(text):
             break
     return text
+
+
+def _may_convert_again(text: str) -> bool:
+    """Whether another round could convert anything. A round converts ASCII marks to
+    ，：；？！（）; a mark left unconverted decides on the characters within two of it
+    (through one space), and `_parens` reaches its own fixed point and looks only at Han
+    characters and brackets. So a further round can change something only if a remaining
+    ASCII mark has one of those full-width marks within two characters."""
+    return any(m in text and rx.search(text) for m, rx in _NEAR_FULL_WIDTH)
 
 
 def _convert_run(m: re.Match[str]) -> str:
