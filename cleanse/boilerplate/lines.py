@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from cleanse.boilerplate.rules import LineRuleSet, line_rules, table_digest
+from cleanse.boilerplate.rules import ANCHOR_FIRST, OTHER_SPACE, LineRuleSet, line_rules, table_digest
 from cleanse.normalization.normalize import split_paragraphs
 from cleanse.stage import TextEdit, TextStage
 
@@ -31,16 +31,23 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     rs = line_rules()
     # See the lines the normalizer will see (it breaks `。 ` runs into paragraphs), so that a
     # second cleaning pass finds no boilerplate line the first one missed.
-    split = split_paragraphs(text)
-    # Each run of k spaces became one newline: k characters changed.
-    pre_changed = 0 if split == text else split.count("\n") - text.count("\n") + len(text) - len(split)
-    text = split
+    codes = _code_points(text)
+    flags = rs.char_flags.take(codes, mode="clip")
+    # Without NBSP, U+3000, tabs… (one numpy test) the faster plain-space split applies.
+    split = split_paragraphs(text, other_spaces=bool(np.count_nonzero(flags & OTHER_SPACE)))
+    pre_changed = 0
+    if split != text:
+        # Each run of k spaces became one newline: k characters changed.
+        pre_changed = split.count("\n") - text.count("\n") + len(text) - len(split)
+        text = split
+        codes = _code_points(text)
+        flags = rs.char_flags.take(codes, mode="clip")
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
     n = len(text)
     search = rs.trigger_regex.search
     rules_for = rs.rules_for
     anchor_triggers = rs.anchor_triggers
-    positions, anchor_ids = _trigger_candidates(text, rs)
+    positions, anchor_ids = _trigger_candidates(text, codes, flags, rs)
     k, count = 0, len(positions)
     while k < count:
         p = positions[k]
@@ -79,7 +86,11 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     return edit
 
 
-def _trigger_candidates(text: str, rs: LineRuleSet) -> tuple[list[int], list[int]]:
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: LineRuleSet) -> tuple[list[int], list[int]]:
     """Sorted positions where a trigger's anchor bigram (or a one-character trigger) occurs,
     and the anchor's index into `rs.anchor_triggers`. Found with a few numpy operations;
     the caller checks the few triggers of each anchor with `str.startswith`, and only lines
@@ -89,13 +100,12 @@ def _trigger_candidates(text: str, rs: LineRuleSet) -> tuple[list[int], list[int
     positions: list[int] = []
     ids: list[int] = []
     if n >= 2:
-        raw = text.encode("utf-32-le", "surrogatepass")
-        idx = np.flatnonzero(rs.anchor_first.take(np.frombuffer(raw, dtype="<u4"), mode="clip"))
+        idx = np.flatnonzero(flags & ANCHOR_FIRST)
         if len(idx):
             # Each character with its successor as one little-endian 64-bit code: an
             # overlapping view, no copy. (The last character gets a wrong successor: a
             # false candidate at worst, which the trigger check discards.)
-            pairs = np.ndarray((n - 1,), dtype="<u8", buffer=raw, offset=0, strides=(4,))
+            pairs = np.ndarray((n - 1,), dtype="<u8", buffer=codes, offset=0, strides=(4,))
             codes = pairs.take(idx, mode="clip")
             anchors = rs.anchors
             at = anchors.searchsorted(codes).clip(max=len(anchors) - 1)

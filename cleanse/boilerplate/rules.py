@@ -20,6 +20,9 @@ import numpy as np
 
 from cleanse.boilerplate.variants import compile_rule, literal_alternation, literal_spellings
 
+# Bits of LineRuleSet.char_flags.
+ANCHOR_FIRST, OTHER_SPACE = 1, 2
+
 RULES_DIR = os.path.join(os.path.dirname(__file__), "rules")
 
 
@@ -61,13 +64,13 @@ class LineRuleSet:
     # Prefilter for the trigger scan (numpy, see lines.py): every trigger of two or more
     # characters has an anchor bigram, its second and third characters (its only two for a
     # two-character trigger: the first two characters of a word are often a common word,
-    # `技术` of `技术支持`, the next two rarely are). `anchor_first[c]` is 1 if an anchor
+    # `技术` of `技术支持`, the next two rarely are). `char_flags[c] & ANCHOR_FIRST` if an anchor
     # starts with code point `c` (above the BMP: clipped onto U+FFFF); `anchors` holds the
     # sorted codes `first | second << 32`; `anchor_triggers[k]` lists, for anchor k, the
     # (offset of the anchor in the trigger, trigger spelling, reach) of its triggers, where
     # reach is the longest line (max_len) a rule selected by the trigger may remove.
     # One-character triggers (©) follow as anchors len(anchors) + j, `single_triggers[j]`.
-    anchor_first: np.ndarray
+    char_flags: np.ndarray
     anchors: np.ndarray
     anchor_triggers: tuple[tuple[tuple[int, str, int], ...], ...]
     single_triggers: str
@@ -102,7 +105,11 @@ def line_rules() -> LineRuleSet:
     rules_for = {
         w: tuple(sorted(set().union(*(ix for v, ix in own.items() if v in w)))) for w in own
     }
-    anchor_first = np.zeros(0x10000, dtype=np.uint8)
+    char_flags = np.zeros(0x10000, dtype=np.uint8)
+    # Spaces the paragraph split must see besides U+0020 (see lines.py).
+    from cleanse.normalization.normalize import space_characters
+
+    char_flags[[ord(c) for c in space_characters()]] |= OTHER_SPACE
     by_anchor: dict[int, list[tuple[int, str, int]]] = {}
     single: dict[str, list[tuple[int, str, int]]] = {}
     for w, ix in sorted(rules_for.items()):
@@ -112,11 +119,11 @@ def line_rules() -> LineRuleSet:
             continue
         off = 1 if len(w) > 2 else 0
         a = w[off : off + 2]
-        anchor_first[min(ord(a[0]), 0xFFFF)] = 1
+        char_flags[min(ord(a[0]), 0xFFFF)] |= ANCHOR_FIRST
         by_anchor.setdefault(ord(a[0]) | ord(a[1]) << 32, []).append((off, w, reach))
     anchors = sorted(by_anchor)
     return LineRuleSet(
-        anchor_first=anchor_first,
+        char_flags=char_flags,
         anchors=np.array(anchors, dtype=np.uint64),
         anchor_triggers=tuple(tuple(by_anchor[c]) for c in anchors) + tuple(tuple(v) for _, v in sorted(single.items())),
         single_triggers="".join(sorted(single)),

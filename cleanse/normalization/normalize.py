@@ -211,11 +211,20 @@ def normalize_zh(text: str) -> TextEdit:
     return TextEdit(text) if text != before else TextEdit(text, chars_changed=0)
 
 
-def split_paragraphs(text: str) -> str:
+def split_paragraphs(text: str, other_spaces: bool = True) -> str:
     """Start a new line where a sentence ends and spaces follow (`…作用。 转变…`): pages that
     lost their line breaks keep the paragraphs apart with spaces. Shared with the boilerplate
-    line stage, so that both see the same lines and cleaning twice changes nothing."""
-    return _rules().paragraph_break.sub("\n", text)
+    line stage, so that both see the same lines and cleaning twice changes nothing.
+
+    `other_spaces=False` promises that `text` holds no space but U+0020 (no NBSP, U+3000,
+    tab…): the same result from a pattern that starts with a literal, several times faster."""
+    r = _rules()
+    return (r.paragraph_break if other_spaces else r.paragraph_break_plain).sub("\n", text)
+
+
+def space_characters() -> tuple[str, ...]:
+    """The characters normalized to a plain space (NBSP, U+3000, tab…), from the table."""
+    return _rules().space_chars
 
 
 def _punctuation(text: str) -> str:
