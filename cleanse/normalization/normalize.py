@@ -322,18 +322,19 @@ def _convert_run(m: re.Match[str]) -> str:
 
 
 def _parens(text: str) -> str:
+    # One round reaches the fixed point: every form matches two consecutive bracket
+    # characters of a line (the content holds none of `()（）`), such pairs are disjoint, a
+    # conversion turns both of its pair full width, and what decides a pair (Han inside or
+    # beside it, its length, which side is already full width) no other conversion
+    # changes. So a nested outer pair, whose content holds the inner one, never converts,
+    # now or in a later round.
     r = _rules()
-    while True:  # nested pairs convert from the inside out, one level per round
-        new = text
-        both_ascii = "(" in new and ")" in new
-        for k, rx in enumerate(r.parens):
-            # Skip forms whose two bracket characters are not both present (a `（` scan
-            # would otherwise try every full-width bracket in the text).
-            if (k < 3 and both_ascii) or (k == 3 and "(" in new and "）" in new) or (k == 4 and "（" in new and ")" in new):
-                new = rx.sub("（\\1）", new)
-        if new == text or ("(" not in new and ")" not in new):
-            return new
-        text = new
+    both_ascii = "(" in text and ")" in text
+    for k, rx in enumerate(r.parens):
+        # Skip forms whose two bracket characters are not both present (a `（` scan
+        # would otherwise try every full-width bracket in the text).
+        if (k < 3 and both_ascii) or (k == 3 and "(" in text and "）" in text) or (k == 4 and "（" in text and ")" in text):
+            text = rx.sub("（\\1）", text)
     return text
 
 
