@@ -58,6 +58,7 @@ class _Rules:
     space_runs: re.Pattern[str]
     parens: tuple[re.Pattern[str], ...]
     in_context: tuple[tuple[re.Pattern[str], str], ...]
+    out_of_context: tuple[re.Pattern[str], ...]
     context_marks: tuple[str, ...]
     context_table: dict[int, str]
     hanp_char: re.Pattern[str]
@@ -87,6 +88,7 @@ def _rules() -> _Rules:
     han = t["han"]
     hanp = han + t["cjk_punct"]
     in_context = []
+    out_of_context = []
     for a, fw in t["in_han_context"].items():
         e = re.escape(a)
         # Literal first so the regex engine can skip to candidates; the context is checked
@@ -94,6 +96,9 @@ def _rules() -> _Rules:
         # One space between the mark and its context is seen through (`中文 , 中文`); the
         # space itself goes in the later space-around-full-width step.
         in_context.append((re.compile(rf"{e}(?:(?<=[{hanp}]{e})|(?<=[{hanp}] {e})|(?= ?[{hanp}]))"), fw))
+        # The same mark without that context: when the text holds none, every mark
+        # converts and str.replace does it (C speed, no per-match work).
+        out_of_context.append(re.compile(rf"{e}(?<![{hanp}]{e})(?<![{hanp}] {e})(?! ?[{hanp}])"))
     closers = re.escape(t["after_terminal"])
     particles = t["question_particles"]
     terminal = []
@@ -125,6 +130,7 @@ def _rules() -> _Rules:
             re.compile(rf"（({_INNER})\)"),
         ),
         in_context=tuple(in_context),
+        out_of_context=tuple(out_of_context),
         context_marks=tuple(t["in_han_context"]),
         context_table=str.maketrans(t["in_han_context"]),
         hanp_char=re.compile(f"[{hanp}]"),
@@ -284,9 +290,9 @@ def _punctuation_plain(text: str) -> str:
             text = _parens(text)
         if any(m in text and rx.search(text) for m, rx in _RUN_STARTS):
             text = _MARK_RUN.sub(_convert_run, text)
-        for (rx, fw), mark in zip(r.in_context, r.context_marks):
+        for (rx, fw), other, mark in zip(r.in_context, r.out_of_context, r.context_marks):
             if mark in text:
-                text = rx.sub(fw, text)
+                text = text.replace(mark, fw) if other.search(text) is None else rx.sub(fw, text)
         for (rx, fw), mark in zip(r.terminal, r.terminal_marks):
             if mark in text:
                 text = rx.sub(fw, text)
