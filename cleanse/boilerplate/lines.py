@@ -100,16 +100,19 @@ def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: Lin
     positions: list[int] = []
     ids: list[int] = []
     if n >= 2:
-        idx = np.flatnonzero(flags & ANCHOR_FIRST)
+        # (Methods and ufuncs rather than numpy's Python-level wrappers such as flatnonzero
+        # and clip: on texts of a few thousand characters their overhead counts.)
+        idx = (flags & ANCHOR_FIRST).nonzero()[0]
         if len(idx):
             # Each character with its successor as one little-endian 64-bit code: an
             # overlapping view, no copy. (The last character gets a wrong successor: a
             # false candidate at worst, which the trigger check discards.)
             pairs = np.ndarray((n - 1,), dtype="<u8", buffer=codes, offset=0, strides=(4,))
-            codes = pairs.take(idx, mode="clip")
+            pair_codes = pairs.take(idx, mode="clip")
             anchors = rs.anchors
-            at = anchors.searchsorted(codes).clip(max=len(anchors) - 1)
-            hit = anchors.take(at) == codes
+            at = anchors.searchsorted(pair_codes)
+            np.minimum(at, len(anchors) - 1, out=at)
+            hit = anchors.take(at) == pair_codes
             positions = idx[hit].tolist()
             ids = at[hit].tolist()
     first_single = len(rs.anchors)
