@@ -11,8 +11,10 @@ Labels and patterns are data: `rules/header.json`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, islice
 
 from cleanse.boilerplate.rules import load_table, table_digest
 from cleanse.boilerplate.variants import compile_rule, expand_pattern, literal_alternation, literal_spellings
@@ -207,12 +209,14 @@ def extract_header(text: str) -> TextEdit:
     removed: list[tuple[str, str]] = []
     cuts: list[tuple[int, int]] = []
     title: str | None = None
-    nonblank = _nonblank_lines(text, 0, MAX_HEAD_LINES + 1)
-    if not nonblank:
+    # Lazily: the header loop usually stops after a line or two.
+    lines = _iter_nonblank_lines(text, 0)
+    first_span = next(lines, None)
+    if first_span is None:
         return TextEdit(text, chars_changed=0)
 
     idx = 0
-    first = text[nonblank[0][0] : nonblank[0][1]].strip()
+    first = text[first_span[0] : first_span[1]].strip()
     if (
         is_heading(first)
         and parse_date_line(first) is None
@@ -227,7 +231,7 @@ def extract_header(text: str) -> TextEdit:
     zone: list[tuple[tuple[int, int], str, str, dict[str, str]]] = []  # (span, reason, line, fields)
     strong = False
     summary_line: tuple[tuple[int, int], str, str] | None = None
-    for span in nonblank[idx : idx + MAX_HEAD_LINES]:
+    for span in islice(lines if idx else chain((first_span,), lines), MAX_HEAD_LINES):
         line = text[span[0] : span[1]].strip()
         if title is not None and line == title:
             zone.append((span, "header.title_repeat", line, {}))
@@ -254,7 +258,7 @@ def extract_header(text: str) -> TextEdit:
                 strong = True
                 continue
         break
-    body_start = zone[-1][0][1] if zone else (nonblank[0][1] if title is not None else 0)
+    body_start = zone[-1][0][1] if zone else (first_span[1] if title is not None else 0)
     if title is not None:
         body_first = _first_nonblank(text, body_start)
         if body_first is None or is_heading(body_first):
@@ -264,7 +268,7 @@ def extract_header(text: str) -> TextEdit:
             summary_line = None
             body_start = 0
         else:
-            cuts.append(nonblank[0])
+            cuts.append(first_span)
             removed.append(("header.title", first))
     for span, reason, line, fields in zone:
         if reason in ("header.views",) and not strong:
@@ -278,7 +282,7 @@ def extract_header(text: str) -> TextEdit:
         if not _is_duplicate_summary(summary.rstrip("…. "), text[body_start:]):
             meta["summary"] = summary
     if not strong:
-        body_start = nonblank[0][1] if title is not None else 0
+        body_start = first_span[1] if title is not None else 0
 
     _byline(text, body_start, meta)
     _tail(text, cuts, meta, removed)
@@ -297,6 +301,19 @@ def _is_marker_line(line: str) -> bool:
 def _first_nonblank(text: str, start: int) -> str | None:
     spans = _nonblank_lines(text, start, 1)
     return text[spans[0][0] : spans[0][1]].strip() if spans else None
+
+
+def _iter_nonblank_lines(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the non-blank lines from `start`, in order."""
+    pos = start
+    n = len(text)
+    while pos <= n:
+        e = text.find("\n", pos)
+        if e < 0:
+            e = n
+        if pos < e and not text[pos:e].isspace():
+            yield (pos, e)
+        pos = e + 1
 
 
 def _nonblank_lines(text: str, start: int, limit: int) -> list[tuple[int, int]]:

@@ -10,9 +10,10 @@ examples of content it must leave alone.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
-from cleanse.boilerplate.rules import LineRuleSet, line_rules, table_digest
+import numpy as np
+
+from cleanse.boilerplate.rules import ANCHOR_FIRST, OTHER_SPACE, LineRuleSet, line_rules, table_digest
 from cleanse.normalization.normalize import split_paragraphs
 from cleanse.stage import TextEdit, TextStage
 
@@ -30,35 +31,52 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     rs = line_rules()
     # See the lines the normalizer will see (it breaks `。 ` runs into paragraphs), so that a
     # second cleaning pass finds no boilerplate line the first one missed.
-    split = split_paragraphs(text)
-    # Each run of k spaces became one newline: k characters changed.
-    pre_changed = 0 if split == text else split.count("\n") - text.count("\n") + len(text) - len(split)
-    text = split
+    codes = _code_points(text)
+    flags = rs.char_flags.take(codes, mode="clip")
+    # Without NBSP, U+3000, tabs… (one numpy test) the faster plain-space split applies.
+    split = split_paragraphs(text, other_spaces=bool(np.count_nonzero(flags & OTHER_SPACE)))
+    pre_changed = 0
+    if split != text:
+        # Each run of k spaces became one newline: k characters changed.
+        pre_changed = split.count("\n") - text.count("\n") + len(text) - len(split)
+        text = split
+        codes = _code_points(text)
+        flags = rs.char_flags.take(codes, mode="clip")
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
     n = len(text)
     search = rs.trigger_regex.search
     rules_for = rs.rules_for
-    for start, stop, tier in _runs_by_tier(text, rs):
-        # `tier` finds only triggers of rules long enough for these lines: a line it misses
-        # cannot be changed, a line it hits gets the full trigger scan below.
-        pos = start
-        while pos < stop:
-            t = tier.search(text, pos, stop)
-            if t is None:
-                break
-            ls = text.rfind("\n", 0, t.start()) + 1
-            le = text.find("\n", t.end())
-            if le < 0:
-                le = n
-            # Only the rules whose triggers occur on this line are tried, in table order.
-            m = search(text, ls, le)
-            selected = set(rules_for[m.group()])
-            m2 = search(text, m.end(), le)
-            while m2 is not None:
-                selected.update(rules_for[m2.group()])
-                m2 = search(text, m2.end(), le)
-            _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
-            pos = le + 1
+    anchor_triggers = rs.anchor_triggers
+    positions, anchor_ids = _trigger_candidates(text, codes, flags, rs)
+    k, count = 0, len(positions)
+    while k < count:
+        p = positions[k]
+        ls = text.rfind("\n", 0, p) + 1
+        le = text.find("\n", p)
+        if le < 0:
+            le = n
+        # The longest line the triggers found at the candidates of this line could remove
+        # (a line longer than a rule's max_len is content to it); 0: no trigger here.
+        longest = 0
+        while k < count and positions[k] <= le:
+            p = positions[k]
+            for off, word, reach in anchor_triggers[anchor_ids[k]]:
+                if reach > longest and text.startswith(word, p - off):
+                    longest = reach
+            k += 1
+        # Rules measure the stripped line (edge pipes removed).
+        if not longest or (le - ls > longest and len(text[ls:le].strip().strip(_PIPES).strip()) > longest):
+            continue
+        # Only the rules whose triggers occur on this line are tried, in table order.
+        m = search(text, ls, le)
+        if m is None:  # the candidates were not whole triggers
+            continue
+        selected = set(rules_for[m.group()])
+        m2 = search(text, m.end(), le)
+        while m2 is not None:
+            selected.update(rules_for[m2.group()])
+            m2 = search(text, m2.end(), le)
+        _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
     if "|" in text or "｜" in text:
         _pipe_cuts(text, cuts)
     if not cuts:
@@ -68,30 +86,48 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     return edit
 
 
-def _runs_by_tier(text: str, rs: LineRuleSet) -> list[tuple[int, int, re.Pattern[str]]]:
-    """(start, stop, tier regex) for runs of consecutive lines of the same length tier."""
-    bounds = rs.tier_bounds
-    regexes = rs.tier_regexes
-    shortest = bounds[0]
-    last = len(bounds)
-    runs: list[tuple[int, int, re.Pattern[str]]] = []
-    run_start = 0
-    run_tier = 0
-    pos = 0
-    for line in text.split("\n"):
-        if len(line) <= shortest:
-            tier = 0
-        else:
-            # Rules measure the stripped line (edge pipes removed); `last` = no rule applies.
-            tier = bisect_left(bounds, len(line.strip().strip(_PIPES).strip()))
-        if tier != run_tier:
-            if run_tier != last and pos > run_start:
-                runs.append((run_start, pos - 1, regexes[run_tier]))
-            run_start, run_tier = pos, tier
-        pos += len(line) + 1
-    if run_tier != last:
-        runs.append((run_start, len(text), regexes[run_tier]))
-    return runs
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: LineRuleSet) -> tuple[list[int], list[int]]:
+    """Sorted positions where a trigger's anchor bigram (or a one-character trigger) occurs,
+    and the anchor's index into `rs.anchor_triggers`. Found with a few numpy operations;
+    the caller checks the few triggers of each anchor with `str.startswith`, and only lines
+    that hold one get the trigger regex (about 150 ns per candidate character in the regex
+    engine)."""
+    n = len(text)
+    positions: list[int] = []
+    ids: list[int] = []
+    if n >= 2:
+        # (Methods and ufuncs rather than numpy's Python-level wrappers such as flatnonzero
+        # and clip: on texts of a few thousand characters their overhead counts.)
+        idx = (flags & ANCHOR_FIRST).nonzero()[0]
+        if len(idx):
+            # Each character with its successor as one little-endian 64-bit code: an
+            # overlapping view, no copy. (The last character gets a wrong successor: a
+            # false candidate at worst, which the trigger check discards.)
+            pairs = np.ndarray((n - 1,), dtype="<u8", buffer=codes, offset=0, strides=(4,))
+            pair_codes = pairs.take(idx, mode="clip")
+            anchors = rs.anchors
+            at = anchors.searchsorted(pair_codes)
+            np.minimum(at, len(anchors) - 1, out=at)
+            hit = anchors.take(at) == pair_codes
+            positions = idx[hit].tolist()
+            ids = at[hit].tolist()
+    first_single = len(rs.anchors)
+    found: list[tuple[int, int]] = []
+    for j, c in enumerate(rs.single_triggers):  # rare characters (©): str.find is a memchr
+        i = text.find(c)
+        while i >= 0:
+            found.append((i, first_single + j))
+            i = text.find(c, i + 1)
+    if found:
+        found.extend(zip(positions, ids))
+        found.sort()
+        positions = [p for p, _ in found]
+        ids = [a for _, a in found]
+    return positions, ids
 
 
 def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, str, str]]) -> None:

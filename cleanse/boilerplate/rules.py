@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from cleanse.boilerplate.variants import compile_rule, literal_alternation, literal_spellings
+
+# Bits of LineRuleSet.char_flags.
+ANCHOR_FIRST, OTHER_SPACE = 1, 2
 
 RULES_DIR = os.path.join(os.path.dirname(__file__), "rules")
 
@@ -50,19 +55,25 @@ class LineRule:
 @dataclass(frozen=True, slots=True)
 class LineRuleSet:
     rules: tuple[LineRule, ...]
-    # One regex over all trigger spellings, run on the lines a tier regex (below) has hit: a
-    # hit makes its line a candidate for the rules of that trigger.
+    # One regex over all trigger spellings, run on the lines the anchor prefilter (below)
+    # has hit: a hit makes its line a candidate for the rules of that trigger.
     trigger_regex: re.Pattern[str]
     # trigger spelling -> indices of the rules to try on a line where it occurs (its own
     # rules and those of every trigger it contains: `网站首页` also selects `首页` rules).
     rules_for: dict[str, tuple[int, ...]]
-    # Length tiers, bounds ascending: tier k's regex finds the trigger spellings of the rules
-    # whose max_len >= bounds[k]. A line of stripped length L can only be changed by rules
-    # with max_len >= L, so the text is scanned with the regex of each line's tier (the first
-    # bound >= L); a line it misses is skipped. Long content paragraphs are thus scanned for
-    # few, rarer triggers, which is most of the speed of this stage.
-    tier_bounds: tuple[int, ...]
-    tier_regexes: tuple[re.Pattern[str], ...]
+    # Prefilter for the trigger scan (numpy, see lines.py): every trigger of two or more
+    # characters has an anchor bigram, its second and third characters (its only two for a
+    # two-character trigger: the first two characters of a word are often a common word,
+    # `技术` of `技术支持`, the next two rarely are). `char_flags[c] & ANCHOR_FIRST` if an anchor
+    # starts with code point `c` (above the BMP: clipped onto U+FFFF); `anchors` holds the
+    # sorted codes `first | second << 32`; `anchor_triggers[k]` lists, for anchor k, the
+    # (offset of the anchor in the trigger, trigger spelling, reach) of its triggers, where
+    # reach is the longest line (max_len) a rule selected by the trigger may remove.
+    # One-character triggers (©) follow as anchors len(anchors) + j, `single_triggers[j]`.
+    char_flags: np.ndarray
+    anchors: np.ndarray
+    anchor_triggers: tuple[tuple[tuple[int, str, int], ...], ...]
+    single_triggers: str
 
 
 def _case_spellings(word: str) -> set[str]:
@@ -94,15 +105,29 @@ def line_rules() -> LineRuleSet:
     rules_for = {
         w: tuple(sorted(set().union(*(ix for v, ix in own.items() if v in w)))) for w in own
     }
-    bounds = tuple(sorted({r.max_len for r in rules}))
-    tier_regexes = tuple(
-        re.compile(literal_alternation({w for w, ix in own.items() if any(rules[i].max_len >= b for i in ix)}))
-        for b in bounds
-    )
+    char_flags = np.zeros(0x10000, dtype=np.uint8)
+    # Spaces the paragraph split must see besides U+0020 (see lines.py).
+    from cleanse.normalization.normalize import space_characters
+
+    char_flags[[ord(c) for c in space_characters()]] |= OTHER_SPACE
+    by_anchor: dict[int, list[tuple[int, str, int]]] = {}
+    single: dict[str, list[tuple[int, str, int]]] = {}
+    for w, ix in sorted(rules_for.items()):
+        reach = max(rules[i].max_len for i in ix)
+        if len(w) == 1:
+            single.setdefault(w, []).append((0, w, reach))
+            continue
+        off = 1 if len(w) > 2 else 0
+        a = w[off : off + 2]
+        char_flags[min(ord(a[0]), 0xFFFF)] |= ANCHOR_FIRST
+        by_anchor.setdefault(ord(a[0]) | ord(a[1]) << 32, []).append((off, w, reach))
+    anchors = sorted(by_anchor)
     return LineRuleSet(
+        char_flags=char_flags,
+        anchors=np.array(anchors, dtype=np.uint64),
+        anchor_triggers=tuple(tuple(by_anchor[c]) for c in anchors) + tuple(tuple(v) for _, v in sorted(single.items())),
+        single_triggers="".join(sorted(single)),
         rules=tuple(rules),
         trigger_regex=re.compile(literal_alternation(own)),
         rules_for=rules_for,
-        tier_bounds=bounds,
-        tier_regexes=tier_regexes,
     )

@@ -37,6 +37,12 @@ _MARK_RUN = re.compile(r"[,:;][,:;]+")
 # Whether a run exists at all: one literal-first search per mark present (a search starting
 # with a class, or a two-character substring test, is several times slower).
 _RUN_STARTS = tuple((m, re.compile(re.escape(m) + "[,:;]")) for m in ",:;")
+# A remaining ASCII mark beside (through one space) a full-width mark that a conversion
+# may have produced: one literal-first pattern per mark.
+_NEAR_FULL_WIDTH = tuple(
+    (m, re.compile(rf"{re.escape(m)}(?: ?[，：；？！（）]|(?<=[，：；？！（）]{re.escape(m)})|(?<=[，：；？！（）] {re.escape(m)}))"))
+    for m in ",:;?!"
+)
 _INNER = r"[^()（）\n]{0,100}"
 _INNER_LAZY = r"[^()（）\n]{0,100}?"
 
@@ -46,11 +52,13 @@ class _Rules:
     zero_width: re.Pattern[str]
     zero_width_chars: str
     spaces: re.Pattern[str]
+    space_chars: tuple[str, ...]
     space_before_newline: re.Pattern[str]
     space_after_newline: re.Pattern[str]
     space_runs: re.Pattern[str]
     parens: tuple[re.Pattern[str], ...]
     in_context: tuple[tuple[re.Pattern[str], str], ...]
+    out_of_context: tuple[re.Pattern[str], ...]
     context_marks: tuple[str, ...]
     context_table: dict[int, str]
     hanp_char: re.Pattern[str]
@@ -80,6 +88,7 @@ def _rules() -> _Rules:
     han = t["han"]
     hanp = han + t["cjk_punct"]
     in_context = []
+    out_of_context = []
     for a, fw in t["in_han_context"].items():
         e = re.escape(a)
         # Literal first so the regex engine can skip to candidates; the context is checked
@@ -87,6 +96,9 @@ def _rules() -> _Rules:
         # One space between the mark and its context is seen through (`中文 , 中文`); the
         # space itself goes in the later space-around-full-width step.
         in_context.append((re.compile(rf"{e}(?:(?<=[{hanp}]{e})|(?<=[{hanp}] {e})|(?= ?[{hanp}]))"), fw))
+        # The same mark without that context: when the text holds none, every mark
+        # converts and str.replace does it (C speed, no per-match work).
+        out_of_context.append(re.compile(rf"{e}(?<![{hanp}]{e})(?<![{hanp}] {e})(?! ?[{hanp}])"))
     closers = re.escape(t["after_terminal"])
     particles = t["question_particles"]
     terminal = []
@@ -101,6 +113,7 @@ def _rules() -> _Rules:
         zero_width=re.compile(f"[{t['zero_width']}]"),
         zero_width_chars=t["zero_width"],  # plain characters, no ranges
         spaces=re.compile(f"[{t['spaces']}]"),
+        space_chars=_class_chars(t["spaces"]),
         # Two literal-first passes (an alternation `[ \n]…` would stop at every newline).
         space_before_newline=re.compile(r" [ ]*\n"),
         space_after_newline=re.compile(r"\n [ ]*"),
@@ -109,12 +122,15 @@ def _rules() -> _Rules:
         # space); a mixed pair `(…）` always is. Each form is a template substitution.
         parens=(
             re.compile(rf"\((?:(?<=[{han}]\()|(?<=[{han}] \())({_INNER})\)"),
-            re.compile(rf"\(({_INNER_LAZY}[{han}]{_INNER})\)"),
+            # The look-ahead (a closing bracket ends the run) spares the lazy/greedy pair
+            # its quadratic backtracking at every `(` that is not closed.
+            re.compile(rf"\((?=[^()（）\n]{{0,201}}\))({_INNER_LAZY}[{han}]{_INNER})\)"),
             re.compile(rf"\(({_INNER})\)(?= ?[{han}])"),
             re.compile(rf"\(({_INNER})）"),
             re.compile(rf"（({_INNER})\)"),
         ),
         in_context=tuple(in_context),
+        out_of_context=tuple(out_of_context),
         context_marks=tuple(t["in_han_context"]),
         context_table=str.maketrans(t["in_han_context"]),
         hanp_char=re.compile(f"[{hanp}]"),
@@ -135,6 +151,20 @@ def _rules() -> _Rules:
         han=re.compile(f"[{han}]"),
         paren_map=t["parens"],
     )
+
+
+def _class_chars(body: str) -> tuple[str, ...]:
+    """The characters of a table's class body (plain characters and `a-z` ranges)."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            out.extend(chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(body[i])
+            i += 1
+    return tuple(out)
 
 
 def _paragraph_break(t: dict, han: str, sp: str) -> re.Pattern[str]:
@@ -159,7 +189,12 @@ def normalize_zh(text: str) -> TextEdit:
     # space class is one scan either way (a substitution that finds nothing returns its input).
     if any(c in text for c in r.zero_width_chars):
         text = r.zero_width.sub("", text)
-    text = r.spaces.sub(" ", text)
+    # Other spaces become plain ones: a one-character test and str.replace per kind (C
+    # speed) beat a character-class substitution, which the regex engine tries at every
+    # position.
+    for c in r.space_chars:
+        if c in text:
+            text = text.replace(c, " ")
     # Each step is skipped when a one-character test shows it has nothing to do (a
     # one-character `in` is a memchr; a two-character one costs about as much as the
     # literal-first substitution itself).
@@ -179,14 +214,57 @@ def normalize_zh(text: str) -> TextEdit:
     text = _punctuation(text)
     if " " in text:
         text = r.space_around_fw.sub("", text)
-    return TextEdit(text) if text != before else TextEdit(text, chars_changed=0)
+    return TextEdit(text, chars_changed=_changed_span(before, text))
 
 
-def split_paragraphs(text: str) -> str:
+def _changed_span(before: str, after: str) -> int:
+    """The stage wrapper's `changed_span` (same value), cheaper where the edits lie near the
+    ends, as normalization's usually do (stripped edges, first paragraph): the common
+    prefix and suffix are found by galloping, comparing short slices first, instead of
+    bisecting the whole text (which copies half of it to start with)."""
+    if before == after:
+        return 0
+    p = _gallop(before, after, 0, 1)
+    s = _gallop(before, after, p, -1)
+    return max(len(before), len(after)) - p - s
+
+
+def _gallop(a: str, b: str, floor: int, step: int) -> int:
+    # Length of the common prefix (step 1) or of the common suffix not reaching into the
+    # first `floor` characters (step -1).
+    m = min(len(a), len(b)) - floor
+    la, lb = len(a), len(b)
+
+    def same(k: int) -> bool:
+        return a[:k] == b[:k] if step == 1 else a[la - k :] == b[lb - k :]
+
+    lo, k = 0, 1
+    while k <= m and same(k):
+        lo, k = k, k * 2
+    hi = min(k, m + 1) - 1  # the longest length not yet ruled out
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if same(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def split_paragraphs(text: str, other_spaces: bool = True) -> str:
     """Start a new line where a sentence ends and spaces follow (`…作用。 转变…`): pages that
     lost their line breaks keep the paragraphs apart with spaces. Shared with the boilerplate
-    line stage, so that both see the same lines and cleaning twice changes nothing."""
-    return _rules().paragraph_break.sub("\n", text)
+    line stage, so that both see the same lines and cleaning twice changes nothing.
+
+    `other_spaces=False` promises that `text` holds no space but U+0020 (no NBSP, U+3000,
+    tab…): the same result from a pattern that starts with a literal, several times faster."""
+    r = _rules()
+    return (r.paragraph_break if other_spaces else r.paragraph_break_plain).sub("\n", text)
+
+
+def space_characters() -> tuple[str, ...]:
+    """The characters normalized to a plain space (NBSP, U+3000, tab…), from the table."""
+    return _rules().space_chars
 
 
 def _punctuation(text: str) -> str:
@@ -212,18 +290,26 @@ def _punctuation_plain(text: str) -> str:
             text = _parens(text)
         if any(m in text and rx.search(text) for m, rx in _RUN_STARTS):
             text = _MARK_RUN.sub(_convert_run, text)
-        for (rx, fw), mark in zip(r.in_context, r.context_marks):
+        for (rx, fw), other, mark in zip(r.in_context, r.out_of_context, r.context_marks):
             if mark in text:
-                text = rx.sub(fw, text)
+                text = text.replace(mark, fw) if other.search(text) is None else rx.sub(fw, text)
         for (rx, fw), mark in zip(r.terminal, r.terminal_marks):
             if mark in text:
                 text = rx.sub(fw, text)
         # A conversion can put Chinese context next to another ASCII mark (`中:,`): go again
-        # until nothing changes, so one call reaches the same fixed point as two. (A round
-        # that finds nothing is cheap: every pass starts with a literal or a substring test.)
-        if text == before:
+        # until nothing changes, so one call reaches the same fixed point as two.
+        if text == before or not _may_convert_again(text):
             break
     return text
+
+
+def _may_convert_again(text: str) -> bool:
+    """Whether another round could convert anything. A round converts ASCII marks to
+    ，：；？！（）; a mark left unconverted decides on the characters within two of it
+    (through one space), and `_parens` reaches its own fixed point and looks only at Han
+    characters and brackets. So a further round can change something only if a remaining
+    ASCII mark has one of those full-width marks within two characters."""
+    return any(m in text and rx.search(text) for m, rx in _NEAR_FULL_WIDTH)
 
 
 def _convert_run(m: re.Match[str]) -> str:
@@ -242,18 +328,19 @@ def _convert_run(m: re.Match[str]) -> str:
 
 
 def _parens(text: str) -> str:
+    # One round reaches the fixed point: every form matches two consecutive bracket
+    # characters of a line (the content holds none of `()（）`), such pairs are disjoint, a
+    # conversion turns both of its pair full width, and what decides a pair (Han inside or
+    # beside it, its length, which side is already full width) no other conversion
+    # changes. So a nested outer pair, whose content holds the inner one, never converts,
+    # now or in a later round.
     r = _rules()
-    while True:  # nested pairs convert from the inside out, one level per round
-        new = text
-        both_ascii = "(" in new and ")" in new
-        for k, rx in enumerate(r.parens):
-            # Skip forms whose two bracket characters are not both present (a `（` scan
-            # would otherwise try every full-width bracket in the text).
-            if (k < 3 and both_ascii) or (k == 3 and "(" in new and "）" in new) or (k == 4 and "（" in new and ")" in new):
-                new = rx.sub("（\\1）", new)
-        if new == text or ("(" not in new and ")" not in new):
-            return new
-        text = new
+    both_ascii = "(" in text and ")" in text
+    for k, rx in enumerate(r.parens):
+        # Skip forms whose two bracket characters are not both present (a `（` scan
+        # would otherwise try every full-width bracket in the text).
+        if (k < 3 and both_ascii) or (k == 3 and "(" in text and "）" in text) or (k == 4 and "（" in text and ")" in text):
+            text = rx.sub("（\\1）", text)
     return text
 
 

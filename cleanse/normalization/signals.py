@@ -55,7 +55,7 @@ def common_han() -> frozenset[str]:
     return frozenset(c for c in chars if _HAN.match(c))
 
 
-_HAN_BIT, _SPACE_BIT, _ODD_BIT, _LATIN_HEAD_BIT, _CP1252_TAIL_BIT = 1, 2, 4, 8, 16
+_HAN_BIT, _SPACE_BIT, _ODD_BIT, _LATIN_HEAD_BIT, _CP1252_TAIL_BIT, _PLACEHOLDER_BIT = 1, 2, 4, 8, 16, 32
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +75,7 @@ def _flags() -> np.ndarray:
     tail = [*range(0x80, 0xC0), 0x152, 0x153, 0x160, 0x161, 0x178, 0x17D, 0x17E, 0x192, 0x2C6, 0x2DC,
             *range(0x2013, 0x2023), 0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122]
     f[tail] |= _CP1252_TAIL_BIT
+    f[[ord(c) for c in "xX×○"]] |= _PLACEHOLDER_BIT
     return f
 
 
@@ -98,11 +99,7 @@ def quality_signals(text: str) -> dict[str, float]:
         odd += len(_HOLE.findall(text))
     if n >= 2 and np.count_nonzero(fl & _LATIN_HEAD_BIT):  # UTF-8 read as Latin-1/cp1252
         odd += int(np.count_nonzero((fl[:-1] & _LATIN_HEAD_BIT).astype(bool) & (fl[1:] & _CP1252_TAIL_BIT).astype(bool)))
-    placeholders = (
-        sum(len(rx.findall(text)) for rx in _PLACEHOLDERS)
-        if ("x" in text or "X" in text or "×" in text or "○" in text)
-        else 0
-    )
+    placeholders = _count_placeholders(text, fl) if ("x" in text or "X" in text or "×" in text or "○" in text) else 0
     masked = len(_MASK.findall(text)) if ("*" in text or "＊" in text) else 0
     return {
         "char_count": float(n),
@@ -111,6 +108,27 @@ def quality_signals(text: str) -> dict[str, float]:
         "masked_count": float(masked),
         "mojibake_score": odd / non_space if non_space else 0.0,
     }
+
+
+def _count_placeholders(text: str, fl: np.ndarray) -> int:
+    # Every placeholder holds two adjacent characters of `xX×○`. The placeholder regexes
+    # start with a character class, which the engine tries at every position (slow), so
+    # they run only on windows around such pairs (found with numpy). A match lies within
+    # two characters before a pair run and its end; the window adds one more character on
+    # each side for the look-arounds (look-behinds see before `pos` anyway).
+    mark = (fl & _PLACEHOLDER_BIT).astype(bool)
+    pairs = np.flatnonzero(mark[:-1] & mark[1:])
+    if len(pairs) == 0:
+        return 0
+    n = len(text)
+    windows: list[list[int]] = []
+    for p in pairs.tolist():
+        start, end = max(0, p - 3), min(n, p + 4)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    return sum(len(rx.findall(text, s, e)) for s, e in windows for rx in _PLACEHOLDERS)
 
 
 class QualitySignalsStage(TextStage):
