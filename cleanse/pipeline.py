@@ -34,7 +34,7 @@ class StageStats:
     chars_changed: int = 0
     chars_removed: int = 0
     repairs: int = 0
-    bytes_in: int = 0
+    bytes_in: int = 0  # UTF-8 size of the texts entering the stage (source bytes for `decode`)
     seconds: float = 0.0
     reject_reasons: dict[str, int] = field(default_factory=dict)
 
@@ -118,7 +118,7 @@ def _run_stage(stage: Stage, stats: StageStats, items: Iterator[Item]) -> Iterat
         stats.docs_in += 1
         n_in = len(doc.text)
         stats.chars_in += n_in
-        stats.bytes_in += len(doc.text.encode("utf-8", "surrogatepass")) if doc.text else doc.byte_end - doc.byte_start
+        stats.bytes_in += doc.utf8_size() if n_in else doc.byte_end - doc.byte_start
         n_removed = len(doc.removed)
         n_repairs = len(doc.repairs)
         t0 = clock()
@@ -142,6 +142,7 @@ def _run_stage(stage: Stage, stats: StageStats, items: Iterator[Item]) -> Iterat
                 stats.chars_out += len(o.text)
                 if o.stages and o.stages[-1].name == stage.name:
                     stats.chars_changed += o.stages[-1].chars_changed
-                stats.chars_removed += sum(len(r.text) for r in o.removed[n_removed:])
+                if len(o.removed) > n_removed:
+                    stats.chars_removed += sum([len(r.text) for r in o.removed[n_removed:]])
                 stats.repairs += len(o.repairs) - n_repairs
             yield o

@@ -65,6 +65,9 @@ class TextEdit:
     signals: dict[str, float] = field(default_factory=dict)
 
 
+_new_record = tuple.__new__
+
+
 class TextStage(Stage):
     """A stage around a pure text function. Subclasses implement `transform`."""
 
@@ -78,10 +81,14 @@ class TextStage(Stage):
         if isinstance(result, str):
             result = TextEdit(result)
         doc.text = result.text
+        # Records are built with tuple.__new__ (C) rather than the NamedTuple constructor (a
+        # Python call each): a document can get thousands of them from one stage.
         if result.repairs:
-            doc.repairs.extend(Repair(self.name, k, b, a, o) for k, b, a, o in result.repairs)
+            name = self.name
+            doc.repairs.extend([_new_record(Repair, (name, k, b, a, o)) for k, b, a, o in result.repairs])
         if result.removed:
-            doc.removed.extend(Removal(self.name, r, t) for r, t in result.removed)
+            name = self.name
+            doc.removed.extend([_new_record(Removal, (name, r, t)) for r, t in result.removed])
         if result.title is not None:
             doc.title = result.title
         if result.script is not None:

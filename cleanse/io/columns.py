@@ -1,0 +1,136 @@
+"""Arrow arrays built straight from Python columns, for the Parquet writers.
+
+Why not `pa.array` / `pa.Table.from_pylist`: the first conversion of Python objects makes
+pyarrow import pandas (when installed), about half a second per process; and `from_pylist`
+needs one dict per row plus one per nested record, which is most of the writer's time when
+documents carry thousands of removals. Here every array is assembled from buffers
+(`pa.Array.from_buffers`) with numpy doing the per-element arithmetic, and nested columns
+(list<struct>) come from flat per-field lists plus offsets. The arrays equal what
+`from_pylist` builds for the same values (tests/test_ops_columns.py checks that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+# Strings longer than this on average are encoded one by one (few, long values: the document
+# text); shorter ones are joined and measured with numpy (many small values: removals).
+_LONG_STRING = 64
+
+
+def _validity(values: Sequence[Any]) -> tuple[pa.Buffer | None, int]:
+    """Arrow validity bitmap (None when nothing is null) and the null count."""
+    nulls = sum(1 for v in values if v is None)
+    if not nulls:
+        return None, 0
+    valid = np.fromiter((v is not None for v in values), dtype=np.bool_, count=len(values))
+    return pa.py_buffer(np.packbits(valid, bitorder="little")), nulls
+
+
+def _offsets(lengths: np.ndarray, dtype: type) -> np.ndarray:
+    out = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out[1:])
+    return _narrow(out, dtype)
+
+
+def _narrow(offsets: np.ndarray, dtype: type) -> np.ndarray:
+    if dtype is np.int32 and len(offsets) and offsets[-1] > np.iinfo(np.int32).max:
+        raise OverflowError("more than 2 GiB of data in one column chunk")
+    return offsets.astype(dtype, copy=False)
+
+
+def _utf8_offsets(values: Sequence[str], joined: str) -> np.ndarray:
+    """Byte offsets of `values` in the UTF-8 encoding of `joined` (their concatenation)."""
+    char_ends = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)), out=char_ends[1:])
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    # Extra UTF-8 bytes per code point beyond the first, summed up to each character boundary.
+    extra = np.zeros(len(cp) + 1, dtype=np.int64)
+    np.cumsum((cp >= 0x80).astype(np.int8) + (cp >= 0x800) + (cp >= 0x10000), out=extra[1:])
+    return char_ends + extra[char_ends]
+
+
+def string_array(values: Sequence[str | None], type: pa.DataType = pa.string()) -> pa.Array:
+    """A string (or binary, large_string, large_binary) array; None is null.
+
+    Text that cannot be UTF-8 (lone surrogates) raises UnicodeEncodeError, as pyarrow does.
+    """
+    n = len(values)
+    validity, nulls = _validity(values)
+    if nulls:
+        empty = b"" if isinstance(next((v for v in values if v is not None), ""), bytes) else ""
+        values = [empty if v is None else v for v in values]
+    large = pa.types.is_large_string(type) or pa.types.is_large_binary(type)
+    off_dtype = np.int64 if large else np.int32
+    if n and isinstance(values[0], str) and sum(map(len, values)) <= _LONG_STRING * n:
+        joined = "".join(values)
+        data = joined.encode("utf-8")
+        offsets = (_offsets(np.fromiter(map(len, values), dtype=np.int64, count=n), off_dtype)
+                   if len(data) == len(joined) else _narrow(_utf8_offsets(values, joined), off_dtype))
+    else:
+        encoded = [v.encode("utf-8") if isinstance(v, str) else v for v in values]
+        data = b"".join(encoded)
+        offsets = _offsets(np.fromiter(map(len, encoded), dtype=np.int64, count=n), off_dtype)
+    return pa.Array.from_buffers(type, n, [validity, pa.py_buffer(offsets), pa.py_buffer(data)], null_count=nulls)
+
+
+_NUMPY = {pa.int32(): np.int32, pa.int64(): np.int64, pa.float32(): np.float32, pa.float64(): np.float64}
+
+
+def numeric_array(values: Sequence[float | int | None], type: pa.DataType) -> pa.Array:
+    """An int32/int64/float32/float64 array; None is null. Floats are rounded to float32
+    the way pyarrow does (IEEE round to nearest)."""
+    validity, nulls = _validity(values)
+    if nulls:
+        values = [0 if v is None else v for v in values]
+    dtype = _NUMPY[type]
+    if dtype is np.float32:
+        arr = np.array(values, dtype=np.float64).astype(np.float32)
+    else:
+        arr = np.array(values, dtype=dtype)
+    if arr.ndim != 1:
+        raise TypeError(f"expected scalars for a {type} column")
+    return pa.Array.from_buffers(type, len(values), [validity, pa.py_buffer(arr)], null_count=nulls)
+
+
+def column_array(values: Sequence[Any], type: pa.DataType) -> pa.Array:
+    """A flat (string/binary/numeric) column."""
+    if type in _NUMPY:
+        return numeric_array(values, type)
+    return string_array(values, type)
+
+
+def struct_list_array(lists: Sequence[Sequence[tuple[Any, ...]]], type: pa.ListType) -> pa.Array:
+    """A list<struct> column from one sequence of tuples per row (tuple fields in the struct's
+    field order; NamedTuples like `Removal` qualify). No row and no record is null."""
+    struct = type.value_type
+    offsets = _offsets(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), np.int32)
+    flat = list(chain.from_iterable(lists))
+    fields = list(struct)
+    columns: list[Sequence[Any]] = list(zip(*flat)) if flat else [() for _ in fields]
+    if len(columns) != len(fields):
+        raise ValueError(f"records have {len(columns)} fields, {struct} needs {len(fields)}")
+    children = [column_array(col, f.type) for col, f in zip(columns, fields)]
+    values = pa.StructArray.from_arrays(children, fields=fields)
+    return pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), len(offsets), [None, pa.py_buffer(offsets)]),
+                                    values, type=type)
+
+
+def rows_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """`pa.Table.from_pylist(rows, schema=schema)` for flat and list<struct> columns (a
+    list<struct> value is a list of dicts or of tuples in field order)."""
+    arrays = []
+    for f in schema:
+        col = [r[f.name] for r in rows]
+        if pa.types.is_list(f.type):
+            names = [g.name for g in f.type.value_type]
+            col = [[tuple(v[k] for k in names) if isinstance(v, dict) else v for v in lst] for lst in col]
+            arrays.append(struct_list_array(col, f.type))
+        else:
+            arrays.append(column_array(col, f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
