@@ -10,8 +10,6 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-import pyarrow as pa
-
 from cleanse.executors.shards import (
     SHARD_MAX_FILES,
     OutputConflict,
@@ -82,10 +80,8 @@ def run(
 def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_bytes: int, workers: int,
               finished: Callable[[ShardResult, Shard], None]) -> None:
     # fork: workers inherit the built pipeline (dictionaries loaded once, pages shared)
-    # instead of unpickling it; spawn where fork does not exist.
-    # pyarrow imports pandas (if installed) on its first conversion from Python objects, which
-    # takes ~0.7 s; do it once here so that forked workers inherit it rather than each paying.
-    pa.array([""])
+    # instead of unpickling it; spawn where fork does not exist. (The writers never convert
+    # Python objects with pyarrow, so no worker pays pyarrow's ~0.5 s import of pandas.)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ _LONG_STRING = 64
 
 def _validity(values: Sequence[Any]) -> tuple[pa.Buffer | None, int]:
     """Arrow validity bitmap (None when nothing is null) and the null count."""
-    nulls = sum(1 for v in values if v is None)
+    nulls = list(values).count(None) if not isinstance(values, (list, tuple)) else values.count(None)
     if not nulls:
         return None, 0
     valid = np.fromiter((v is not None for v in values), dtype=np.bool_, count=len(values))
@@ -44,15 +45,21 @@ def _narrow(offsets: np.ndarray, dtype: type) -> np.ndarray:
     return offsets.astype(dtype, copy=False)
 
 
-def _utf8_offsets(values: Sequence[str], joined: str) -> np.ndarray:
-    """Byte offsets of `values` in the UTF-8 encoding of `joined` (their concatenation)."""
-    char_ends = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)), out=char_ends[1:])
-    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    # Extra UTF-8 bytes per code point beyond the first, summed up to each character boundary.
-    extra = np.zeros(len(cp) + 1, dtype=np.int64)
-    np.cumsum((cp >= 0x80).astype(np.int8) + (cp >= 0x800) + (cp >= 0x10000), out=extra[1:])
-    return char_ends + extra[char_ends]
+def _joined_utf8(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """UTF-8 data and int64 offsets of many short strings, with one encode for all of them:
+    join with NUL, encode, find the separators, squeeze them out. None if a value holds a NUL
+    itself (the separators would be ambiguous)."""
+    n = len(values)
+    data = np.frombuffer("\0".join(values).encode("utf-8"), dtype=np.uint8)
+    nul = data == 0
+    seps = np.flatnonzero(nul)
+    if len(seps) != n - 1:
+        return None
+    offsets = np.empty(n + 1, dtype=np.int64)
+    offsets[0] = 0
+    offsets[1:n] = seps - np.arange(n - 1)  # each earlier separator shifts a start by one
+    offsets[n] = len(data) - (n - 1)
+    return data[~nul], offsets
 
 
 def string_array(values: Sequence[str | None], type: pa.DataType = pa.string()) -> pa.Array:
@@ -67,11 +74,12 @@ def string_array(values: Sequence[str | None], type: pa.DataType = pa.string()) 
         values = [empty if v is None else v for v in values]
     large = pa.types.is_large_string(type) or pa.types.is_large_binary(type)
     off_dtype = np.int64 if large else np.int32
+    joined = None
     if n and isinstance(values[0], str) and sum(map(len, values)) <= _LONG_STRING * n:
-        joined = "".join(values)
-        data = joined.encode("utf-8")
-        offsets = (_offsets(np.fromiter(map(len, values), dtype=np.int64, count=n), off_dtype)
-                   if len(data) == len(joined) else _narrow(_utf8_offsets(values, joined), off_dtype))
+        joined = _joined_utf8(values)
+    if joined is not None:
+        data, offsets = joined
+        offsets = _narrow(offsets, off_dtype)
     else:
         encoded = [v.encode("utf-8") if isinstance(v, str) else v for v in values]
         data = b"".join(encoded)
@@ -112,9 +120,10 @@ def struct_list_array(lists: Sequence[Sequence[tuple[Any, ...]]], type: pa.ListT
     offsets = _offsets(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), np.int32)
     flat = list(chain.from_iterable(lists))
     fields = list(struct)
-    columns: list[Sequence[Any]] = list(zip(*flat)) if flat else [() for _ in fields]
-    if len(columns) != len(fields):
-        raise ValueError(f"records have {len(columns)} fields, {struct} needs {len(fields)}")
+    if flat and set(map(len, flat)) != {len(fields)}:
+        raise ValueError(f"a record does not have the {len(fields)} fields of {struct}")
+    # One itemgetter pass per field: `zip(*flat)` would create an iterator object per record.
+    columns = [list(map(itemgetter(i), flat)) for i in range(len(fields))]
     children = [column_array(col, f.type) for col, f in zip(columns, fields)]
     values = pa.StructArray.from_arrays(children, fields=fields)
     return pa.ListArray.from_arrays(pa.Array.from_buffers(pa.int32(), len(offsets), [None, pa.py_buffer(offsets)]),
