@@ -88,3 +88,20 @@ def test_records_keep_attribute_access_and_value_semantics() -> None:
     with pytest.raises(AttributeError):
         r.text = "x"  # type: ignore[misc]
     assert Repair("s", "k", "a", "b", 3).offset == 3 and StageRecord("s", "1", 2).chars_changed == 2
+
+
+def test_corpus_writer_rows_are_snapshots_at_write_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow.parquet as pq
+
+    from cleanse.io.parquet import CorpusPartWriter
+
+    doc = Document(text="領導", id="a", source="s", source_sha256="0" * 64, meta={"k": "v"})
+    doc.removed.append(Removal("pinyin_ruby", "note", "(lǐng)"))
+    expected = reference([doc]).replace_schema_metadata(None)
+    writer = CorpusPartWriter(str(tmp_path), 0, "zh_web@1+abc")
+    writer.write(doc)
+    doc.removed.append(Removal("x", "y", "z"))  # after the write: not in the row
+    doc.meta["late"] = "1"
+    writer.close()
+    got = pq.read_table(tmp_path / "part-00000.parquet").replace_schema_metadata(None)
+    assert got.equals(expected)

@@ -130,8 +130,7 @@ def part_name(index: int) -> str:
     return f"part-{index:05d}.parquet"
 
 
-# What a document row is buffered as: its fields in `_DOC_FIELDS` order (the record lists by
-# reference, not copied: a written document is finished), without the raw bytes.
+# What a document row is buffered as: its fields in `_DOC_FIELDS` order, without the raw bytes.
 _DOC_FIELDS = ("id", "text", "title", "source", "source_sha256", "segment", "byte_start", "byte_end", "encoding",
                "encoding_confidence", "undecodable_bytes", "script", "meta", "signals", "stages", "removed",
                "repairs")
@@ -164,7 +163,11 @@ class CorpusPartWriter:
         if isinstance(item, Reject):
             self.rejects.write(item.to_row(), len(item.raw))
         else:
-            self.docs.write(_doc_fields(item), 3 * len(item.text))
+            # A snapshot, as a row dict was: the containers are copied (shallowly; records are
+            # immutable) so that changing the document after `write` does not change the row.
+            f = _doc_fields(item)
+            self.docs.write((*f[:12], dict(f[12]), dict(f[13]), list(f[14]), list(f[15]), list(f[16])),
+                            3 * len(item.text))
 
     def close(self) -> tuple[int, int]:
         return self.docs.close(), self.rejects.close()
