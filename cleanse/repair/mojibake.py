@@ -297,6 +297,44 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
     return gain
 
 
+BOUND_SLACK = 1e-6  # rounding allowance of the bounds below (costs are sums of a few dozen terms)
+
+
+def _prefix_costs(m: Model, text: str, a: int, b: int) -> list[float]:
+    """P[k - a] = cost of text[a:k] with its left context (k in a..b): orig of any span
+    inside, up to rounding, without looking up a pair twice."""
+    cost = m.cost
+    prev = text[a - 1] if a > 0 else None
+    acc = 0.0
+    out = [0.0]
+    for c in text[a:b]:
+        acc += cost(prev, c)
+        out.append(acc)
+        prev = c
+    return out
+
+
+def _cannot_pass(m: Model, text: str, prefix: list[float], a: int, i: int, j: int, cand: str) -> bool:
+    """True when replacing text[i:j] by cand (no slots, no bonus) provably fails `_judge`:
+    every character costs at least `min_cost`, so the candidate's cost has a lower bound
+    that needs no pair lookup, and the gain and mean tests are checked against it."""
+    n = len(cand)
+    if n == 0:
+        return False
+    right = text[j] if j < len(text) else None
+    lower = 0.0
+    min_cost = m.min_cost
+    for c in cand:
+        lower += min_cost(c)
+    orig = prefix[j - a] - prefix[i - a]
+    if right is not None:
+        lower += min_cost(right) - m.unigram_cost(right)
+        orig += m.cost(text[j - 1], right) - m.unigram_cost(right)
+    return (lower / n > MAX_CAND_MEAN + BOUND_SLACK
+            or orig - lower < _min_gain(text, i, j) - BOUND_SLACK
+            or orig / (j - i) - lower / n < MIN_MEAN_DROP - BOUND_SLACK)
+
+
 # --- GBK one-byte-off ---------------------------------------------------------------------
 #
 # A lost byte shifts the pairing of every later byte until an ASCII byte realigns the stream
@@ -738,7 +776,12 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
                 gain = _judge(m, text, i, end, pieces, bonus)
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, "gbk_shift", pieces, gain)
+        prefix: list[float] | None = None
         for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi):
+            if prefix is None:
+                prefix = _prefix_costs(m, text, max(lo, cs - WINDOW), min(hi, ce + WINDOW))
+            if _cannot_pass(m, text, prefix, max(lo, cs - WINDOW), i, j, pieces[0]):
+                continue
             gain = _judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):
                 best = Edit(i, j, kind, pieces, gain)
