@@ -63,9 +63,8 @@ class Model:
         # Memo of cost(a, b) keyed by a + b (b alone without context): damaged documents
         # score the same pairs over and over. Cleared when it grows large.
         self._pair_cost: dict[str, float] = {}
-        # Lower bounds of cost(·, c) over every left neighbour (`min_cost`), filled lazily.
-        self._min_cost: dict[str, float] = {}
-        self._best_bigram_p: dict[str, float] | None = None
+        # Lower bounds of cost(·, c) over every left neighbour (`min_cost`), built lazily.
+        self._min_costs: _MinCosts | None = None
 
     def norm(self, c: str) -> str:
         return self.t2s.get(c, c)
@@ -110,25 +109,22 @@ class Model:
 
     def min_cost(self, c: str) -> float:
         """A lower bound of cost(a, c) over every left context a (None included): lets a
-        candidate be rejected from its characters alone, before any pair is looked up."""
-        got = self._min_cost.get(c)
-        if got is None:
-            if self._best_bigram_p is None:
-                # For each second character: the largest bigram estimate any first one gives.
-                best: dict[str, float] = {}
-                count = self.count
-                for pair, k in self.bigram.items():
-                    p = min(1.0, (2.0 ** k) * 1.41 / count.get(pair[0], 1))
-                    if p > best.get(pair[1], 0.0):
-                        best[pair[1]] = p
-                self._best_bigram_p = best
-            u = self.unigram_cost(c)
-            p = self._best_bigram_p.get(self.t2s.get(c, c), 0.0)
-            # cost() is decreasing in the bigram estimate (no bigram = estimate 0), and the
-            # unigram alone is the cost without left context. Slack for rounding.
-            got = min(u, -math.log10(BIGRAM_WEIGHT * p + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))) - 1e-9
-            self._min_cost[c] = got
-        return got
+        candidate be rejected from its characters alone, before any pair is looked up.
+        `min_costs` is the same as a mapping (sum(map(m.min_costs.__getitem__, text)))."""
+        return self.min_costs[c]
+
+    @property
+    def min_costs(self) -> "_MinCosts":
+        if self._min_costs is None:
+            # For each second character: the largest bigram estimate any first one gives.
+            best: dict[str, float] = {}
+            count = self.count
+            for pair, k in self.bigram.items():
+                p = min(1.0, (2.0 ** k) * 1.41 / count.get(pair[0], 1))
+                if p > best.get(pair[1], 0.0):
+                    best[pair[1]] = p
+            self._min_costs = _MinCosts(self, best)
+        return self._min_costs
 
     def span_cost(self, text: str, left: str | None = None, right: str | None = None) -> float:
         """Total -log10 probability of `text` between context characters `left` and `right`."""
@@ -147,6 +143,24 @@ class Model:
         got = self.readings.get(syllable)
         if got is None:
             got = self.readings_toneless.get(strip_tone(syllable), "")
+        return got
+
+
+class _MinCosts(dict):
+    """c -> lower bound of cost(a, c) over every a, computed on first use of c."""
+
+    def __init__(self, m: Model, best_bigram_p: dict[str, float]) -> None:
+        super().__init__()
+        self.m = m
+        self.best_bigram_p = best_bigram_p
+
+    def __missing__(self, c: str) -> float:
+        m = self.m
+        u = m.unigram_cost(c)
+        p = self.best_bigram_p.get(m.t2s.get(c, c), 0.0)
+        # cost() is decreasing in the bigram estimate (no bigram = estimate 0), and the
+        # unigram alone is the cost without left context. Slack for rounding.
+        got = self[c] = min(u, -math.log10(BIGRAM_WEIGHT * p + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))) - 1e-9
         return got
 
 

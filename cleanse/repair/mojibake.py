@@ -60,40 +60,40 @@ def suspect_re() -> re.Pattern[str]:
     return re.compile(rf"[^\x00-\x20\x22-\x3e\x40-\x7f{cls}]")
 
 
+_TONED_SET = frozenset(TONED + "ü")
+_NOTE_LETTER = f"[a-zü{TONED}]"
+
+
 @lru_cache(maxsize=1)
 def _scan_re() -> re.Pattern[str]:
-    """A pinyin note (consumed whole, so that its tone-marked letters are not suspects) or a
-    character of `suspect_re`."""
-    return re.compile(rf"(?P<note>[(（][a-zü{TONED}]{{1,6}}[)）])|{suspect_re().pattern}")
+    """`suspect_re` minus the tone-marked letters (and ü) inside a pinyin note
+    `[(（][a-zü{TONED}]{1,6}[)）]`, in one pass at regex speed (pinyin residue puts a note
+    on nearly every word of some pages). A letter is inside a note when k <= 5 note letters
+    and an opening parenthesis precede it and at most 5 - k note letters and a closing one
+    follow: one fixed-width lookbehind per k."""
+    body = suspect_re().pattern[1:-1]  # [^...] -> ^... (the class without brackets)
+    tone = "".join(sorted(_TONED_SET))
+    inside = "|".join(rf"(?<=[(（]{_NOTE_LETTER}{{{k}}}.)(?={_NOTE_LETTER}{{0,{5 - k}}}[)）])" for k in range(6))
+    return re.compile(rf"[{body}{tone}]|[{tone}](?!{inside})")
 
 
-_TONED_SET = frozenset(TONED + "ü")
+# A pinyin note with a tone-marked letter or ü, right after an ASCII letter: the letter is a
+# suspect (a realigned trail byte carrying the note of the character it replaced).
+_LETTER_NOTE_RE = re.compile(rf"[(（](?<=[A-Za-z][(（])(?=[a-z]{{0,5}}[ü{TONED}]){_NOTE_LETTER}{{1,6}}[)）]")
 
 
-def _suspects(text: str):
-    """(start, end) of each suspect: a rare character, ? / ! / U+FFFD touching a non-ASCII
-    character, or an ASCII letter carrying a pinyin note (one with a tone-marked letter or ü).
-    Tone-marked letters inside a pinyin note are not suspects themselves."""
-    # The plain class scans fastest; from the first tone letter or ü on (pinyin notes), the
-    # scan that consumes whole notes takes over. No note with a tone letter can start before
-    # that point, or its tone letter would have been hit first.
-    resume = 0
-    for mt in suspect_re().finditer(text):
-        p = mt.start()
-        if text[p] in _TONED_SET:
-            break
-        if _keep_hit(text, p):
-            yield p, p + 1
-        resume = p + 1
-    else:
-        return
-    for mt in _scan_re().finditer(text, resume):
-        p = mt.start()
-        if mt.lastgroup == "note":
-            if p > 0 and text[p - 1].isascii() and text[p - 1].isalpha() and not _TONED_SET.isdisjoint(mt.group()):
-                yield p - 1, p
-        elif _keep_hit(text, p):
-            yield p, p + 1
+def _suspects(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each suspect, in text order: a rare character, ? / ! / U+FFFD
+    touching a non-ASCII character, or an ASCII letter carrying a pinyin note (one with a
+    tone-marked letter or ü). Tone-marked letters inside a pinyin note are not suspects
+    themselves (tests/test_repair_equivalence.py checks this against the plain scan)."""
+    got = [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text))
+           if text[p] not in "?!\ufffd" or _keep_hit(text, p)]
+    if "(" in text or "（" in text:
+        letters = [(p - 1, p) for p in map(re.Match.start, _LETTER_NOTE_RE.finditer(text))]
+        if letters:
+            got = sorted(got + letters)
+    return got
 
 
 def _keep_hit(text: str, p: int) -> bool:
@@ -114,7 +114,7 @@ _LETTER_SUSPECT = re.compile(r"[@-~](?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
-    got = list(_suspects(text)) if suspect_re().search(text) else []
+    got = _suspects(text) if suspect_re().search(text) else []
     letters = [(p, p + 1) for p in map(re.Match.start, _LETTER_SUSPECT.finditer(text))]
     if letters:
         got = sorted(set(got) | set(letters))
@@ -322,10 +322,8 @@ def _cannot_pass(m: Model, text: str, prefix: list[float], a: int, i: int, j: in
     if n == 0:
         return False
     right = text[j] if j < len(text) else None
-    lower = 0.0
-    min_cost = m.min_cost
-    for c in cand:
-        lower += min_cost(c)
+    min_cost = m.min_costs.__getitem__
+    lower = sum(map(min_cost, cand))
     orig = prefix[j - a] - prefix[i - a]
     if right is not None:
         lower += min_cost(right) - m.unigram_cost(right)
@@ -626,7 +624,7 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
         # The codecs are stateless, so a span's bytes are its characters' bytes joined; a span
         # with a character the wrong codec cannot encode fails, so only the starts after the
         # last such character before cs and the ends before the first one from ce are tried.
-        enc = [_encode_char(c, wrong) for c in span]
+        enc = list(map(_encoded_by[wrong].__getitem__, span))
         if any(x is None for x in enc[cs - a:ce - a]):
             continue
         i0 = cs
@@ -656,12 +654,24 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
 _TRUNCATED = ("unexpected end of data", "incomplete multibyte sequence")
 
 
-@lru_cache(maxsize=65536)
-def _encode_char(c: str, codec: str) -> bytes | None:
-    try:
-        return c.encode(codec)
-    except UnicodeEncodeError:
-        return None
+class _Encoded(dict):
+    """c -> its bytes in one codec (None if the codec cannot encode it), filled on use."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__()
+        self.codec = codec
+
+    def __missing__(self, c: str) -> bytes | None:
+        try:
+            got = c.encode(self.codec)
+        except UnicodeEncodeError:
+            got = None
+        if len(self) < 200_000:
+            self[c] = got
+        return got
+
+
+_encoded_by = {codec: _Encoded(codec) for codec in {wrong for _, wrong, _ in REENCODE}}
 
 
 # --- driver -------------------------------------------------------------------------------
