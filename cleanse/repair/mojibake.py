@@ -830,7 +830,38 @@ def _doc_notes(text: str) -> dict[str, set[str]]:
 
 
 # A note and the Han character (`is_han`) before it (parenthesis first: fast scan).
-_HAN_NOTE = re.compile(rf"[(（](?<=([\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef])[(（])({_SYLLABLE})[)）]")
+_HAN_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef]"
+_HAN_NOTE = re.compile(rf"[(（](?<=({_HAN_CLASS})[(（])({_SYLLABLE})[)）]")
+
+
+class _DocNotes:
+    """`_doc_notes(text)` computed per reading on demand: only slots with a reading ask,
+    and they ask for a few readings, while pinyin residue puts a note on nearly every word."""
+
+    __slots__ = ("text", "found", "has_paren")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, frozenset[str]] = {}
+        self.has_paren = "(" in text or "（" in text
+
+    def get(self, reading: str, default=()):
+        got = self.found.get(reading)
+        if got is None:
+            got = frozenset()
+            if self.has_paren and _SYLLABLE_FULL.fullmatch(reading):
+                got = frozenset(_han_note_re(reading).findall(self.text))
+            self.found[reading] = got
+        return got if got else default
+
+
+_SYLLABLE_FULL = re.compile(_SYLLABLE)
+
+
+@lru_cache(maxsize=4096)
+def _han_note_re(reading: str) -> re.Pattern[str]:
+    """`_HAN_NOTE` for one reading: the Han characters annotated with it."""
+    return re.compile(rf"[(（](?<=({_HAN_CLASS})[(（]){re.escape(reading)}[)）]")
 
 
 # Punctuation a lost character may have been (GBK A1xx/A3xx); scored like any candidate.
@@ -1026,7 +1057,7 @@ def repair_mojibake(text: str) -> TextEdit:
     seq.extend(text[pos:])
     chars.append(text[pos:])
     traditional = _traditional_re().search("".join(chars)) is not None
-    decided = _resolve(seq, _doc_notes(text), slots, traditional) if slots else {}
+    decided = _resolve(seq, _DocNotes(text), slots, traditional) if slots else {}
 
     repairs: list[tuple[str, str, str, int]] = []
     removed: list[tuple[str, str]] = []
