@@ -61,8 +61,10 @@ class Model:
             self.readings_toneless[bare] = self.readings_toneless.get(bare, "") + cs
 
         # Memo of cost(a, b) keyed by a + b (b alone without context): damaged documents
-        # score the same pairs over and over. Cleared when it grows large.
-        self._pair_cost: dict[str, float] = {}
+        # score the same pairs over and over. Hot loops index it directly
+        # (`pair_costs[prev + c]`, no method call per character).
+        self.pair_costs = _PairCosts(self)
+        self.unigram_costs = _UnigramCosts(self)
         # Lower bounds of cost(·, c) over every left neighbour (`min_cost`), built lazily.
         self._min_costs: _MinCosts | None = None
 
@@ -70,7 +72,10 @@ class Model:
         return self.t2s.get(c, c)
 
     def unigram_cost(self, c: str) -> float:
-        """-log10 P(c)."""
+        """-log10 P(c) (memoised)."""
+        return self.unigram_costs[c]
+
+    def _unigram_cost(self, c: str) -> float:
         n = self.count.get(self.t2s.get(c, c))
         if n:
             return self.log_total - math.log10(n)
@@ -88,13 +93,7 @@ class Model:
 
     def cost(self, a: str | None, b: str) -> float:
         """-log10 P(b | a), interpolated (memoised)."""
-        key = b if a is None else a + b
-        got = self._pair_cost.get(key)
-        if got is None:
-            if len(self._pair_cost) > 1_000_000:
-                self._pair_cost.clear()
-            got = self._pair_cost[key] = self._cost(a, b)
-        return got
+        return self.pair_costs[b if a is None else a + b]
 
     def _cost(self, a: str | None, b: str) -> float:
         u = self.unigram_cost(b)
@@ -128,14 +127,21 @@ class Model:
 
     def span_cost(self, text: str, left: str | None = None, right: str | None = None) -> float:
         """Total -log10 probability of `text` between context characters `left` and `right`."""
+        pc = self.pair_costs
+        if not text:
+            return pc[left + right] - self.unigram_costs[right] if left is not None and right is not None else 0.0
         total = 0.0
         prev = left
+        if prev is None:
+            prev = text[0]
+            total += pc[prev]
+            text = text[1:]
         for c in text:
-            total += self.cost(prev, c)
+            total += pc[prev + c]
             prev = c
-        if right is not None and prev is not None:
+        if right is not None:
             # Only the link to the right context, not the right character itself.
-            total += self.cost(prev, right) - self.unigram_cost(right)
+            total += pc[prev + right] - self.unigram_costs[right]
         return total
 
     def chars_for_reading(self, syllable: str) -> str:
@@ -143,6 +149,35 @@ class Model:
         got = self.readings.get(syllable)
         if got is None:
             got = self.readings_toneless.get(strip_tone(syllable), "")
+        return got
+
+
+class _PairCosts(dict):
+    """a + b (or b alone, without left context) -> cost(a, b), computed on first use.
+    Cleared when it grows large (values are recomputed identically)."""
+
+    def __init__(self, m: Model) -> None:
+        super().__init__()
+        self.m = m
+
+    def __missing__(self, key: str) -> float:
+        if len(self) > 1_000_000:
+            self.clear()
+        got = self[key] = self.m._cost(None, key) if len(key) == 1 else self.m._cost(key[0], key[1])
+        return got
+
+
+class _UnigramCosts(dict):
+    """c -> unigram_cost(c), computed on first use."""
+
+    def __init__(self, m: Model) -> None:
+        super().__init__()
+        self.m = m
+
+    def __missing__(self, c: str) -> float:
+        if len(self) > 200_000:
+            self.clear()
+        got = self[c] = self.m._unigram_cost(c)
         return got
 
 
