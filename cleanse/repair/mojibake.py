@@ -217,6 +217,7 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
     """Cost of a candidate. A lost character costs SLOT_COST, or less when one of the
     characters its surviving byte allows fits both neighbours well (`發[展]現代`): that is
     evidence for the shift that left it, and it lets the start of a span be placed right."""
+    pc = m.pair_costs
     total = 0.0
     n = 0
     prev = left
@@ -230,15 +231,22 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
             if best is None:
                 total += SLOT_COST
             else:
-                total += m.cost(prev, best[1]) + FILL_PENALTY
+                total += pc[prev + best[1]] + FILL_PENALTY
                 prev = best[1]
             continue
-        for c in p:
-            total += m.cost(prev, c)
-            prev = c
+        if not p:
+            continue
+        if prev is None:
+            prev = p[0]
+            total += pc[prev]
+            p = p[1:]
             n += 1
+        for c in p:
+            total += pc[prev + c]
+            prev = c
+        n += len(p)
     if right is not None and prev is not None:
-        total += m.cost(prev, right) - m.unigram_cost(right)
+        total += pc[prev + right] - m.unigram_costs[right]
     return total, n
 
 
@@ -302,37 +310,50 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
 BOUND_SLACK = 1e-6  # rounding allowance of the bounds below (costs are sums of a few dozen terms)
 
 
-def _prefix_costs(m: Model, text: str, a: int, b: int) -> list[float]:
-    """P[k - a] = cost of text[a:k] with its left context (k in a..b): orig of any span
-    inside, up to rounding, without looking up a pair twice."""
-    cost = m.cost
-    prev = text[a - 1] if a > 0 else None
-    acc = 0.0
-    out = [0.0]
-    for c in text[a:b]:
-        acc += cost(prev, c)
-        out.append(acc)
-        prev = c
-    return out
+class _ReencodeBounds:
+    """Rejects re-encoding candidates that provably fail `_judge` without judging them.
+    Every character costs at least `min_cost`, so a candidate's cost has a lower bound that
+    needs no pair lookup; the cost of the input span (orig) comes from prefix sums over the
+    cluster's window text[a:b] (up to rounding: BOUND_SLACK)."""
 
+    __slots__ = ("a", "prefix", "link", "link_lower", "min_cost")
 
-def _cannot_pass(m: Model, text: str, prefix: list[float], a: int, i: int, j: int, cand: str) -> bool:
-    """True when replacing text[i:j] by cand (no slots, no bonus) provably fails `_judge`:
-    every character costs at least `min_cost`, so the candidate's cost has a lower bound
-    that needs no pair lookup, and the gain and mean tests are checked against it."""
-    n = len(cand)
-    if n == 0:
-        return False
-    right = text[j] if j < len(text) else None
-    min_cost = m.min_costs.__getitem__
-    lower = sum(map(min_cost, cand))
-    orig = prefix[j - a] - prefix[i - a]
-    if right is not None:
-        lower += min_cost(right) - m.unigram_cost(right)
-        orig += m.cost(text[j - 1], right) - m.unigram_cost(right)
-    return (lower / n > MAX_CAND_MEAN + BOUND_SLACK
-            or orig - lower < _min_gain(text, i, j) - BOUND_SLACK
-            or orig / (j - i) - lower / n < MIN_MEAN_DROP - BOUND_SLACK)
+    def __init__(self, m: Model, text: str, a: int, b: int) -> None:
+        pc, uc = m.pair_costs, m.unigram_costs
+        self.min_cost = m.min_costs.__getitem__
+        self.a = a
+        prev = text[a - 1] if a > 0 else None
+        acc = 0.0
+        prefix = [0.0]  # prefix[k - a]: cost of text[a:k] after its left context
+        for c in text[a:b]:
+            acc += pc[c if prev is None else prev + c]
+            prefix.append(acc)
+            prev = c
+        # For a span ending at j (a < j <= b): the link of text[j-1] to the right context
+        # text[j] in orig, and its lower bound for any candidate.
+        link = [0.0] * (b - a + 1)
+        link_lower = [0.0] * (b - a + 1)
+        for j in range(a + 1, min(b + 1, len(text))):
+            right = text[j]
+            u = uc[right]
+            link[j - a] = pc[text[j - 1] + right] - u
+            link_lower[j - a] = self.min_cost(right) - u
+        self.prefix, self.link, self.link_lower = prefix, link, link_lower
+
+    def cannot_pass(self, text: str, i: int, j: int, cand: str) -> bool:
+        """True when replacing text[i:j] by cand (no slots, no bonus) fails `_judge`."""
+        n = len(cand)
+        if n == 0:
+            return False
+        a = self.a
+        lower = sum(map(self.min_cost, cand)) + self.link_lower[j - a]
+        if lower > (MAX_CAND_MEAN + BOUND_SLACK) * n:
+            return True
+        orig = self.prefix[j - a] - self.prefix[i - a] + self.link[j - a]
+        gain = orig - lower
+        return (gain < MIN_GAIN_LETTER - BOUND_SLACK
+                or (gain < MIN_GAIN - BOUND_SLACK and gain < _min_gain(text, i, j) - BOUND_SLACK)
+                or orig / (j - i) - lower / n < MIN_MEAN_DROP - BOUND_SLACK)
 
 
 # --- GBK one-byte-off ---------------------------------------------------------------------
@@ -375,18 +396,18 @@ class _OddPhase:
             a, b = D[q - 1], D[q]
             if a is not None and b is not None:
                 s[q] = by_code.get(a[1] << 8 | b[0])
-        cost = m.cost
+        pc = m.pair_costs
         P0 = [0.0] * (n + 1)
         PS = [0.0] * (n + 2)
-        prev = None
         acc = acc_s = 0.0
+        sp = None
         for q, c in enumerate(t):
-            acc += cost(prev, c)
-            prev = c
+            acc += pc[t[q - 1] + c] if q else pc[c]
             P0[q + 1] = acc
-            sq, sp = s[q], s[q - 1] if q > 0 else None
+            sq = s[q]
             if sq is not None and sp is not None:
-                acc_s += cost(sp, sq)
+                acc_s += pc[sp + sq]
+            sp = sq
             PS[q + 1] = acc_s
         PS[n + 1] = acc_s
         self.t, self.n, self.D, self.s, self.P0, self.PS = t, n, D, s, P0, PS
@@ -788,11 +809,11 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
                 gain = _judge(m, text, i, end, pieces, bonus)
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, "gbk_shift", pieces, gain)
-        prefix: list[float] | None = None
+        bounds: _ReencodeBounds | None = None
         for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi):
-            if prefix is None:
-                prefix = _prefix_costs(m, text, max(lo, cs - WINDOW), min(hi, ce + WINDOW))
-            if _cannot_pass(m, text, prefix, max(lo, cs - WINDOW), i, j, pieces[0]):
+            if bounds is None:
+                bounds = _ReencodeBounds(m, text, max(lo, cs - WINDOW), min(hi, ce + WINDOW))
+            if bounds.cannot_pass(text, i, j, pieces[0]):
                 continue
             gain = _judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):
@@ -928,6 +949,7 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
         # candidate for 转's lost bytes, and the model scores it like 变).
         traditional = _traditional_re().search("".join(x for x in seq if isinstance(x, str))) is not None
     simplified_only = _simplified_only()
+    t2s_get = m.t2s.get
 
     def same_script(c: str) -> bool:
         return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
@@ -938,15 +960,16 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
         slot = seq[k]
         scored = []
         noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
-        cost_right = (m.cost, right, m.unigram_cost(right)) if right is not None else None
+        u_right = m.unigram_costs[right] if right is not None else 0.0
         marked = (_marked_candidates(slot.lead, slot.marked_before)
                   if slot.marked_before is not None and slot.lead is not None else ())
+        pc = m.pair_costs
         for c in _candidates(slot):
-            if not same_script(c):
-                continue
-            cost = m.cost(left, c) + (-MARKED_PRIOR if c in marked else 0.0)  # _prior(slot, c)
-            if cost_right is not None:
-                cost += cost_right[0](c, right) - cost_right[2]
+            if (c in simplified_only) if traditional else (t2s_get(c, c) != c):
+                continue  # not in the script of the text (same_script)
+            cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior(slot, c)
+            if right is not None:
+                cost += pc[c + right] - u_right
             if c in noted_chars:
                 cost -= 1.0
             scored.append((cost, c))
