@@ -1058,27 +1058,33 @@ def repair_mojibake(text: str) -> TextEdit:
     if not edits:
         return TextEdit(text)
     edits.sort(key=lambda e: e.start)
-    # Flatten to one sequence of characters and slots so that slots see their neighbours.
+    # One sequence of characters and slots so that slots see their neighbours. A slot only
+    # sees the items next to it, so a stretch of text contributes its first and last
+    # character (the whole document would be a list of every character).
     seq: list = []
     slots: list[int] = []
-    chars: list[str] = []  # the characters of seq, to tell the script
-    marks: list[tuple[int, int, Edit]] = []  # (seq start, seq end, edit)
+    chars: list[str] = []  # the text around and inside the edits, to tell the script
     pos = 0
     for e in edits:
-        seq.extend(text[pos:e.start])
-        chars.append(text[pos:e.start])
-        s0 = len(seq)
+        gap = text[pos:e.start]
+        if gap:
+            seq.append(gap[0])
+            if len(gap) > 1:
+                seq.append(gap[-1])
+            chars.append(gap)
         for p in e.pieces:
             if isinstance(p, Slot):
                 slots.append(len(seq))
                 seq.append(p)
-            else:
-                seq.extend(p)
+            elif p:
+                seq.append(p[0])
+                if len(p) > 1:
+                    seq.append(p[-1])
                 chars.append(p)
-        marks.append((s0, len(seq), e))
         pos = e.end
-    seq.extend(text[pos:])
-    chars.append(text[pos:])
+    if pos < len(text):
+        seq.append(text[pos])
+        chars.append(text[pos:])
     traditional = _traditional_re().search("".join(chars)) is not None
     decided = _resolve(seq, _DocNotes(text), slots, traditional) if slots else {}
 
@@ -1086,19 +1092,19 @@ def repair_mojibake(text: str) -> TextEdit:
     removed: list[tuple[str, str]] = []
     out: list[str] = []
     pos = 0
-    for s0, s1, e in marks:
+    next_slot = iter(slots)
+    for e in edits:
         after: list[str] = []
-        for k in range(s0, s1):
-            x = seq[k]
-            if isinstance(x, Slot):
-                c = decided.get(k)
+        for p in e.pieces:
+            if isinstance(p, Slot):
+                c = decided.get(next(next_slot))
                 if c is not None:
                     after.append(c)
-                    repairs.append(("lost_char_guess", x.debris, c, e.start))
-                elif x.debris:
-                    removed.append(("lost_char_debris", x.debris))
+                    repairs.append(("lost_char_guess", p.debris, c, e.start))
+                elif p.debris:
+                    removed.append(("lost_char_debris", p.debris))
             else:
-                after.append(x)
+                after.append(p)
         repl = "".join(after)
         if e.kind != "lost_char":
             repairs.append((e.kind, text[e.start:e.end], repl, e.start))
