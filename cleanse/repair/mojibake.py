@@ -22,6 +22,7 @@ dismisses the rare characters that real text also contains.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -656,25 +657,24 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
         j1 = ce
         while j1 < b and enc[j1 - a] is not None:
             j1 += 1
+        new_decoder = codecs.getincrementaldecoder(right)
         for i in range(i0, cs + 1):
-            for j in range(ce, j1 + 1):
-                if j <= i:
-                    continue
+            # Each start's bytes are fed to an incremental decoder one character at a time:
+            # the span up to j decodes when nothing is pending after its last character
+            # (pending bytes: the span ends inside a character, a longer one may decode),
+            # and an invalid sequence stops this start (every longer span has it too).
+            decoder = new_decoder()
+            cand = ""
+            for j in range(i + 1, j1 + 1):
                 try:
-                    cand = b"".join(enc[i - a:j - a]).decode(right)  # type: ignore[arg-type]
-                except UnicodeDecodeError as exc:
-                    if exc.reason in _TRUNCATED:
-                        continue
-                    break  # an invalid sequence inside: every longer span has it too
-
+                    cand += decoder.decode(enc[j - 1 - a])  # type: ignore[arg-type]
+                except UnicodeDecodeError:
+                    break
+                if j < ce or decoder.getstate()[0]:
+                    continue
                 if cand != text[i:j]:
                     yield i, j, kind, [cand]
 
-
-# Decoder error reasons for bytes that end inside a character (a longer span may decode).
-# Any other error is an invalid sequence that every extension of the bytes still contains:
-# UTF-8, GBK and Big5 decode left to right.
-_TRUNCATED = ("unexpected end of data", "incomplete multibyte sequence")
 
 
 class _Encoded(dict):
