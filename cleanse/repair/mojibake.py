@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from itertools import accumulate, chain
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -383,35 +384,45 @@ class _OddPhase:
     __slots__ = ("t", "n", "D", "s", "P0", "PS", "first")
 
     def __init__(self, m: Model, text: str, lo: int, hi: int) -> None:
-        by_code = gbk_table()[0]
+        by_code = gbk_table()[0].get
+        pc = m.pair_costs
         t = text[lo:hi]
         n = len(t)
-        D: list[bytes | None] = [None] * n
-        for p, c in enumerate(t):
-            if c >= "\x80":
-                D[p] = _gbk2_cached(c)
-            elif "!" <= c <= "~" and p + 1 < n and t[p + 1] >= "\x80":
-                D[p] = bytes((0xA3, ord(c) + 0x80))  # folded fullwidth form inside a span
-        s: list[str | None] = [None] * (n + 1)
-        for q in range(1, n):
-            a, b = D[q - 1], D[q]
-            if a is not None and b is not None:
-                s[q] = by_code.get(a[1] << 8 | b[0])
-        pc = m.pair_costs
-        P0 = [0.0] * (n + 1)
-        PS = [0.0] * (n + 2)
-        acc = acc_s = 0.0
-        sp = None
-        for q, c in enumerate(t):
-            acc += pc[t[q - 1] + c] if q else pc[c]
-            P0[q + 1] = acc
-            sq = s[q]
-            if sq is not None and sp is not None:
-                acc_s += pc[sp + sq]
-            sp = sq
-            PS[q + 1] = acc_s
-        PS[n + 1] = acc_s
+        # Per-character work through map/accumulate (C loops); same values, same order of
+        # additions as the plain loops.
+        D: list[bytes | None] = list(map(_GBK2.__getitem__, t))
+        for p in map(re.Match.start, _FOLDABLE.finditer(t)):
+            D[p] = bytes((0xA3, ord(t[p]) + 0x80))  # folded fullwidth form inside a span
+        s: list[str | None] = [None]
+        s += [by_code(a[1] << 8 | b[0]) if a is not None and b is not None else None for a, b in zip(D, D[1:])]
+        s.append(None)
+        s = s[:n + 1] if n else [None]
+        P0 = [0.0]
+        PS = [0.0]
+        if n:
+            P0 += accumulate(chain((pc[t[0]],), map(pc.__getitem__, map(str.__add__, t[:-1], t[1:]))))
+            PS += accumulate(chain((0.0,), (pc[x + y] if x is not None and y is not None else 0.0
+                                            for x, y in zip(s[:n - 1], s[1:n]))))
+        PS.append(PS[-1])
         self.t, self.n, self.D, self.s, self.P0, self.PS = t, n, D, s, P0, PS
+
+
+# A printable ASCII character before a non-ASCII one: read as its fullwidth form (GBK A3xx)
+# inside a shifted span.
+_FOLDABLE = re.compile(r"[!-~](?=[^\x00-\x7f])")
+
+
+class _Gbk2(dict):
+    """c -> its two GBK bytes (None for ASCII or a character without a double-byte code)."""
+
+    def __missing__(self, c: str) -> bytes | None:
+        got = _gbk2(c) if c >= "\x80" else None
+        if len(self) < 200_000:
+            self[c] = got
+        return got
+
+
+_GBK2 = _Gbk2()
 
 
 def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, int, int, str]]:
@@ -674,7 +685,6 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
                     continue
                 if cand != text[i:j]:
                     yield i, j, kind, [cand]
-
 
 
 class _Encoded(dict):
