@@ -23,8 +23,10 @@ dismisses the rare characters that real text also contains.
 from __future__ import annotations
 
 import codecs
+import heapq
 import re
-from itertools import accumulate, chain
+from operator import add, sub
+from itertools import accumulate, chain, repeat
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -433,7 +435,7 @@ def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, i
     r: the last carried byte belongs to a lost character, span t[i:r])."""
     t, D, s, P0, PS = ph.t, ph.D, ph.s, ph.P0, ph.PS
     by_code = gbk_table()[0]
-    cost = m.cost
+    pc = m.pair_costs
     out: list[tuple[float, int, int, str]] = []
     floor = MIN_GAIN_LETTER - APPROX_SLACK
     best_v = 0.0
@@ -448,7 +450,7 @@ def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, i
                 if "@" <= c <= "~":
                     ch = by_code.get(carry << 8 | ord(c))
                     if ch is not None:
-                        g = P0[r + 1] + base - cost(s[k], ch)
+                        g = P0[r + 1] + base - (pc[ch] if s[k] is None else pc[s[k] + ch])  # type: ignore[operator]
                         if g >= floor:
                             out.append((g, best_i, r + 1, "letter"))
                 elif c in "?\ufffd":
@@ -466,7 +468,7 @@ def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, i
         i = r - 1
         if i >= a:
             # start at i: orphan slot, then s[i+1] after the left context
-            v = -P0[i] - SLOT_COST - cost(t[i - 1] if i > 0 else None, s[r]) + PS[i + 2]
+            v = -P0[i] - SLOT_COST - (pc[t[i - 1] + s[r]] if i > 0 else pc[s[r]]) + PS[i + 2]  # type: ignore[operator]
             if best_i < 0 or v > best_v:
                 best_v, best_i = v, i
     return out
@@ -918,6 +920,18 @@ def _candidates(slot: Slot) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=16384)
+def _script_candidates(reading: str | None, lead: int | None, trail: int | None, traditional: bool) -> tuple[str, ...]:
+    """`_candidates` of such a slot that are in the script of the text: no Simplified-only
+    character in Traditional text, no character that t2s changes in Simplified text."""
+    cands = _candidates(Slot("", lead=lead, trail=trail, reading=reading))
+    if traditional:
+        simplified_only = _simplified_only()
+        return tuple(c for c in cands if c not in simplified_only)
+    t2s = model().t2s
+    return tuple(c for c in cands if t2s.get(c, c) == c)
+
+
 @lru_cache(maxsize=1)
 def _simplified_only() -> frozenset[str]:
     """Simplified forms that are not Traditional characters themselves (变, not 于)."""
@@ -958,39 +972,45 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
         # A guess must be in the script of the text around it (GBK holds both: 變 is a
         # candidate for 转's lost bytes, and the model scores it like 变).
         traditional = _traditional_re().search("".join(x for x in seq if isinstance(x, str))) is not None
-    simplified_only = _simplified_only()
-    t2s_get = m.t2s.get
-
-    def same_script(c: str) -> bool:
-        return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
+    traditional = bool(traditional)
 
     def rank(k: int, left: str | None, right: str | None) -> tuple[tuple[bool, float], str | None]:
         if work is not None:
             work.append(k)
         slot = seq[k]
-        scored = []
         noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
         u_right = m.unigram_costs[right] if right is not None else 0.0
         marked = (_marked_candidates(slot.lead, slot.marked_before)
                   if slot.marked_before is not None and slot.lead is not None else ())
         pc = m.pair_costs
-        for c in _candidates(slot):
-            if (c in simplified_only) if traditional else (t2s_get(c, c) != c):
-                continue  # not in the script of the text (same_script)
-            cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior(slot, c)
-            if right is not None:
-                cost += pc[c + right] - u_right
-            if c in noted_chars:
-                cost -= 1.0
-            scored.append((cost, c))
-        scored.sort()
+        cands = _script_candidates(slot.reading, slot.lead, slot.trail, traditional)
+        # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
+        # candidate at C speed, then the few with a prior or a note recomputed in the order
+        # of the written formula (floating point: same order, same value).
+        if left is None:
+            costs = list(map(pc.__getitem__, cands))
+        else:
+            costs = list(map(pc.__getitem__, map(left.__add__, cands)))
+        if right is not None:
+            costs = list(map(add, costs, map(sub, map(pc.__getitem__, map(str.__add__, cands, repeat(right))),
+                                              repeat(u_right))))
+        if marked or noted_chars:
+            for x, c in enumerate(cands):
+                if c in marked or c in noted_chars:
+                    cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior
+                    if right is not None:
+                        cost += pc[c + right] - u_right
+                    if c in noted_chars:
+                        cost -= 1.0
+                    costs[x] = cost
+        scored = heapq.nsmallest(2, zip(costs, cands))  # == sorted(...)[:2]
 
         def backed(c: str) -> bool:
             return (c in noted_chars or c in _LOST_PUNCT
                     or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
                     or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
         ok = bool(scored) and backed(scored[0][1]) and (
-            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
+            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)  # len: 0, 1 or 2 (nsmallest)
         margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
         return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
 
