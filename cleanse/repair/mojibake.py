@@ -344,13 +344,13 @@ class _ReencodeBounds:
             link_lower[j - a] = self.min_cost(right) - u
         self.prefix, self.link, self.link_lower = prefix, link, link_lower
 
-    def cannot_pass(self, text: str, i: int, j: int, cand: str) -> bool:
-        """True when replacing text[i:j] by cand (no slots, no bonus) fails `_judge`."""
-        n = len(cand)
+    def cannot_pass(self, text: str, i: int, j: int, n: int, char_lower: float) -> bool:
+        """True when replacing text[i:j] by a candidate of n characters whose min_costs sum
+        to char_lower (no slots, no bonus) fails `_judge`."""
         if n == 0:
             return False
         a = self.a
-        lower = sum(map(self.min_cost, cand)) + self.link_lower[j - a]
+        lower = char_lower + self.link_lower[j - a]
         if lower > (MAX_CAND_MEAN + BOUND_SLACK) * n:
             return True
         orig = self.prefix[j - a] - self.prefix[i - a] + self.link[j - a]
@@ -648,8 +648,12 @@ REENCODE = [
 _LATIN = re.compile(r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
 
-def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
+def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model | None = None):
+    """(i, j, kind, [candidate]) for every sub-span text[i:j] around the cluster text[cs:ce]
+    (±WINDOW) that re-encodes to something else. With the model `m`, candidates that
+    provably fail `_judge` (`_ReencodeBounds`) are left out."""
     a, b = max(lo, cs - WINDOW), min(hi, ce + WINDOW)
+    bounds: _ReencodeBounds | None = None
     span = text[a:b]
     latin = bool(_LATIN.search(span))
     han = any(c >= "\u2e80" for c in span)
@@ -678,14 +682,20 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
             # and an invalid sequence stops this start (every longer span has it too).
             decoder = new_decoder()
             cand = ""
+            lower = 0.0  # sum of min_cost over cand (with m)
             for j in range(i + 1, j1 + 1):
                 try:
-                    cand += decoder.decode(enc[j - 1 - a])  # type: ignore[arg-type]
+                    chunk = decoder.decode(enc[j - 1 - a])  # type: ignore[arg-type]
                 except UnicodeDecodeError:
                     break
+                cand += chunk
+                if m is not None:
+                    if bounds is None:
+                        bounds = _ReencodeBounds(m, text, a, b)
+                    lower += sum(map(bounds.min_cost, chunk))
                 if j < ce or decoder.getstate()[0]:
                     continue
-                if cand != text[i:j]:
+                if cand != text[i:j] and (bounds is None or not bounds.cannot_pass(text, i, j, len(cand), lower)):
                     yield i, j, kind, [cand]
 
 
@@ -821,12 +831,7 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
                 gain = _judge(m, text, i, end, pieces, bonus)
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, "gbk_shift", pieces, gain)
-        bounds: _ReencodeBounds | None = None
-        for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi):
-            if bounds is None:
-                bounds = _ReencodeBounds(m, text, max(lo, cs - WINDOW), min(hi, ce + WINDOW))
-            if bounds.cannot_pass(text, i, j, pieces[0]):
-                continue
+        for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi, m):
             gain = _judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):
                 best = Edit(i, j, kind, pieces, gain)
