@@ -674,29 +674,52 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
         j1 = ce
         while j1 < b and enc[j1 - a] is not None:
             j1 += 1
-        new_decoder = codecs.getincrementaldecoder(right)
+        byte_len = _BYTE_LEN[right]
         for i in range(i0, cs + 1):
-            # Each start's bytes are fed to an incremental decoder one character at a time:
-            # the span up to j decodes when nothing is pending after its last character
-            # (pending bytes: the span ends inside a character, a longer one may decode),
-            # and an invalid sequence stops this start (every longer span has it too).
-            decoder = new_decoder()
-            cand = ""
-            lower = 0.0  # sum of min_cost over cand (with m)
+            # One decoding per start: the span up to j decodes exactly when its bytes end on a
+            # character boundary of this decoding before its first invalid sequence (the
+            # codecs decode left to right; bytes ending inside a character are a truncated
+            # span, and every span past an invalid sequence contains it).
+            raw = b"".join(enc[i - a:j1 - a])  # type: ignore[arg-type]
+            try:
+                dec = raw.decode(right)
+            except UnicodeDecodeError as exc:
+                dec = raw[:exc.start].decode(right)
+            if not dec:
+                continue
+            ends = dict(zip(accumulate(map(byte_len, dec)), range(1, len(dec) + 1)))
+            lowers = None
+            off = 0
             for j in range(i + 1, j1 + 1):
-                try:
-                    chunk = decoder.decode(enc[j - 1 - a])  # type: ignore[arg-type]
-                except UnicodeDecodeError:
-                    break
-                cand += chunk
+                off += len(enc[j - 1 - a])  # type: ignore[arg-type]
+                if j < ce:
+                    continue
+                k = ends.get(off)
+                if k is None:
+                    continue
+                cand = dec[:k]
+                if cand == text[i:j]:
+                    continue
                 if m is not None:
                     if bounds is None:
                         bounds = _ReencodeBounds(m, text, a, b)
-                    lower += sum(map(bounds.min_cost, chunk))
-                if j < ce or decoder.getstate()[0]:
-                    continue
-                if cand != text[i:j] and (bounds is None or not bounds.cannot_pass(text, i, j, len(cand), lower)):
-                    yield i, j, kind, [cand]
+                    if lowers is None:
+                        lowers = list(accumulate(map(bounds.min_cost, dec)))
+                    if bounds.cannot_pass(text, i, j, k, lowers[k - 1]):
+                        continue
+                yield i, j, kind, [cand]
+
+
+def _double_byte_len(c: str) -> int:
+    return 1 if c < "\x80" else 2  # GBK, Big5: ASCII is one byte, every other character two
+
+
+def _utf8_len(c: str) -> int:
+    return 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+
+
+# Bytes of a decoded character in the codec it was decoded with (the `right` codecs).
+_BYTE_LEN = {"gbk": _double_byte_len, "big5": _double_byte_len, "utf-8": _utf8_len}
 
 
 class _Encoded(dict):
