@@ -85,7 +85,8 @@ def _scan_re() -> re.Pattern[str]:
 
 # A pinyin note with a tone-marked letter or ü, right after an ASCII letter: the letter is a
 # suspect (a realigned trail byte carrying the note of the character it replaced).
-_LETTER_NOTE_RE = re.compile(rf"[(（](?<=[A-Za-z][(（])(?=[a-z]{{0,5}}[ü{TONED}]){_NOTE_LETTER}{{1,6}}[)）]")
+_LETTER_NOTE_AHEAD = rf"(?=[(（][a-z]{{0,5}}[ü{TONED}])(?=[(（]{_NOTE_LETTER}{{1,6}}[)）])"
+_LETTER_NOTE_RE = re.compile(rf"[A-Za-z]{_LETTER_NOTE_AHEAD}")
 
 
 def _suspects(text: str) -> list[tuple[int, int]]:
@@ -93,13 +94,18 @@ def _suspects(text: str) -> list[tuple[int, int]]:
     touching a non-ASCII character, or an ASCII letter carrying a pinyin note (one with a
     tone-marked letter or ü). Tone-marked letters inside a pinyin note are not suspects
     themselves (tests/test_repair_equivalence.py checks this against the plain scan)."""
-    got = [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text))
-           if text[p] not in "?!\ufffd" or _keep_hit(text, p)]
+    got = _scan_hits(text)
     if "(" in text or "（" in text:
-        letters = [(p - 1, p) for p in map(re.Match.start, _LETTER_NOTE_RE.finditer(text))]
+        letters = [(p, p + 1) for p in map(re.Match.start, _LETTER_NOTE_RE.finditer(text))]
         if letters:
             got = sorted(got + letters)
     return got
+
+
+def _scan_hits(text: str) -> list[tuple[int, int]]:
+    """The suspects of `_suspects` that are not letters carrying a note."""
+    return [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text))
+            if text[p] not in "?!\ufffd" or _keep_hit(text, p)]
 
 
 def _keep_hit(text: str, p: int) -> bool:
@@ -116,12 +122,17 @@ def _keep_hit(text: str, p: int) -> bool:
 # An ASCII letter right after a Han character and not part of a word or number: where a
 # shifted GBK stream realigns, the last trail byte (0x40-0x7E) reads as a lone letter (`夹g改`).
 # (The letter comes first in the pattern so that the engine scans for it at C speed.)
-_LETTER_SUSPECT = re.compile(r"[@-~](?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.;:!?\s]|$)")
+_LETTER_AFTER_HAN = r"(?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.;:!?\s]|$)"
+_LETTER_SUSPECT = re.compile(rf"[@-~]{_LETTER_AFTER_HAN}")
+# Both kinds of letter suspects in one pass (a letter carrying a note is [A-Za-z]).
+_ANY_LETTER_SUSPECT = re.compile(rf"[@-~](?:{_LETTER_AFTER_HAN}|(?<=[A-Za-z]){_LETTER_NOTE_AHEAD})")
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
-    got = _suspects(text) if suspect_re().search(text) else []
-    letters = [(p, p + 1) for p in map(re.Match.start, _LETTER_SUSPECT.finditer(text))]
+    """`_suspects` and `_LETTER_SUSPECT` hits, in text order (a letter carrying a note needs
+    a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit)."""
+    got = _scan_hits(text) if suspect_re().search(text) else []
+    letters = [(p, p + 1) for p in map(re.Match.start, _ANY_LETTER_SUSPECT.finditer(text))]
     if letters:
         got = sorted(set(got) | set(letters))
     return got
