@@ -698,7 +698,7 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                 dec = raw[:exc.start].decode(right)
             if not dec:
                 continue
-            ends = dict(zip(accumulate(map(byte_len, dec)), range(1, len(dec) + 1)))
+            ends = dict(zip(accumulate(map(byte_len.__getitem__, dec)), range(1, len(dec) + 1)))
             lowers = None
             off = 0
             for j in range(i + 1, j1 + 1):
@@ -721,16 +721,25 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                 yield i, j, kind, [cand]
 
 
-def _double_byte_len(c: str) -> int:
-    return 1 if c < "\x80" else 2  # GBK, Big5: ASCII is one byte, every other character two
+class _ByteLen(dict):
+    """c -> its length in bytes in the codec it was decoded with (a dict: C-speed map)."""
+
+    def __init__(self, utf8: bool) -> None:
+        super().__init__()
+        self.utf8 = utf8
+
+    def __missing__(self, c: str) -> int:
+        if self.utf8:
+            got = 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+        else:
+            got = 1 if c < "\x80" else 2  # GBK, Big5: ASCII is one byte, every other character two
+        if len(self) < 200_000:
+            self[c] = got
+        return got
 
 
-def _utf8_len(c: str) -> int:
-    return 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
-
-
-# Bytes of a decoded character in the codec it was decoded with (the `right` codecs).
-_BYTE_LEN = {"gbk": _double_byte_len, "big5": _double_byte_len, "utf-8": _utf8_len}
+# The `right` codecs of REENCODE.
+_BYTE_LEN = {"gbk": _ByteLen(False), "big5": _ByteLen(False), "utf-8": _ByteLen(True)}
 
 
 class _Encoded(dict):
