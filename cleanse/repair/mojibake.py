@@ -333,7 +333,7 @@ class _ReencodeBounds:
 
     __slots__ = ("a", "prefix", "link", "link_lower", "min_cost")
 
-    def __init__(self, m: Model, text: str, a: int, b: int) -> None:
+    def __init__(self, m: Model, text: str, a: int, b: int, first_end: int) -> None:
         pc, uc = m.pair_costs, m.unigram_costs
         self.min_cost = m.min_costs.__getitem__
         self.a = a
@@ -344,11 +344,11 @@ class _ReencodeBounds:
             acc += pc[c if prev is None else prev + c]
             prefix.append(acc)
             prev = c
-        # For a span ending at j (a < j <= b): the link of text[j-1] to the right context
-        # text[j] in orig, and its lower bound for any candidate.
+        # For a span ending at j (first_end <= j <= b, first_end > a): the link of text[j-1]
+        # to the right context text[j] in orig, and its lower bound for any candidate.
         link = [0.0] * (b - a + 1)
         link_lower = [0.0] * (b - a + 1)
-        for j in range(a + 1, min(b + 1, len(text))):
+        for j in range(max(a + 1, first_end), min(b + 1, len(text))):
             right = text[j]
             u = uc[right]
             link[j - a] = pc[text[j - 1] + right] - u
@@ -713,7 +713,7 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                     continue
                 if m is not None:
                     if bounds is None:
-                        bounds = _ReencodeBounds(m, text, a, b)
+                        bounds = _ReencodeBounds(m, text, a, b, ce)
                     if lowers is None:
                         lowers = list(accumulate(map(bounds.min_cost, dec)))
                     if bounds.cannot_pass(text, i, j, k, lowers[k - 1]):
