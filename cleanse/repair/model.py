@@ -61,14 +61,21 @@ class Model:
             self.readings_toneless[bare] = self.readings_toneless.get(bare, "") + cs
 
         # Memo of cost(a, b) keyed by a + b (b alone without context): damaged documents
-        # score the same pairs over and over. Cleared when it grows large.
-        self._pair_cost: dict[str, float] = {}
+        # score the same pairs over and over. Hot loops index it directly
+        # (`pair_costs[prev + c]`, no method call per character).
+        self.pair_costs = _PairCosts(self)
+        self.unigram_costs = _UnigramCosts(self)
+        # Lower bounds of cost(·, c) over every left neighbour (`min_cost`), built lazily.
+        self._min_costs: _MinCosts | None = None
 
     def norm(self, c: str) -> str:
         return self.t2s.get(c, c)
 
     def unigram_cost(self, c: str) -> float:
-        """-log10 P(c)."""
+        """-log10 P(c) (memoised)."""
+        return self.unigram_costs[c]
+
+    def _unigram_cost(self, c: str) -> float:
         n = self.count.get(self.t2s.get(c, c))
         if n:
             return self.log_total - math.log10(n)
@@ -86,13 +93,7 @@ class Model:
 
     def cost(self, a: str | None, b: str) -> float:
         """-log10 P(b | a), interpolated (memoised)."""
-        key = b if a is None else a + b
-        got = self._pair_cost.get(key)
-        if got is None:
-            if len(self._pair_cost) > 1_000_000:
-                self._pair_cost.clear()
-            got = self._pair_cost[key] = self._cost(a, b)
-        return got
+        return self.pair_costs[b if a is None else a + b]
 
     def _cost(self, a: str | None, b: str) -> float:
         u = self.unigram_cost(b)
@@ -105,16 +106,42 @@ class Model:
         p_bi = min(1.0, (2.0 ** k) * 1.41 / na)
         return -math.log10(BIGRAM_WEIGHT * p_bi + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))
 
+    def min_cost(self, c: str) -> float:
+        """A lower bound of cost(a, c) over every left context a (None included): lets a
+        candidate be rejected from its characters alone, before any pair is looked up.
+        `min_costs` is the same as a mapping (sum(map(m.min_costs.__getitem__, text)))."""
+        return self.min_costs[c]
+
+    @property
+    def min_costs(self) -> "_MinCosts":
+        if self._min_costs is None:
+            # For each second character: the largest bigram estimate any first one gives.
+            best: dict[str, float] = {}
+            count = self.count
+            for pair, k in self.bigram.items():
+                p = min(1.0, (2.0 ** k) * 1.41 / count.get(pair[0], 1))
+                if p > best.get(pair[1], 0.0):
+                    best[pair[1]] = p
+            self._min_costs = _MinCosts(self, best)
+        return self._min_costs
+
     def span_cost(self, text: str, left: str | None = None, right: str | None = None) -> float:
         """Total -log10 probability of `text` between context characters `left` and `right`."""
+        pc = self.pair_costs
+        if not text:
+            return pc[left + right] - self.unigram_costs[right] if left is not None and right is not None else 0.0
         total = 0.0
         prev = left
+        if prev is None:
+            prev = text[0]
+            total += pc[prev]
+            text = text[1:]
         for c in text:
-            total += self.cost(prev, c)
+            total += pc[prev + c]
             prev = c
-        if right is not None and prev is not None:
+        if right is not None:
             # Only the link to the right context, not the right character itself.
-            total += self.cost(prev, right) - self.unigram_cost(right)
+            total += pc[prev + right] - self.unigram_costs[right]
         return total
 
     def chars_for_reading(self, syllable: str) -> str:
@@ -122,6 +149,53 @@ class Model:
         got = self.readings.get(syllable)
         if got is None:
             got = self.readings_toneless.get(strip_tone(syllable), "")
+        return got
+
+
+class _PairCosts(dict):
+    """a + b (or b alone, without left context) -> cost(a, b), computed on first use.
+    Cleared when it grows large (values are recomputed identically)."""
+
+    def __init__(self, m: Model) -> None:
+        super().__init__()
+        self.m = m
+
+    def __missing__(self, key: str) -> float:
+        if len(self) > 1_000_000:
+            self.clear()
+        got = self[key] = self.m._cost(None, key) if len(key) == 1 else self.m._cost(key[0], key[1])
+        return got
+
+
+class _UnigramCosts(dict):
+    """c -> unigram_cost(c), computed on first use."""
+
+    def __init__(self, m: Model) -> None:
+        super().__init__()
+        self.m = m
+
+    def __missing__(self, c: str) -> float:
+        if len(self) > 200_000:
+            self.clear()
+        got = self[c] = self.m._unigram_cost(c)
+        return got
+
+
+class _MinCosts(dict):
+    """c -> lower bound of cost(a, c) over every a, computed on first use of c."""
+
+    def __init__(self, m: Model, best_bigram_p: dict[str, float]) -> None:
+        super().__init__()
+        self.m = m
+        self.best_bigram_p = best_bigram_p
+
+    def __missing__(self, c: str) -> float:
+        m = self.m
+        u = m.unigram_cost(c)
+        p = self.best_bigram_p.get(m.t2s.get(c, c), 0.0)
+        # cost() is decreasing in the bigram estimate (no bigram = estimate 0), and the
+        # unigram alone is the cost without left context. Slack for rounding.
+        got = self[c] = min(u, -math.log10(BIGRAM_WEIGHT * p + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))) - 1e-9
         return got
 
 

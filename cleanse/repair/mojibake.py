@@ -22,7 +22,11 @@ dismisses the rare characters that real text also contains.
 
 from __future__ import annotations
 
+import codecs
+import heapq
 import re
+from operator import add, sub
+from itertools import accumulate, chain, repeat
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,40 +64,48 @@ def suspect_re() -> re.Pattern[str]:
     return re.compile(rf"[^\x00-\x20\x22-\x3e\x40-\x7f{cls}]")
 
 
+_TONED_SET = frozenset(TONED + "ü")
+_NOTE_LETTER = f"[a-zü{TONED}]"
+
+
 @lru_cache(maxsize=1)
 def _scan_re() -> re.Pattern[str]:
-    """A pinyin note (consumed whole, so that its tone-marked letters are not suspects) or a
-    character of `suspect_re`."""
-    return re.compile(rf"(?P<note>[(（][a-zü{TONED}]{{1,6}}[)）])|{suspect_re().pattern}")
+    """`suspect_re` minus the tone-marked letters (and ü) inside a pinyin note
+    `[(（][a-zü{TONED}]{1,6}[)）]`, in one pass at regex speed (pinyin residue puts a note
+    on nearly every word of some pages). A letter is inside a note when k <= 5 note letters
+    and an opening parenthesis precede it and at most 5 - k note letters and a closing one
+    follow: one fixed-width lookbehind per k."""
+    body = suspect_re().pattern[1:-1]  # the class without its brackets
+    tone = "".join(sorted(_TONED_SET))
+    inside = "|".join(rf"(?<=[(（]{_NOTE_LETTER}{{{k}}}[{tone}])(?={_NOTE_LETTER}{{0,{5 - k}}}[)）])"
+                      for k in range(6))
+    # One class first (the engine then skips to its next hit at C speed), the note test after.
+    return re.compile(rf"[{body}](?!{inside})")
 
 
-_TONED_SET = frozenset(TONED + "ü")
+# A pinyin note with a tone-marked letter or ü, right after an ASCII letter: the letter is a
+# suspect (a realigned trail byte carrying the note of the character it replaced).
+_LETTER_NOTE_AHEAD = rf"(?=[(（][a-z]{{0,5}}[ü{TONED}])(?=[(（]{_NOTE_LETTER}{{1,6}}[)）])"
+_LETTER_NOTE_RE = re.compile(rf"[A-Za-z]{_LETTER_NOTE_AHEAD}")
 
 
-def _suspects(text: str):
-    """(start, end) of each suspect: a rare character, ? / ! / U+FFFD touching a non-ASCII
-    character, or an ASCII letter carrying a pinyin note (one with a tone-marked letter or ü).
-    Tone-marked letters inside a pinyin note are not suspects themselves."""
-    # The plain class scans fastest; from the first tone letter or ü on (pinyin notes), the
-    # scan that consumes whole notes takes over. No note with a tone letter can start before
-    # that point, or its tone letter would have been hit first.
-    resume = 0
-    for mt in suspect_re().finditer(text):
-        p = mt.start()
-        if text[p] in _TONED_SET:
-            break
-        if _keep_hit(text, p):
-            yield p, p + 1
-        resume = p + 1
-    else:
-        return
-    for mt in _scan_re().finditer(text, resume):
-        p = mt.start()
-        if mt.lastgroup == "note":
-            if p > 0 and text[p - 1].isascii() and text[p - 1].isalpha() and not _TONED_SET.isdisjoint(mt.group()):
-                yield p - 1, p
-        elif _keep_hit(text, p):
-            yield p, p + 1
+def _suspects(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each suspect, in text order: a rare character, ? / ! / U+FFFD
+    touching a non-ASCII character, or an ASCII letter carrying a pinyin note (one with a
+    tone-marked letter or ü). Tone-marked letters inside a pinyin note are not suspects
+    themselves (tests/test_repair_equivalence.py checks this against the plain scan)."""
+    got = _scan_hits(text)
+    if "(" in text or "（" in text:
+        letters = [(p, p + 1) for p in map(re.Match.start, _LETTER_NOTE_RE.finditer(text))]
+        if letters:
+            got = sorted(got + letters)
+    return got
+
+
+def _scan_hits(text: str) -> list[tuple[int, int]]:
+    """The suspects of `_suspects` that are not letters carrying a note."""
+    return [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text))
+            if text[p] not in "?!\ufffd" or _keep_hit(text, p)]
 
 
 def _keep_hit(text: str, p: int) -> bool:
@@ -110,12 +122,17 @@ def _keep_hit(text: str, p: int) -> bool:
 # An ASCII letter right after a Han character and not part of a word or number: where a
 # shifted GBK stream realigns, the last trail byte (0x40-0x7E) reads as a lone letter (`夹g改`).
 # (The letter comes first in the pattern so that the engine scans for it at C speed.)
-_LETTER_SUSPECT = re.compile(r"[@-~](?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.;:!?\s]|$)")
+_LETTER_AFTER_HAN = r"(?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.;:!?\s]|$)"
+_LETTER_SUSPECT = re.compile(rf"[@-~]{_LETTER_AFTER_HAN}")
+# Both kinds of letter suspects in one pass (a letter carrying a note is [A-Za-z]).
+_ANY_LETTER_SUSPECT = re.compile(rf"[@-~](?:{_LETTER_AFTER_HAN}|(?<=[A-Za-z]){_LETTER_NOTE_AHEAD})")
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
-    got = list(_suspects(text)) if suspect_re().search(text) else []
-    letters = [(p, p + 1) for p in map(re.Match.start, _LETTER_SUSPECT.finditer(text))]
+    """`_suspects` and `_LETTER_SUSPECT` hits, in text order (a letter carrying a note needs
+    a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit)."""
+    got = _scan_hits(text) if suspect_re().search(text) else []
+    letters = [(p, p + 1) for p in map(re.Match.start, _ANY_LETTER_SUSPECT.finditer(text))]
     if letters:
         got = sorted(set(got) | set(letters))
     return got
@@ -215,6 +232,7 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
     """Cost of a candidate. A lost character costs SLOT_COST, or less when one of the
     characters its surviving byte allows fits both neighbours well (`發[展]現代`): that is
     evidence for the shift that left it, and it lets the start of a span be placed right."""
+    pc = m.pair_costs
     total = 0.0
     n = 0
     prev = left
@@ -228,15 +246,22 @@ def _pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) ->
             if best is None:
                 total += SLOT_COST
             else:
-                total += m.cost(prev, best[1]) + FILL_PENALTY
+                total += pc[prev + best[1]] + FILL_PENALTY
                 prev = best[1]
             continue
-        for c in p:
-            total += m.cost(prev, c)
-            prev = c
+        if not p:
+            continue
+        if prev is None:
+            prev = p[0]
+            total += pc[prev]
+            p = p[1:]
             n += 1
+        for c in p:
+            total += pc[prev + c]
+            prev = c
+        n += len(p)
     if right is not None and prev is not None:
-        total += m.cost(prev, right) - m.unigram_cost(right)
+        total += pc[prev + right] - m.unigram_costs[right]
     return total, n
 
 
@@ -297,6 +322,55 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
     return gain
 
 
+BOUND_SLACK = 1e-6  # rounding allowance of the bounds below (costs are sums of a few dozen terms)
+
+
+class _ReencodeBounds:
+    """Rejects re-encoding candidates that provably fail `_judge` without judging them.
+    Every character costs at least `min_cost`, so a candidate's cost has a lower bound that
+    needs no pair lookup; the cost of the input span (orig) comes from prefix sums over the
+    cluster's window text[a:b] (up to rounding: BOUND_SLACK)."""
+
+    __slots__ = ("a", "prefix", "link", "link_lower", "min_cost")
+
+    def __init__(self, m: Model, text: str, a: int, b: int, first_end: int) -> None:
+        pc, uc = m.pair_costs, m.unigram_costs
+        self.min_cost = m.min_costs.__getitem__
+        self.a = a
+        prev = text[a - 1] if a > 0 else None
+        acc = 0.0
+        prefix = [0.0]  # prefix[k - a]: cost of text[a:k] after its left context
+        for c in text[a:b]:
+            acc += pc[c if prev is None else prev + c]
+            prefix.append(acc)
+            prev = c
+        # For a span ending at j (first_end <= j <= b, first_end > a): the link of text[j-1]
+        # to the right context text[j] in orig, and its lower bound for any candidate.
+        link = [0.0] * (b - a + 1)
+        link_lower = [0.0] * (b - a + 1)
+        for j in range(max(a + 1, first_end), min(b + 1, len(text))):
+            right = text[j]
+            u = uc[right]
+            link[j - a] = pc[text[j - 1] + right] - u
+            link_lower[j - a] = self.min_cost(right) - u
+        self.prefix, self.link, self.link_lower = prefix, link, link_lower
+
+    def cannot_pass(self, text: str, i: int, j: int, n: int, char_lower: float) -> bool:
+        """True when replacing text[i:j] by a candidate of n characters whose min_costs sum
+        to char_lower (no slots, no bonus) fails `_judge`."""
+        if n == 0:
+            return False
+        a = self.a
+        lower = char_lower + self.link_lower[j - a]
+        if lower > (MAX_CAND_MEAN + BOUND_SLACK) * n:
+            return True
+        orig = self.prefix[j - a] - self.prefix[i - a] + self.link[j - a]
+        gain = orig - lower
+        return (gain < MIN_GAIN_LETTER - BOUND_SLACK
+                or (gain < MIN_GAIN - BOUND_SLACK and gain < _min_gain(text, i, j) - BOUND_SLACK)
+                or orig / (j - i) - lower / n < MIN_MEAN_DROP - BOUND_SLACK)
+
+
 # --- GBK one-byte-off ---------------------------------------------------------------------
 #
 # A lost byte shifts the pairing of every later byte until an ASCII byte realigns the stream
@@ -323,35 +397,45 @@ class _OddPhase:
     __slots__ = ("t", "n", "D", "s", "P0", "PS", "first")
 
     def __init__(self, m: Model, text: str, lo: int, hi: int) -> None:
-        by_code = gbk_table()[0]
+        by_code = gbk_table()[0].get
+        pc = m.pair_costs
         t = text[lo:hi]
         n = len(t)
-        D: list[bytes | None] = [None] * n
-        for p, c in enumerate(t):
-            if c >= "\x80":
-                D[p] = _gbk2_cached(c)
-            elif "!" <= c <= "~" and p + 1 < n and t[p + 1] >= "\x80":
-                D[p] = bytes((0xA3, ord(c) + 0x80))  # folded fullwidth form inside a span
-        s: list[str | None] = [None] * (n + 1)
-        for q in range(1, n):
-            a, b = D[q - 1], D[q]
-            if a is not None and b is not None:
-                s[q] = by_code.get(a[1] << 8 | b[0])
-        cost = m.cost
-        P0 = [0.0] * (n + 1)
-        PS = [0.0] * (n + 2)
-        prev = None
-        acc = acc_s = 0.0
-        for q, c in enumerate(t):
-            acc += cost(prev, c)
-            prev = c
-            P0[q + 1] = acc
-            sq, sp = s[q], s[q - 1] if q > 0 else None
-            if sq is not None and sp is not None:
-                acc_s += cost(sp, sq)
-            PS[q + 1] = acc_s
-        PS[n + 1] = acc_s
+        # Per-character work through map/accumulate (C loops); same values, same order of
+        # additions as the plain loops.
+        D: list[bytes | None] = list(map(_GBK2.__getitem__, t))
+        for p in map(re.Match.start, _FOLDABLE.finditer(t)):
+            D[p] = bytes((0xA3, ord(t[p]) + 0x80))  # folded fullwidth form inside a span
+        s: list[str | None] = [None]
+        s += [by_code(a[1] << 8 | b[0]) if a is not None and b is not None else None for a, b in zip(D, D[1:])]
+        s.append(None)
+        s = s[:n + 1] if n else [None]
+        P0 = [0.0]
+        PS = [0.0]
+        if n:
+            P0 += accumulate(chain((pc[t[0]],), map(pc.__getitem__, map(str.__add__, t[:-1], t[1:]))))
+            PS += accumulate(chain((0.0,), (pc[x + y] if x is not None and y is not None else 0.0
+                                            for x, y in zip(s[:n - 1], s[1:n]))))
+        PS.append(PS[-1])
         self.t, self.n, self.D, self.s, self.P0, self.PS = t, n, D, s, P0, PS
+
+
+# A printable ASCII character before a non-ASCII one: read as its fullwidth form (GBK A3xx)
+# inside a shifted span.
+_FOLDABLE = re.compile(r"[!-~](?=[^\x00-\x7f])")
+
+
+class _Gbk2(dict):
+    """c -> its two GBK bytes (None for ASCII or a character without a double-byte code)."""
+
+    def __missing__(self, c: str) -> bytes | None:
+        got = _gbk2(c) if c >= "\x80" else None
+        if len(self) < 200_000:
+            self[c] = got
+        return got
+
+
+_GBK2 = _Gbk2()
 
 
 def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, int, int, str]]:
@@ -362,7 +446,7 @@ def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, i
     r: the last carried byte belongs to a lost character, span t[i:r])."""
     t, D, s, P0, PS = ph.t, ph.D, ph.s, ph.P0, ph.PS
     by_code = gbk_table()[0]
-    cost = m.cost
+    pc = m.pair_costs
     out: list[tuple[float, int, int, str]] = []
     floor = MIN_GAIN_LETTER - APPROX_SLACK
     best_v = 0.0
@@ -377,7 +461,7 @@ def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, i
                 if "@" <= c <= "~":
                     ch = by_code.get(carry << 8 | ord(c))
                     if ch is not None:
-                        g = P0[r + 1] + base - cost(s[k], ch)
+                        g = P0[r + 1] + base - (pc[ch] if s[k] is None else pc[s[k] + ch])  # type: ignore[operator]
                         if g >= floor:
                             out.append((g, best_i, r + 1, "letter"))
                 elif c in "?\ufffd":
@@ -395,7 +479,7 @@ def _shift_sweep(m: Model, ph: _OddPhase, a: int, b: int) -> list[tuple[float, i
         i = r - 1
         if i >= a:
             # start at i: orphan slot, then s[i+1] after the left context
-            v = -P0[i] - SLOT_COST - cost(t[i - 1] if i > 0 else None, s[r]) + PS[i + 2]
+            v = -P0[i] - SLOT_COST - (pc[t[i - 1] + s[r]] if i > 0 else pc[s[r]]) + PS[i + 2]  # type: ignore[operator]
             if best_i < 0 or v > best_v:
                 best_v, best_i = v, i
     return out
@@ -575,8 +659,12 @@ REENCODE = [
 _LATIN = re.compile(r"[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
 
-def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
+def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model | None = None):
+    """(i, j, kind, [candidate]) for every sub-span text[i:j] around the cluster text[cs:ce]
+    (±WINDOW) that re-encodes to something else. With the model `m`, candidates that
+    provably fail `_judge` (`_ReencodeBounds`) are left out."""
     a, b = max(lo, cs - WINDOW), min(hi, ce + WINDOW)
+    bounds: _ReencodeBounds | None = None
     span = text[a:b]
     latin = bool(_LATIN.search(span))
     han = any(c >= "\u2e80" for c in span)
@@ -588,7 +676,7 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
         # The codecs are stateless, so a span's bytes are its characters' bytes joined; a span
         # with a character the wrong codec cannot encode fails, so only the starts after the
         # last such character before cs and the ends before the first one from ce are tried.
-        enc = [_encode_char(c, wrong) for c in span]
+        enc = list(map(_encoded_by[wrong].__getitem__, span))
         if any(x is None for x in enc[cs - a:ce - a]):
             continue
         i0 = cs
@@ -597,33 +685,81 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int):
         j1 = ce
         while j1 < b and enc[j1 - a] is not None:
             j1 += 1
+        byte_len = _BYTE_LEN[right]
         for i in range(i0, cs + 1):
-            for j in range(ce, j1 + 1):
-                if j <= i:
+            # One decoding per start: the span up to j decodes exactly when its bytes end on a
+            # character boundary of this decoding before its first invalid sequence (the
+            # codecs decode left to right; bytes ending inside a character are a truncated
+            # span, and every span past an invalid sequence contains it).
+            raw = b"".join(enc[i - a:j1 - a])  # type: ignore[arg-type]
+            try:
+                dec = raw.decode(right)
+            except UnicodeDecodeError as exc:
+                dec = raw[:exc.start].decode(right)
+            if not dec:
+                continue
+            ends = dict(zip(accumulate(map(byte_len.__getitem__, dec)), range(1, len(dec) + 1)))
+            lowers = None
+            off = 0
+            for j in range(i + 1, j1 + 1):
+                off += len(enc[j - 1 - a])  # type: ignore[arg-type]
+                if j < ce:
                     continue
-                try:
-                    cand = b"".join(enc[i - a:j - a]).decode(right)  # type: ignore[arg-type]
-                except UnicodeDecodeError as exc:
-                    if exc.reason in _TRUNCATED:
+                k = ends.get(off)
+                if k is None:
+                    continue
+                cand = dec[:k]
+                if cand == text[i:j]:
+                    continue
+                if m is not None:
+                    if bounds is None:
+                        bounds = _ReencodeBounds(m, text, a, b, ce)
+                    if lowers is None:
+                        lowers = list(accumulate(map(bounds.min_cost, dec)))
+                    if bounds.cannot_pass(text, i, j, k, lowers[k - 1]):
                         continue
-                    break  # an invalid sequence inside: every longer span has it too
-
-                if cand != text[i:j]:
-                    yield i, j, kind, [cand]
+                yield i, j, kind, [cand]
 
 
-# Decoder error reasons for bytes that end inside a character (a longer span may decode).
-# Any other error is an invalid sequence that every extension of the bytes still contains:
-# UTF-8, GBK and Big5 decode left to right.
-_TRUNCATED = ("unexpected end of data", "incomplete multibyte sequence")
+class _ByteLen(dict):
+    """c -> its length in bytes in the codec it was decoded with (a dict: C-speed map)."""
+
+    def __init__(self, utf8: bool) -> None:
+        super().__init__()
+        self.utf8 = utf8
+
+    def __missing__(self, c: str) -> int:
+        if self.utf8:
+            got = 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+        else:
+            got = 1 if c < "\x80" else 2  # GBK, Big5: ASCII is one byte, every other character two
+        if len(self) < 200_000:
+            self[c] = got
+        return got
 
 
-@lru_cache(maxsize=65536)
-def _encode_char(c: str, codec: str) -> bytes | None:
-    try:
-        return c.encode(codec)
-    except UnicodeEncodeError:
-        return None
+# The `right` codecs of REENCODE.
+_BYTE_LEN = {"gbk": _ByteLen(False), "big5": _ByteLen(False), "utf-8": _ByteLen(True)}
+
+
+class _Encoded(dict):
+    """c -> its bytes in one codec (None if the codec cannot encode it), filled on use."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__()
+        self.codec = codec
+
+    def __missing__(self, c: str) -> bytes | None:
+        try:
+            got = c.encode(self.codec)
+        except UnicodeEncodeError:
+            got = None
+        if len(self) < 200_000:
+            self[c] = got
+        return got
+
+
+_encoded_by = {codec: _Encoded(codec) for codec in {wrong for _, wrong, _ in REENCODE}}
 
 
 # --- driver -------------------------------------------------------------------------------
@@ -738,7 +874,7 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
                 gain = _judge(m, text, i, end, pieces, bonus)
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, "gbk_shift", pieces, gain)
-        for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi):
+        for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi, m):
             gain = _judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):
                 best = Edit(i, j, kind, pieces, gain)
@@ -775,7 +911,38 @@ def _doc_notes(text: str) -> dict[str, set[str]]:
 
 
 # A note and the Han character (`is_han`) before it (parenthesis first: fast scan).
-_HAN_NOTE = re.compile(rf"[(（](?<=([\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef])[(（])({_SYLLABLE})[)）]")
+_HAN_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef]"
+_HAN_NOTE = re.compile(rf"[(（](?<=({_HAN_CLASS})[(（])({_SYLLABLE})[)）]")
+
+
+class _DocNotes:
+    """`_doc_notes(text)` computed per reading on demand: only slots with a reading ask,
+    and they ask for a few readings, while pinyin residue puts a note on nearly every word."""
+
+    __slots__ = ("text", "found", "has_paren")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, frozenset[str]] = {}
+        self.has_paren = "(" in text or "（" in text
+
+    def get(self, reading: str, default=()):
+        got = self.found.get(reading)
+        if got is None:
+            got = frozenset()
+            if self.has_paren and _SYLLABLE_FULL.fullmatch(reading):
+                got = frozenset(_han_note_re(reading).findall(self.text))
+            self.found[reading] = got
+        return got if got else default
+
+
+_SYLLABLE_FULL = re.compile(_SYLLABLE)
+
+
+@lru_cache(maxsize=4096)
+def _han_note_re(reading: str) -> re.Pattern[str]:
+    """`_HAN_NOTE` for one reading: the Han characters annotated with it."""
+    return re.compile(rf"[(（](?<=({_HAN_CLASS})[(（]){re.escape(reading)}[)）]")
 
 
 # Punctuation a lost character may have been (GBK A1xx/A3xx); scored like any candidate.
@@ -799,6 +966,18 @@ def _candidates(slot: Slot) -> list[str]:
     if slot.trail is not None:
         return by_trail.get(slot.trail, []) + [p for p in _LOST_PUNCT if p.encode("gbk")[1] == slot.trail]
     return []
+
+
+@lru_cache(maxsize=16384)
+def _script_candidates(reading: str | None, lead: int | None, trail: int | None, traditional: bool) -> tuple[str, ...]:
+    """`_candidates` of such a slot that are in the script of the text: no Simplified-only
+    character in Traditional text, no character that t2s changes in Simplified text."""
+    cands = _candidates(Slot("", lead=lead, trail=trail, reading=reading))
+    if traditional:
+        simplified_only = _simplified_only()
+        return tuple(c for c in cands if c not in simplified_only)
+    t2s = model().t2s
+    return tuple(c for c in cands if t2s.get(c, c) == c)
 
 
 @lru_cache(maxsize=1)
@@ -841,37 +1020,45 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
         # A guess must be in the script of the text around it (GBK holds both: 變 is a
         # candidate for 转's lost bytes, and the model scores it like 变).
         traditional = _traditional_re().search("".join(x for x in seq if isinstance(x, str))) is not None
-    simplified_only = _simplified_only()
-
-    def same_script(c: str) -> bool:
-        return (m.t2s.get(c, c) == c) if not traditional else c not in simplified_only
+    traditional = bool(traditional)
 
     def rank(k: int, left: str | None, right: str | None) -> tuple[tuple[bool, float], str | None]:
         if work is not None:
             work.append(k)
         slot = seq[k]
-        scored = []
         noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
-        cost_right = (m.cost, right, m.unigram_cost(right)) if right is not None else None
+        u_right = m.unigram_costs[right] if right is not None else 0.0
         marked = (_marked_candidates(slot.lead, slot.marked_before)
                   if slot.marked_before is not None and slot.lead is not None else ())
-        for c in _candidates(slot):
-            if not same_script(c):
-                continue
-            cost = m.cost(left, c) + (-MARKED_PRIOR if c in marked else 0.0)  # _prior(slot, c)
-            if cost_right is not None:
-                cost += cost_right[0](c, right) - cost_right[2]
-            if c in noted_chars:
-                cost -= 1.0
-            scored.append((cost, c))
-        scored.sort()
+        pc = m.pair_costs
+        cands = _script_candidates(slot.reading, slot.lead, slot.trail, traditional)
+        # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
+        # candidate at C speed, then the few with a prior or a note recomputed in the order
+        # of the written formula (floating point: same order, same value).
+        if left is None:
+            costs = list(map(pc.__getitem__, cands))
+        else:
+            costs = list(map(pc.__getitem__, map(left.__add__, cands)))
+        if right is not None:
+            costs = list(map(add, costs, map(sub, map(pc.__getitem__, map(str.__add__, cands, repeat(right))),
+                                              repeat(u_right))))
+        if marked or noted_chars:
+            for x, c in enumerate(cands):
+                if c in marked or c in noted_chars:
+                    cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior
+                    if right is not None:
+                        cost += pc[c + right] - u_right
+                    if c in noted_chars:
+                        cost -= 1.0
+                    costs[x] = cost
+        scored = heapq.nsmallest(2, zip(costs, cands))  # == sorted(...)[:2]
 
         def backed(c: str) -> bool:
             return (c in noted_chars or c in _LOST_PUNCT
                     or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
                     or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
         ok = bool(scored) and backed(scored[0][1]) and (
-            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)
+            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)  # len: 0, 1 or 2 (nsmallest)
         margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
         return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
 
@@ -949,47 +1136,53 @@ def repair_mojibake(text: str) -> TextEdit:
     if not edits:
         return TextEdit(text)
     edits.sort(key=lambda e: e.start)
-    # Flatten to one sequence of characters and slots so that slots see their neighbours.
+    # One sequence of characters and slots so that slots see their neighbours. A slot only
+    # sees the items next to it, so a stretch of text contributes its first and last
+    # character (the whole document would be a list of every character).
     seq: list = []
     slots: list[int] = []
-    chars: list[str] = []  # the characters of seq, to tell the script
-    marks: list[tuple[int, int, Edit]] = []  # (seq start, seq end, edit)
+    chars: list[str] = []  # the text around and inside the edits, to tell the script
     pos = 0
     for e in edits:
-        seq.extend(text[pos:e.start])
-        chars.append(text[pos:e.start])
-        s0 = len(seq)
+        gap = text[pos:e.start]
+        if gap:
+            seq.append(gap[0])
+            if len(gap) > 1:
+                seq.append(gap[-1])
+            chars.append(gap)
         for p in e.pieces:
             if isinstance(p, Slot):
                 slots.append(len(seq))
                 seq.append(p)
-            else:
-                seq.extend(p)
+            elif p:
+                seq.append(p[0])
+                if len(p) > 1:
+                    seq.append(p[-1])
                 chars.append(p)
-        marks.append((s0, len(seq), e))
         pos = e.end
-    seq.extend(text[pos:])
-    chars.append(text[pos:])
+    if pos < len(text):
+        seq.append(text[pos])
+        chars.append(text[pos:])
     traditional = _traditional_re().search("".join(chars)) is not None
-    decided = _resolve(seq, _doc_notes(text), slots, traditional) if slots else {}
+    decided = _resolve(seq, _DocNotes(text), slots, traditional) if slots else {}
 
     repairs: list[tuple[str, str, str, int]] = []
     removed: list[tuple[str, str]] = []
     out: list[str] = []
     pos = 0
-    for s0, s1, e in marks:
+    next_slot = iter(slots)
+    for e in edits:
         after: list[str] = []
-        for k in range(s0, s1):
-            x = seq[k]
-            if isinstance(x, Slot):
-                c = decided.get(k)
+        for p in e.pieces:
+            if isinstance(p, Slot):
+                c = decided.get(next(next_slot))
                 if c is not None:
                     after.append(c)
-                    repairs.append(("lost_char_guess", x.debris, c, e.start))
-                elif x.debris:
-                    removed.append(("lost_char_debris", x.debris))
+                    repairs.append(("lost_char_guess", p.debris, c, e.start))
+                elif p.debris:
+                    removed.append(("lost_char_debris", p.debris))
             else:
-                after.append(x)
+                after.append(p)
         repl = "".join(after)
         if e.kind != "lost_char":
             repairs.append((e.kind, text[e.start:e.end], repl, e.start))
