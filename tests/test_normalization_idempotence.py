@@ -70,3 +70,19 @@ def test_cleaning_is_idempotent_on_seeds(path: Path, convert: bool) -> None:
         text = T2S.convert(text)
     once = clean(text)
     assert clean(once) == once
+
+
+def test_line_whose_length_only_shrinks_by_whitespace_is_judged_the_same_twice() -> None:
+    # Found by hypothesis: a line just over a rule's max_len only because of an NBSP run was
+    # kept, normalization collapsed the run, and a second pass deleted the line.
+    body = (
+        "實施創新載體建設工程,扶持有條件的企業組建國家、省、市級工程研究開發中心,鼓勵專業鎮創建技術創新平臺。"
+        "推進五金刀剪、食品、南藥、水產品養殖加工等行業技術創新平臺建設,重點是五金刀剪創新中心建設,"
+        "積極爭取國家、省的科技資源,加大對五金刀剪創新中心的投入力度,以五金刀剪聯盟為依托,加強產學研合作,"
+        "組織進行行業共性關鍵技術攻關,并爭取納入省重點科技計劃給予立項支持,推動五金刀剪產業發展。"
+        "抓好科技創新服務體系建設,重點建設市級科技信息共享中心、生產力促進中心等科技中介服務機構。"
+        "爭取今年組建省級工程中心1-2家,市級工程中心2-3家。"
+    )
+    text = "一" * 13 + ":::0000版权所有" + body + "一一一\xa0\xa0\xa0一一一一一一"
+    once = clean(text)
+    assert clean(once) == once

@@ -65,7 +65,7 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
                     longest = reach
             k += 1
         # Rules measure the stripped line (edge pipes removed).
-        if not longest or (le - ls > longest and len(text[ls:le].strip().strip(_PIPES).strip()) > longest):
+        if not longest or (le - ls > longest and _measure(text[ls:le].strip().strip(_PIPES).strip()) > longest):
             continue
         # Only the rules whose triggers occur on this line are tried, in table order.
         m = search(text, ls, le)
@@ -130,6 +130,12 @@ def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: Lin
     return positions, ids
 
 
+def _measure(line: str) -> int:
+    """A line's length for `max_len`, not counting whitespace: normalization later collapses
+    space and NBSP runs, and a line must not become removable on a second cleaning pass."""
+    return len("".join(line.split()))
+
+
 def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, str, str]]) -> None:
     raw = text[ls:le]
     # Edge pipes are layout, not content: rules see the line without them.
@@ -137,8 +143,9 @@ def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, s
     if not line:
         return
     lead = raw.find(line)
+    size = _measure(line)
     for rule in rules:
-        if len(line) > rule.max_len:
+        if size > rule.max_len:
             continue
         m = rule.regex.search(line)
         if m is None:
@@ -198,7 +205,7 @@ class BoilerplateLinesStage(TextStage):
     """Slot 7 (after t2s): adverts, disclaimers, navigation, share, tools, footers, pipes."""
 
     name = "boilerplate_lines"
-    version = "1"
+    version = "2"
 
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("lines.json")}
