@@ -299,8 +299,8 @@ def _is_marker_line(line: str) -> bool:
 
 
 def _first_nonblank(text: str, start: int) -> str | None:
-    spans = _nonblank_lines(text, start, 1)
-    return text[spans[0][0] : spans[0][1]].strip() if spans else None
+    span = next(_iter_nonblank_lines(text, start), None)
+    return text[span[0] : span[1]].strip() if span else None
 
 
 def _iter_nonblank_lines(text: str, start: int) -> Iterator[tuple[int, int]]:
@@ -314,21 +314,6 @@ def _iter_nonblank_lines(text: str, start: int) -> Iterator[tuple[int, int]]:
         if pos < e and not text[pos:e].isspace():
             yield (pos, e)
         pos = e + 1
-
-
-def _nonblank_lines(text: str, start: int, limit: int) -> list[tuple[int, int]]:
-    """(start, end) of the first `limit` non-blank lines from `start`."""
-    out = []
-    pos = start
-    n = len(text)
-    while pos <= n and len(out) < limit:
-        e = text.find("\n", pos)
-        if e < 0:
-            e = n
-        if not text[pos:e].isspace() and pos < e:
-            out.append((pos, e))
-        pos = e + 1
-    return out
 
 
 def _byline(text: str, start: int, meta: dict[str, str]) -> None:
