@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -37,8 +38,9 @@ sys.path.insert(0, ROOT)
 MIXES = {"seeds": (1, 1, 1, 1, 1), "web": (0.3, 0.3, 0.3, 0.05, 0.05)}
 
 
-def build_corpus(out: str, mb: float, seed: int = 1, mix: str = "seeds") -> list[str]:
-    """Pages of shuffled seed lines; Simplified pages in UTF-8 or GBK, Traditional in UTF-8 or Big5."""
+def pages(seed: int = 1, mix: str = "seeds") -> Iterator[tuple[bytes, str]]:
+    """Endless deterministic pages of shuffled seed lines, as (raw bytes, codec): Simplified
+    pages in UTF-8 or GBK, Traditional ones in UTF-8 or Big5 (cp950)."""
     rng = random.Random(seed)
     seeds = []
     for p in sorted(glob.glob(os.path.join(ROOT, "seeds", "*.txt"))):
@@ -46,9 +48,7 @@ def build_corpus(out: str, mb: float, seed: int = 1, mix: str = "seeds") -> list
             lines = [line for line in fh.read().splitlines() if line.strip()]
         traditional = os.path.basename(p)[:3] in ("001", "003", "004")
         seeds.append((lines, traditional))
-    target = int(mb * 1e6)
-    total, i, paths = 0, 0, []
-    while total < target:
+    while True:
         lines, traditional = rng.choices(seeds, weights=MIXES[mix])[0] if mix != "seeds" else rng.choice(seeds)
         size = rng.randint(4_000, 64_000)
         page, n = [], 0
@@ -59,18 +59,25 @@ def build_corpus(out: str, mb: float, seed: int = 1, mix: str = "seeds") -> list
         text = "\n".join(page) + "\n"
         r = rng.random()
         if r < 0.6:
-            data = text.encode("utf-8")
+            yield text.encode("utf-8"), "utf-8"
         elif traditional:
-            data = text.encode("cp950", "replace")
+            yield text.encode("cp950", "replace"), "cp950"
         else:
-            data = text.encode("gb18030")
+            yield text.encode("gb18030"), "gb18030"
+
+
+def build_corpus(out: str, mb: float, seed: int = 1, mix: str = "seeds") -> list[str]:
+    """Write `pages` as files under `out` until they hold `mb` MB; returns their paths."""
+    total, paths = 0, []
+    for i, (data, _) in enumerate(pages(seed, mix)):
+        if total >= mb * 1e6:
+            break
         path = os.path.join(out, f"{i // 1000:03d}", f"page{i:06d}.txt")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
             fh.write(data)
         paths.append(path)
         total += len(data)
-        i += 1
     return paths
 
 

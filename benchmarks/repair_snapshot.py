@@ -25,30 +25,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
+from benchmarks.bench_pipeline import pages  # noqa: E402
 from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby  # noqa: E402
 
 
 def corpus_pages(mb: float, seed: int = 1) -> list[str]:
     """The texts of benchmarks/bench_pipeline.build_corpus pages, as decoded."""
-    rng = random.Random(seed)
-    seeds = []
-    for p in sorted(glob.glob(os.path.join(ROOT, "seeds", "*.txt"))):
-        with open(p, encoding="utf-8") as fh:
-            lines = [line for line in fh.read().splitlines() if line.strip()]
-        seeds.append((lines, os.path.basename(p)[:3] in ("001", "003", "004")))
     out, total = [], 0
-    while total < mb * 1e6:
-        lines, traditional = rng.choice(seeds)
-        size = rng.randint(4_000, 64_000)
-        page, n = [], 0
-        while n < size:
-            line = rng.choice(lines)
-            page.append(line)
-            n += len(line.encode("utf-8")) + 1
-        text = "\n".join(page) + "\n"
-        r = rng.random()
-        if r >= 0.6 and traditional:
-            text = text.encode("cp950", "replace").decode("cp950")
+    for data, codec in pages(seed):
+        if total >= mb * 1e6:
+            break
+        text = data.decode(codec)
         out.append(text)
         total += len(text.encode("utf-8"))
     return out
