@@ -90,6 +90,13 @@ class Pipeline:
     def id(self) -> str:
         return f"{self.name}@{self.version}+{self.config_hash}"
 
+    def setup(self) -> float:
+        """Call every stage's `setup` (load dictionaries, models, patterns); returns seconds."""
+        t0 = time.perf_counter()
+        for stage in self.stages:
+            stage.setup()
+        return time.perf_counter() - t0
+
     def reset_stats(self) -> None:
         self.stats = [StageStats(s.name, s.version) for s in self.stages]
 

@@ -35,6 +35,12 @@ class Stage(ABC):
         """The options that change this stage's output (hashed into the pipeline id)."""
         return {}
 
+    def setup(self) -> None:
+        """Load what the stage needs (dictionaries, models, compiled patterns) before the first
+        document. Executors call it once per process, before workers fork, so the tables are
+        built once and shared; it must be idempotent. Processing works without it (the
+        resources load lazily), it only moves the cost out of the first document."""
+
     @abstractmethod
     def process(self, doc: Document) -> StageOutput:
         """Process one document."""

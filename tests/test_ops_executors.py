@@ -192,3 +192,41 @@ def test_file_uri_inputs_and_output_go_through_pyarrow_fs(corpus: Path, referenc
         list(out.glob("part-*")))
     assert [f.path for f in expand_inputs([f"file://{corpus}"])] == [
         f"file://{f.path}" for f in expand_inputs([str(corpus)])]
+
+
+SETUP_PIPELINE = '''
+import os
+from cleanse import DecodeStage, Pipeline, TextStage
+
+class NeedsTable(TextStage):
+    """Uses a table that only `setup` loads (as a stage with a model or dictionary would)."""
+    name = "needs_table"
+    version = "1"
+    table = None
+    def setup(self):
+        if self.table is None:
+            self.table = str.maketrans("的", "之")
+            with open(os.environ["SETUP_LOG"], "a") as fh:
+                fh.write(f"{os.getpid()}\\n")
+    def transform(self, text):
+        return text.translate(self.table)  # TypeError without setup -> stage_error reject
+
+def build_pipeline():
+    return Pipeline("setup_test", "1", [DecodeStage(), NeedsTable()])
+'''
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_stage_setup_runs_once_before_any_document(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   workers: int) -> None:
+    script = tmp_path / "setup_pipeline.py"
+    script.write_text(SETUP_PIPELINE, encoding="utf-8")
+    log = tmp_path / "setup.log"
+    monkeypatch.setenv("SETUP_LOG", str(log))
+    out = tmp_path / "out"
+    assert main(["run", str(script), "-i", str(corpus), "-o", str(out), "-q", "-w", str(workers),
+                 "--shard-files", "8"]) == 0
+    assert not [r for r in rejects(out) if r["reason"] == "stage_error"]
+    assert rows(out) and all("的" not in r["text"] for r in rows(out))
+    # Loaded once, in the parent, before the workers fork (they share it).
+    assert log.read_text().split() == [str(os.getpid())]

@@ -390,6 +390,9 @@ class HeaderMetaStage(TextStage):
     name = "header_meta"
     version = "3"
 
+    def setup(self) -> None:
+        _rules()
+
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("header.json")}
 

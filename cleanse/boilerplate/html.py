@@ -129,6 +129,9 @@ class HtmlResidueStage(TextStage):
     name = "html_residue"
     version = "1"
 
+    def setup(self) -> None:
+        _rules()
+
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("html.json")}
 

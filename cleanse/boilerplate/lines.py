@@ -207,6 +207,9 @@ class BoilerplateLinesStage(TextStage):
     name = "boilerplate_lines"
     version = "2"
 
+    def setup(self) -> None:
+        line_rules()
+
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("lines.json")}
 

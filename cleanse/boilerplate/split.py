@@ -173,6 +173,9 @@ class SplitArticlesStage(Stage):
     name = "split_articles"
     version = "1"
 
+    def setup(self) -> None:
+        _marker_regexes()
+
     def config(self) -> dict[str, object]:
         return {"rules": table_digest("articles.json")}
 

@@ -105,29 +105,42 @@ _COMMON_HAN = sorted(set(_decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 
                          + _decode_range("big5", range(0xA4, 0xC7), range(0x40, 0xFF))))
 
 
-def _plausible_table() -> np.ndarray:
-    table = np.zeros(0x10000, dtype=bool)
+_PLAUSIBLE_BIT, _HAN_BIT = 1, 2
+
+
+def _class_table() -> np.ndarray:
+    # One byte per BMP code point: bit 0 = plausible (see above), bit 1 = Han (U+4E00-9FFF),
+    # so that one lookup and one bincount give both shares.
+    table = np.zeros(0x10000, dtype=np.uint8)
     for lo, hi in ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF)):
-        table[lo : hi + 1] = True
-    table[[0x09, 0x0A, 0x0D]] = True
-    table[[ord(c) for c in _COMMON_HAN]] = True
+        table[lo : hi + 1] = _PLAUSIBLE_BIT
+    table[[0x09, 0x0A, 0x0D]] = _PLAUSIBLE_BIT
+    table[[ord(c) for c in _COMMON_HAN]] = _PLAUSIBLE_BIT
+    table[0x4E00:0xA000] |= _HAN_BIT
     return table
 
 
-_PLAUSIBLE = _plausible_table()
+_CLASSES = _class_table()
 
 
 def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+def _plausible_and_han(text: str) -> tuple[float, float]:
+    """Shares of `text` that are plausible characters (what correctly decoded Chinese or
+    Latin text is made of) and Han characters; astral characters count as neither."""
+    if not text:
+        return 0.0, 0.0
+    cps = _codepoints(text)
+    counts = np.bincount(_CLASSES[cps[cps < 0x10000]], minlength=4)
+    n = len(cps)
+    return int(counts[1] + counts[3]) / n, int(counts[2] + counts[3]) / n
+
+
 def _plausible_ratio(text: str) -> float:
     """Share of characters that correctly decoded (Chinese or Latin) text is made of."""
-    if not text:
-        return 0.0
-    cps = _codepoints(text)
-    bmp = cps[cps < 0x10000]  # astral characters count as implausible
-    return int(np.count_nonzero(_PLAUSIBLE[bmp])) / len(cps)
+    return _plausible_and_han(text)[0]
 
 
 def _sniff_utf16(sample: bytes) -> str | None:
@@ -205,7 +218,7 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     top = min(scored, key=lambda c: (c.errors > 0, -c.plausible))  # ties keep _FALLBACKS order
     rival = max(c.plausible for c in scored if _FAMILY_OF[c.codec] != _FAMILY_OF[top.codec])
     if top.errors == 0 and top.plausible >= 0.97 and top.han >= 0.3 and top.plausible - rival >= 0.15:
-        text, bad = decode_counting(raw, top.codec)
+        text, bad = (top.text, 0) if top.text is not None else decode_counting(raw, top.codec)
         return _finish(raw, text, top.codec, top.plausible, bad, max_undecodable)
 
     guess = chardet.detect(sample)
@@ -214,16 +227,16 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     candidates = list(_FAMILY.get(name, (name,) if name and _known(name) else ()))
     # chardet's answer and the CJK supersets compete on the sample: fewest undecodable bytes
     # and most plausible characters win; chardet's answer gets a bonus scaled by its confidence.
-    best: tuple[float, str] | None = None
+    best: tuple[float, _Candidate] | None = None
     for c in scored + [_score(sample, codec, truncated) for codec in candidates if codec not in _FALLBACKS]:
         value = c.plausible - 5.0 * c.errors / len(sample) + (0.1 * chardet_conf if c.codec in candidates else 0.0)
         if best is None or value > best[0]:
-            best = (value, c.codec)
+            best = (value, c)
     assert best is not None
-    codec = best[1]
+    codec = best[1].codec
     # chardet's confidence when we follow chardet; our own plausibility score otherwise.
     confidence = chardet_conf if codec in candidates else max(0.0, min(1.0, best[0]))
-    text, bad = decode_counting(raw, codec)
+    text, bad = (best[1].text, 0) if best[1].text is not None else decode_counting(raw, codec)
     return _finish(raw, text, codec, confidence, bad, max_undecodable)
 
 
@@ -233,12 +246,7 @@ class _Candidate:
     han: float
     errors: int
     codec: str
-
-
-def _han_count(text: str) -> int:
-    # numpy over the code points: a regex finding every match costs ~100 ns a match.
-    cps = _codepoints(text)
-    return int(np.count_nonzero((cps >= 0x4E00) & (cps <= 0x9FFF)))
+    text: str | None = None
 
 
 def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
@@ -250,9 +258,10 @@ def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
     """
     decoded = codecs.getincrementaldecoder(codec)("replace").decode(sample, final=not truncated)
     errors = decoded.count("\ufffd")
-    head = decoded[:16384]
-    n = max(len(head), 1)
-    return _Candidate(_plausible_ratio(head), _han_count(head) / n, errors, codec)
+    plausible, han = _plausible_and_han(decoded[:16384])
+    # The whole input decoded without a single error: that is the text (no second decode).
+    text = decoded if not truncated and not errors else None
+    return _Candidate(plausible, han, errors, codec, text)
 
 
 def _known(codec: str) -> bool:

@@ -21,6 +21,7 @@ from cleanse.executors.shards import (
     plan_shards,
     prepare_run,
     process_shard,
+    ready_process,
 )
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.sources import SourceFile
@@ -37,6 +38,7 @@ _worker_pipeline: Pipeline | None = None
 def _init_worker(pipeline: Pipeline) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
+    ready_process(pipeline)  # already done before fork (cheap then); needed under spawn
 
 
 def _worker_process(shard: Shard, out_dir: str, chunk_bytes: int) -> ShardResult:
@@ -61,6 +63,8 @@ def run(
     each finished one."""
     plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes)
     results: dict[int, ShardResult] = dict(plan.done)
+    # Before the pool forks, so that workers share the loaded tables.
+    setup_seconds = ready_process(pipeline) if plan.pending else 0.0
     if on_start:
         on_start(plan.pending)
 
@@ -74,7 +78,7 @@ def run(
             finished(process_shard(pipeline, shard, plan.storage, chunk_bytes), shard)
     else:
         _run_pool(pipeline, plan.pending, out_dir, chunk_bytes, min(workers, len(plan.pending)), finished)
-    return finalize(pipeline, plan, results, workers, "local")
+    return finalize(pipeline, plan, results, workers, "local", setup_seconds)
 
 
 def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_bytes: int, workers: int,

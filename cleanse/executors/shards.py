@@ -18,6 +18,7 @@ what became of each of its inputs. That gives:
 from __future__ import annotations
 
 import fnmatch
+import gc
 import hashlib
 import json
 import sys
@@ -131,6 +132,15 @@ def _read_stream(files: Sequence[SourceFile], record: dict[str, dict[str, Any]],
         entry["sha256"] = item.source_sha256
         entry["bytes"] = len(item.raw) if isinstance(item, Document) and item.raw is not None else src.size
         yield item
+
+
+def ready_process(pipeline: Pipeline) -> float:
+    """Load every stage's resources in this process, then hide them from the garbage
+    collector; returns the setup seconds. `gc.freeze` keeps full collections from walking
+    the long-lived tables again and, in forked workers, from writing to their shared pages."""
+    seconds = pipeline.setup()
+    gc.freeze()
+    return seconds
 
 
 def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES) -> ShardResult:
@@ -297,7 +307,7 @@ def _write_manifest(storage: Storage, header: dict[str, Any], shards: list[Shard
 
 
 def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult], workers: int,
-             executor: str = "local") -> RunSummary:
+             executor: str = "local", setup_seconds: float | None = None) -> RunSummary:
     """Merge the shard markers into `_manifest.json` and `_stats.json`.
 
     Reads the markers twice (counts, then the streamed manifest) rather than holding every
@@ -326,11 +336,13 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         "workers": workers,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(plan.started)),
         "seconds": seconds,
+        "setup_seconds": None if setup_seconds is None else round(setup_seconds, 3),
         "counts": counts,
         "parts": [part_name(s.index) for s in plan.shards],
     }
     _write_manifest(plan.storage, header, plan.shards)
     plan.storage.write_json_atomic(STATS_FILE, {"pipeline": pipeline.id, "counts": counts, "seconds": seconds,
+                                                "setup_seconds": header["setup_seconds"],
                                                 "stages": [s.to_dict() for s in stats]})
     return RunSummary(plan.storage.location, header, stats, len(plan.done))
 

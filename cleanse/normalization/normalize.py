@@ -363,6 +363,9 @@ class NormalizeZhStage(TextStage):
     name = "normalize_zh"
     version = "1"
 
+    def setup(self) -> None:
+        _rules()
+
     def config(self) -> dict[str, object]:
         return {"table": _digest()}
 

@@ -137,5 +137,9 @@ class QualitySignalsStage(TextStage):
     name = "quality_signals"
     version = "1"
 
+    def setup(self) -> None:
+        common_han()
+        _flags()
+
     def transform(self, text: str) -> TextEdit:
         return TextEdit(text, signals=quality_signals(text), chars_changed=0)

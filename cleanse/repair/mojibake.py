@@ -1200,6 +1200,13 @@ class CjkMojibakeStage(TextStage):
     name = "cjk_mojibake"
     version = "3"
 
+    def setup(self) -> None:
+        model()
+        _scan_re()
+        gbk_table()
+        _traditional_re()
+        _simplified_only()
+
     def config(self) -> dict:
         return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK}
 

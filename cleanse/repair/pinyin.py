@@ -121,5 +121,9 @@ class PinyinRubyStage(TextStage):
     name = "pinyin_ruby"
     version = "1"
 
+    def setup(self) -> None:
+        toneless_syllables()
+        ruby_re()
+
     def transform(self, text: str) -> TextEdit:
         return strip_ruby(text)

