@@ -85,4 +85,4 @@ def test_cli_log_progress_then_summary_and_table(tmp_path: Path, capsys: pytest.
     err = captured.err.splitlines()
     assert err[0].startswith("processing 5 files") and LINE.fullmatch(err[-1])
     assert re.match(rf"5 inputs -> \d+ rows, 0 rejects in {re.escape(str(tmp_path / 'l'))}\n", captured.out)
-    assert "docs in" in captured.out and "decode@1" in captured.out
+    assert "docs in" in captured.out and "decode@2" in captured.out

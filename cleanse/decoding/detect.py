@@ -16,6 +16,7 @@ import chardet
 import numpy as np
 
 SAMPLE_BYTES = 64 * 1024
+FAST_BYTES = 16 * 1024  # what the CJK fast path scores codecs on
 
 # BOMs, longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -213,13 +214,21 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
 
     # Fast path: legacy Chinese text is mostly Han characters, and exactly one CJK superset
     # decodes it cleanly into *common* characters (the others yield errors or rare ones).
-    # When that is clear-cut, chardet (the slowest step by far) is not consulted.
-    scored = [_score(sample, c, truncated) for c in _FALLBACKS]
+    # That shows within a few KB, so the codecs are scored on a short head; the winner must
+    # then decode the whole sample without error too. When that is clear-cut, chardet (the
+    # slowest step by far) is not consulted.
+    head = raw[:FAST_BYTES]
+    scored = [_score(head, c, len(raw) > FAST_BYTES) for c in _FALLBACKS]
     top = min(scored, key=lambda c: (c.errors > 0, -c.plausible))  # ties keep _FALLBACKS order
     rival = max(c.plausible for c in scored if _FAMILY_OF[c.codec] != _FAMILY_OF[top.codec])
     if top.errors == 0 and top.plausible >= 0.97 and top.han >= 0.3 and top.plausible - rival >= 0.15:
-        text, bad = (top.text, 0) if top.text is not None else decode_counting(raw, top.codec)
-        return _finish(raw, text, top.codec, top.plausible, bad, max_undecodable)
+        if top.text is not None:
+            return _finish(raw, top.text, top.codec, top.plausible, 0, max_undecodable)
+        text, bad = decode_counting(raw, top.codec)
+        if bad == 0 or (truncated and _errors(sample, top.codec, truncated) == 0):
+            return _finish(raw, text, top.codec, top.plausible, bad, max_undecodable)
+    if len(raw) > FAST_BYTES:
+        scored = [_score(sample, c, truncated) for c in _FALLBACKS]
 
     guess = chardet.detect(sample)
     name = (guess.get("encoding") or "").lower()
@@ -256,12 +265,20 @@ def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
     a Python error handler costs ~1 us per call, and a wrong codec makes thousands of errors.
     A sample cut mid-character is not held against the codec (incremental, not final).
     """
-    decoded = codecs.getincrementaldecoder(codec)("replace").decode(sample, final=not truncated)
+    decoded = _decode_replacing(sample, codec, truncated)
     errors = decoded.count("\ufffd")
     plausible, han = _plausible_and_han(decoded[:16384])
     # The whole input decoded without a single error: that is the text (no second decode).
     text = decoded if not truncated and not errors else None
     return _Candidate(plausible, han, errors, codec, text)
+
+
+def _decode_replacing(sample: bytes, codec: str, truncated: bool) -> str:
+    return codecs.getincrementaldecoder(codec)("replace").decode(sample, final=not truncated)
+
+
+def _errors(sample: bytes, codec: str, truncated: bool) -> int:
+    return _decode_replacing(sample, codec, truncated).count("\ufffd")
 
 
 def _known(codec: str) -> bool:
