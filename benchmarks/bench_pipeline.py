@@ -3,7 +3,8 @@
     python benchmarks/bench_pipeline.py [--mb 40] [--naive-mb 2] [--keep DIR]
 
 Builds a corpus deterministically from the seeds (lines shuffled into pages of 4-64 KB; 60%
-UTF-8, 25% GBK, 15% Big5 for Traditional pages), then in the same run measures:
+UTF-8, 25% GBK, 15% Big5 for Traditional pages; each paragraph made unique by a random clause,
+see `pages`), then in the same run measures:
 - naive: per file `chardet.detect` + decode + `ftfy.fix_text` + `opencc.OpenCC("t2s").convert`
   (opencc-python-reimplemented), on the first `--naive-mb` MB (it is slow; MB/s is a rate);
 - cleanse: `cleanse run` (default zh_web pipeline) with --workers 1 and --workers 2, each in a
@@ -41,9 +42,22 @@ sys.path.insert(0, ROOT)
 MIXES = {"seeds": (1, 1, 1, 1, 1), "web": (0.3, 0.3, 0.3, 0.05, 0.05)}
 
 
-def pages(seed: int = 1, mix: str = "seeds") -> Iterator[tuple[bytes, str]]:
+def _clean_prose(traditional: bool) -> str:
+    """The clean seed of one script (000 Simplified, 001 Traditional) as one line."""
+    with open(sorted(glob.glob(os.path.join(ROOT, "seeds", "001_*.txt" if traditional else "000_*.txt")))[0],
+              encoding="utf-8") as fh:
+        return "".join(fh.read().split())
+
+
+def pages(seed: int = 1, mix: str = "seeds", unique: bool = False) -> Iterator[tuple[bytes, str]]:
     """Endless deterministic pages of shuffled seed lines, as (raw bytes, codec): Simplified
-    pages in UTF-8 or GBK, Traditional ones in UTF-8 or Big5 (cp950)."""
+    pages in UTF-8 or GBK, Traditional ones in UTF-8 or Big5 (cp950).
+
+    `unique`: every content line (30 characters or more) ends with a random excerpt of 8-20
+    characters of clean prose in the page's script, so that paragraphs do not repeat verbatim
+    across pages, as in a real crawl (short template lines still repeat, as they do on real
+    sites). Without it, every page line is a verbatim seed line, and a cache keyed on whole
+    lines would make any throughput figure meaningless."""
     rng = random.Random(seed)
     seeds = []
     for p in sorted(glob.glob(os.path.join(ROOT, "seeds", "*.txt"))):
@@ -51,12 +65,17 @@ def pages(seed: int = 1, mix: str = "seeds") -> Iterator[tuple[bytes, str]]:
             lines = [line for line in fh.read().splitlines() if line.strip()]
         traditional = os.path.basename(p)[:3] in ("001", "003", "004")
         seeds.append((lines, traditional))
+    prose = {t: _clean_prose(t) for t in (False, True)} if unique else {}
     while True:
         lines, traditional = rng.choices(seeds, weights=MIXES[mix])[0] if mix != "seeds" else rng.choice(seeds)
         size = rng.randint(4_000, 64_000)
         page, n = [], 0
         while n < size:
             line = rng.choice(lines)
+            if unique and len(line) >= 30:
+                k = rng.randint(8, 20)
+                i = rng.randrange(len(prose[traditional]) - k)
+                line += prose[traditional][i : i + k]
             page.append(line)
             n += len(line.encode("utf-8")) + 1
         text = "\n".join(page) + "\n"
@@ -69,10 +88,10 @@ def pages(seed: int = 1, mix: str = "seeds") -> Iterator[tuple[bytes, str]]:
             yield text.encode("gb18030"), "gb18030"
 
 
-def build_corpus(out: str, mb: float, seed: int = 1, mix: str = "seeds") -> list[str]:
+def build_corpus(out: str, mb: float, seed: int = 1, mix: str = "seeds", unique: bool = True) -> list[str]:
     """Write `pages` as files under `out` until they hold `mb` MB; returns their paths."""
     total, paths = 0, []
-    for i, (data, _) in enumerate(pages(seed, mix)):
+    for i, (data, _) in enumerate(pages(seed, mix, unique)):
         if total >= mb * 1e6:
             break
         path = os.path.join(out, f"{i // 1000:03d}", f"page{i:06d}.txt")
@@ -200,6 +219,8 @@ def main() -> int:
     ap.add_argument("--mix", choices=sorted(MIXES), default="seeds",
                     help="seeds: pages drawn uniformly from the five seeds (2 of 5 heavily damaged); "
                          "web: 90%% clean pages, 10%% damaged")
+    ap.add_argument("--verbatim-lines", action="store_true",
+                    help="pages of verbatim seed lines (the corpus of earlier figures; paragraphs repeat across pages)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -207,7 +228,7 @@ def main() -> int:
     corpus = os.path.join(work, "corpus")
     if os.path.isdir(corpus):
         shutil.rmtree(corpus)
-    paths = build_corpus(corpus, args.mb, mix=args.mix)
+    paths = build_corpus(corpus, args.mb, mix=args.mix, unique=not args.verbatim_lines)
     total = sum(os.path.getsize(p) for p in paths)
     env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
     results: dict[str, dict[str, float]] = {}
