@@ -43,8 +43,9 @@ _NEAR_FULL_WIDTH = tuple(
     (m, re.compile(rf"{re.escape(m)}(?: ?[，：；？！（）]|(?<=[，：；？！（）]{re.escape(m)})|(?<=[，：；？！（）] {re.escape(m)}))"))
     for m in ",:;?!"
 )
-_INNER = r"[^()（）\n]{0,100}"
-_INNER_LAZY = r"[^()（）\n]{0,100}?"
+_CONTENT = r"[^()（）\n]"  # what a bracket pair holds: no bracket, no line break
+_INNER = _CONTENT + "{0,100}"
+_INNER_LAZY = _CONTENT + "{0,100}?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ class _Rules:
     space_before_newline: re.Pattern[str]
     space_after_newline: re.Pattern[str]
     space_runs: re.Pattern[str]
-    parens: tuple[re.Pattern[str], ...]
+    parens_ascii_open: re.Pattern[str]
+    parens_fw_open: re.Pattern[str]
     in_context: tuple[tuple[re.Pattern[str], str], ...]
     out_of_context: tuple[re.Pattern[str], ...]
     context_marks: tuple[str, ...]
@@ -119,16 +121,22 @@ def _rules() -> _Rules:
         space_after_newline=re.compile(r"\n [ ]*"),
         space_runs=re.compile(r"  [ ]*"),
         # `(…)` is Chinese when it holds a Han character or touches one (through at most one
-        # space); a mixed pair `(…）` always is. Each form is a template substitution.
-        parens=(
-            re.compile(rf"\((?:(?<=[{han}]\()|(?<=[{han}] \())({_INNER})\)"),
-            # The look-ahead (a closing bracket ends the run) spares the lazy/greedy pair
-            # its quadratic backtracking at every `(` that is not closed.
-            re.compile(rf"\((?=[^()（）\n]{{0,201}}\))({_INNER_LAZY}[{han}]{_INNER})\)"),
-            re.compile(rf"\(({_INNER})\)(?= ?[{han}])"),
-            re.compile(rf"\(({_INNER})）"),
-            re.compile(rf"（({_INNER})\)"),
+        # space); a mixed pair `(…）` always is. The forms that open with `(` are one
+        # alternation of look-aheads (see `_parens`); every form captures the opening
+        # bracket, the content and the closing bracket, for `_convert_pairs`.
+        parens_ascii_open=re.compile(
+            rf"(\()(?:"
+            rf"(?:(?<=[{han}]\()|(?<=[{han}] \())(?={_INNER}\))"  # Han before
+            # Han inside, at most 100 characters either side of it. A content of at most
+            # 101 characters needs just a Han character; a longer one (rare) takes the lazy
+            # scan, which the length check spares its quadratic backtracking elsewhere.
+            rf"|(?={_CONTENT}{{0,101}}\))(?=[^()（）\n{han}]{{0,100}}[{han}])"
+            rf"|(?={_CONTENT}{{102,201}}\))(?={_INNER_LAZY}[{han}]{_INNER}\))"
+            rf"|(?={_INNER}\) ?[{han}])"  # Han after
+            rf"|(?={_INNER}）)"  # mixed pair
+            rf")({_CONTENT}*)([)）])"
         ),
+        parens_fw_open=re.compile(rf"(（)(?={_INNER}\))({_CONTENT}*)(\))"),
         in_context=tuple(in_context),
         out_of_context=tuple(out_of_context),
         context_marks=tuple(t["in_han_context"]),
@@ -328,20 +336,33 @@ def _convert_run(m: re.Match[str]) -> str:
 
 
 def _parens(text: str) -> str:
-    # One round reaches the fixed point: every form matches two consecutive bracket
+    # One pass reaches the fixed point: every form matches two consecutive bracket
     # characters of a line (the content holds none of `()（）`), such pairs are disjoint, a
     # conversion turns both of its pair full width, and what decides a pair (Han inside or
     # beside it, its length, which side is already full width) no other conversion
     # changes. So a nested outer pair, whose content holds the inner one, never converts,
-    # now or in a later round.
+    # now or in a later round; and the forms can be tried together, in one scan.
     r = _rules()
-    both_ascii = "(" in text and ")" in text
-    for k, rx in enumerate(r.parens):
-        # Skip forms whose two bracket characters are not both present (a `（` scan
-        # would otherwise try every full-width bracket in the text).
-        if (k < 3 and both_ascii) or (k == 3 and "(" in text and "）" in text) or (k == 4 and "（" in text and ")" in text):
-            text = rx.sub("（\\1）", text)
+    # Skip a scan when its two bracket characters are not both present.
+    if "(" in text and (")" in text or "）" in text):
+        text = _convert_pairs(r.parens_ascii_open, text)
+    if "（" in text and ")" in text:
+        text = _convert_pairs(r.parens_fw_open, text)
     return text
+
+
+def _convert_pairs(rx: re.Pattern[str], text: str) -> str:
+    # `rx` captures (opening bracket, content, closing bracket), so `split` yields
+    # [text, open, content, close, text, …]: setting every open and close piece by slice
+    # assignment converts all pairs in C, where a `\\1` template substitution costs a
+    # Python call per match (web pages hold thousands of brackets).
+    pieces = rx.split(text)
+    n = len(pieces) // 4
+    if not n:
+        return text
+    pieces[1::4] = ["（"] * n
+    pieces[3::4] = ["）"] * n
+    return "".join(pieces)
 
 
 def _rejoin(text: str) -> str:
