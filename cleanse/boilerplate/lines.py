@@ -100,21 +100,36 @@ def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: Lin
     positions: list[int] = []
     ids: list[int] = []
     if n >= 2:
-        # (Methods and ufuncs rather than numpy's Python-level wrappers such as flatnonzero
-        # and clip: on texts of a few thousand characters their overhead counts.)
-        idx = (flags & ANCHOR_FIRST).nonzero()[0]
+        # Pairs whose first character starts an anchor and whose second ends one: a flag test
+        # over the whole text leaves few pairs for the exact lookup. (Methods and ufuncs
+        # rather than numpy's Python-level wrappers such as flatnonzero: on texts of a few
+        # thousand characters their overhead counts.)
+        both = flags[:-1] & (flags[1:] >> 2)
+        both &= ANCHOR_FIRST
+        idx = both.view(bool).nonzero()[0]
         if len(idx):
             # Each character with its successor as one little-endian 64-bit code: an
-            # overlapping view, no copy. (The last character gets a wrong successor: a
-            # false candidate at worst, which the trigger check discards.)
+            # overlapping view, no copy.
             pairs = np.ndarray((n - 1,), dtype="<u8", buffer=codes, offset=0, strides=(4,))
-            pair_codes = pairs.take(idx, mode="clip")
+            pair_codes = pairs.take(idx)
             anchors = rs.anchors
             at = anchors.searchsorted(pair_codes)
             np.minimum(at, len(anchors) - 1, out=at)
             hit = anchors.take(at) == pair_codes
-            positions = idx[hit].tolist()
-            ids = at[hit].tolist()
+            idx, at = idx[hit], at[hit]
+            free = rs.anchor_free.take(at)
+            if not free.all():
+                # The character before the anchor must start one of its triggers. (At
+                # position 0 the look wraps to the last character: a false candidate at
+                # worst, which the trigger check discards.)
+                keys = at.astype(np.uint64) | codes.take(idx - 1).astype(np.uint64) << np.uint64(32)
+                leads = rs.anchor_leads
+                j = leads.searchsorted(keys)
+                np.minimum(j, len(leads) - 1, out=j)
+                free |= leads.take(j) == keys
+                idx, at = idx[free], at[free]
+            positions = idx.tolist()
+            ids = at.tolist()
     first_single = len(rs.anchors)
     found: list[tuple[int, int]] = []
     for j, c in enumerate(rs.single_triggers):  # rare characters (©): str.find is a memchr
@@ -165,8 +180,15 @@ def _pipe_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> None:
     # and spaces is dropped with its line break; a lone pipe at the edge of a line is cut.
     pos = 0
     n = len(text)
+    # The next occurrence of each pipe character (-1: none left), looked up again only once
+    # passed: finding both afresh per line rescans the text up to the rarer one each time,
+    # quadratic on a long text with many `|` and no `｜`.
+    nxt = [text.find(c) for c in _PIPES]
     while True:
-        i = min((j for j in (text.find("|", pos), text.find("｜", pos)) if j >= 0), default=-1)
+        for j, c in enumerate(_PIPES):
+            if 0 <= nxt[j] < pos:
+                nxt[j] = text.find(c, pos)
+        i = min((j for j in nxt if j >= 0), default=-1)
         if i < 0:
             return
         ls = text.rfind("\n", 0, i) + 1
