@@ -237,20 +237,22 @@ def _changed_span(before: str, after: str) -> int:
 
 def _gallop(a: str, b: str, floor: int, step: int) -> int:
     # Length of the common prefix (step 1) or of the common suffix not reaching into the
-    # first `floor` characters (step -1).
+    # first `floor` characters (step -1). Each comparison covers only characters not yet
+    # known equal, so the slices copied add up to about twice the answer.
     m = min(len(a), len(b)) - floor
     la, lb = len(a), len(b)
 
-    def same(k: int) -> bool:
-        return a[:k] == b[:k] if step == 1 else a[la - k :] == b[lb - k :]
+    def same(i: int, j: int) -> bool:
+        # Whether characters i..j-1, counted from the start (or the end), agree.
+        return a[i:j] == b[i:j] if step == 1 else a[la - j : la - i] == b[lb - j : lb - i]
 
     lo, k = 0, 1
-    while k <= m and same(k):
+    while k <= m and same(lo, k):
         lo, k = k, k * 2
     hi = min(k, m + 1) - 1  # the longest length not yet ruled out
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if same(mid):
+        if same(lo, mid):
             lo = mid
         else:
             hi = mid - 1
