@@ -73,6 +73,8 @@ class _Rules:
     list_number_bare: re.Pattern[str]
     list_number_marked: re.Pattern[str]
     hard_wrap: re.Pattern[str]
+    # A line break any of the three above could remove (one scan; most texts hold none).
+    line_join: re.Pattern[str]
     url: re.Pattern[str]
     han: re.Pattern[str]
     paren_map: dict[str, str]
@@ -110,6 +112,14 @@ def _rules() -> _Rules:
         terminal.append((re.compile(rf"{e}(?:(?<=[{han}]{e})(?=[\s{closers}]|\Z){alt})"), fw))
     num = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
     wrap_min = int(t["hard_wrap_min_line"])
+    # What follows the line break each line join removes.
+    list_number_bare = rf"({num})\n(?=[、.．])"
+    list_number_marked = rf"({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"
+    hard_wrap = (
+        # Cheap one-character checks first; the 100-character look-behind last.
+        rf"(?<=[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
+        rf"(?<=[^\n]{{{wrap_min}}}[{han}]\n)"
+    )
     fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
     return _Rules(
         zero_width_chars=t["zero_width"],  # plain characters, no ranges
@@ -147,13 +157,10 @@ def _rules() -> _Rules:
         paragraph_break=_paragraph_break(t, han, f" {t['spaces']}"),
         paragraph_break_plain=_paragraph_break(t, han, " "),
         blank_lines=re.compile(r"\n\n[\n]*"),
-        list_number_bare=re.compile(rf"\n({num})\n(?=[、.．])"),
-        list_number_marked=re.compile(rf"\n({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"),
-        hard_wrap=re.compile(
-            # Cheap one-character checks first; the 100-character look-behind last.
-            rf"\n(?<=[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
-            rf"(?<=[^\n]{{{wrap_min}}}[{han}]\n)"
-        ),
+        list_number_bare=re.compile(rf"\n{list_number_bare}"),
+        list_number_marked=re.compile(rf"\n{list_number_marked}"),
+        hard_wrap=re.compile(rf"\n{hard_wrap}"),
+        line_join=re.compile(rf"\n(?:(?={list_number_bare})|(?={list_number_marked})|{hard_wrap})"),
         url=re.compile(r"(?:https?|ftp)://[!-~]*[A-Za-z0-9/#=&_%+~-]|www\.[A-Za-z0-9-]+\.[!-~]*[A-Za-z0-9/#=&_%+~-]"),
         han=re.compile(f"[{han}]"),
         paren_map=t["parens"],
@@ -367,6 +374,11 @@ def _convert_pairs(rx: re.Pattern[str], text: str) -> str:
 
 def _rejoin(text: str) -> str:
     r = _rules()
+    # The passes below see the text behind a line break, so that the first line is like the
+    # others. That break can only start a list-number join (a wrap join needs a Han
+    # character before it), which lies within the text's first 8 characters.
+    if r.line_join.search(text) is None and r.line_join.match("\n" + text[:8]) is None:
+        return text
     text = "\n" + text
     text = r.list_number_bare.sub("\n\\1", text)
     text = r.list_number_marked.sub("\n\\1", text)
