@@ -61,6 +61,7 @@ class _Rules:
     parens_fw_open: re.Pattern[str]
     in_context: tuple[tuple[re.Pattern[str], str], ...]
     out_of_context: tuple[re.Pattern[str], ...]
+    run_or_out_of_context: tuple[re.Pattern[str], ...]
     context_marks: tuple[str, ...]
     context_table: dict[int, str]
     hanp_char: re.Pattern[str]
@@ -93,6 +94,7 @@ def _rules() -> _Rules:
     hanp = han + t["cjk_punct"]
     in_context = []
     out_of_context = []
+    run_or_out_of_context = []
     for a, fw in t["in_han_context"].items():
         e = re.escape(a)
         # Literal first so the regex engine can skip to candidates; the context is checked
@@ -103,6 +105,9 @@ def _rules() -> _Rules:
         # The same mark without that context: when the text holds none, every mark
         # converts and str.replace does it (C speed, no per-match work).
         out_of_context.append(re.compile(rf"{e}(?<![{hanp}]{e})(?<![{hanp}] {e})(?! ?[{hanp}])"))
+        # Either that, or the start of a run of marks (`_MARK_RUN`): one scan per mark rules
+        # out both in the common case.
+        run_or_out_of_context.append(re.compile(rf"{e}(?:[,:;]|(?<![{hanp}]{e})(?<![{hanp}] {e})(?! ?[{hanp}]))"))
     closers = re.escape(t["after_terminal"])
     particles = t["question_particles"]
     terminal = []
@@ -148,6 +153,7 @@ def _rules() -> _Rules:
         parens_fw_open=re.compile(rf"(（)(?={_INNER}\))({_CONTENT}*)(\))"),
         in_context=tuple(in_context),
         out_of_context=tuple(out_of_context),
+        run_or_out_of_context=tuple(run_or_out_of_context),
         context_marks=tuple(t["in_han_context"]),
         context_table=str.maketrans(t["in_han_context"]),
         hanp_char=re.compile(f"[{hanp}]"),
@@ -303,11 +309,18 @@ def _punctuation_plain(text: str) -> str:
         before = text
         if "(" in text or ")" in text:
             text = _parens(text)
-        if any(m in text and rx.search(text) for m, rx in _RUN_STARTS):
-            text = _MARK_RUN.sub(_convert_run, text)
-        for (rx, fw), other, mark in zip(r.in_context, r.out_of_context, r.context_marks):
-            if mark in text:
-                text = text.replace(mark, fw) if other.search(text) is None else rx.sub(fw, text)
+        present = [k for k, mark in enumerate(r.context_marks) if mark in text]
+        if all(r.run_or_out_of_context[k].search(text) is None for k in present):
+            # No run, and every mark beside Chinese: all convert, by str.replace (C speed).
+            # (A mark in context stays so as others convert: full-width marks are context.)
+            for k in present:
+                text = text.replace(r.context_marks[k], r.in_context[k][1])
+        else:
+            if any(m in text and rx.search(text) for m, rx in _RUN_STARTS):
+                text = _MARK_RUN.sub(_convert_run, text)
+            for (rx, fw), other, mark in zip(r.in_context, r.out_of_context, r.context_marks):
+                if mark in text:
+                    text = text.replace(mark, fw) if other.search(text) is None else rx.sub(fw, text)
         for (rx, fw), mark in zip(r.terminal, r.terminal_marks):
             if mark in text:
                 text = rx.sub(fw, text)
