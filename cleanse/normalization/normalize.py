@@ -187,16 +187,24 @@ def _class_chars(body: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _paragraph_break(t: dict, han: str, sp: str) -> re.Pattern[str]:
+def _paragraph_break(t: dict, han: str, sp: str, first: str | None = None) -> re.Pattern[str]:
     # Spaces after a sentence end (`。`, or `?`/`!` right after a Han character), possibly
     # behind up to two closing quotes/brackets. The pattern starts with the space class, so
     # the engine only stops at spaces, which are rare in Chinese text. `sp` is the space
-    # class body; with a single plain space the pattern starts with a literal, which the
-    # engine finds several times faster than a class.
+    # class body. With `first`, only runs starting with that one space character: the
+    # pattern starts with a literal, which the engine finds several times faster than a
+    # class (with `sp` a single plain space, the same holds for every run).
     cl = t["closers"]
+    lead = f"[{sp}]" if first is None else re.escape(first)
     ends = [f"[{t['sentence_end']}]", f"[{han}][?!]"]
-    behind = "|".join(f"(?<={e}{c}[{sp}])" for e in ends for c in ("", f"[{cl}]", f"[{cl}]{{2}}"))
-    return re.compile(f"[{sp}](?:{behind})[{sp}]*(?=\\S)")
+    behind = "|".join(f"(?<={e}{c}{lead})" for e in ends for c in ("", f"[{cl}]", f"[{cl}]{{2}}"))
+    return re.compile(f"{lead}(?:{behind})[{sp}]*(?=\\S)")
+
+
+@lru_cache(maxsize=None)
+def _paragraph_break_from(first: str) -> re.Pattern[str]:
+    t = table()
+    return _paragraph_break(t, t["han"], f" {t['spaces']}", first)
 
 
 def normalize_zh(text: str) -> TextEdit:
@@ -272,14 +280,21 @@ def _gallop(a: str, b: str, floor: int, step: int) -> int:
     return lo
 
 
-def split_paragraphs(text: str, other_spaces: bool = True) -> str:
+def split_paragraphs(text: str, other_spaces: bool | str = True) -> str:
     """Start a new line where a sentence ends and spaces follow (`…作用。 转变…`): pages that
     lost their line breaks keep the paragraphs apart with spaces. Shared with the boilerplate
     line stage, so that both see the same lines and cleaning twice changes nothing.
 
     `other_spaces=False` promises that `text` holds no space but U+0020 (no NBSP, U+3000,
-    tab…): the same result from a pattern that starts with a literal, several times faster."""
+    tab…): the same result from a pattern that starts with a literal, several times faster.
+    A string names the other spaces `text` holds (`"\\xa0"`): one literal-first pass per
+    kind, for each run starts with one kind (its first character decides), and a run
+    changed to a line break neither starts nor ends another."""
     r = _rules()
+    if isinstance(other_spaces, str):
+        for first in " " + other_spaces:
+            text = _paragraph_break_from(first).sub("\n", text)
+        return text
     return (r.paragraph_break if other_spaces else r.paragraph_break_plain).sub("\n", text)
 
 
