@@ -49,7 +49,6 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         flags = rs.char_flags.take(codes, mode="clip")
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
     n = len(text)
-    search = rs.trigger_regex.search
     rules_for = rs.rules_for
     anchor_triggers = rs.anchor_triggers
     positions, anchor_ids = _trigger_candidates(text, codes, flags, rs)
@@ -60,27 +59,31 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         le = text.find("\n", p)
         if le < 0:
             le = n
-        # The longest line the triggers found at the candidates of this line could remove
-        # (a line longer than a rule's max_len is content to it); 0: no trigger here.
+        # The triggers at the candidates of this line (start, spelling: each occurrence
+        # once, as a spelling has one anchor), and the longest line their rules could
+        # remove (a line longer than a rule's max_len is content to it); 0: no trigger.
+        found: list[tuple[int, str]] = []
         longest = 0
         while k < count and positions[k] <= le:
             p = positions[k]
             for off, word, reach in anchor_triggers[anchor_ids[k]]:
-                if reach > longest and text.startswith(word, p - off):
-                    longest = reach
+                if text.startswith(word, p - off):
+                    found.append((p - off, word))
+                    if reach > longest:
+                        longest = reach
             k += 1
         # Rules measure the stripped line (edge pipes removed).
         if not longest or (le - ls > longest and _measure(text[ls:le].strip().strip(_PIPES).strip()) > longest):
             continue
-        # Only the rules whose triggers occur on this line are tried, in table order.
-        m = search(text, ls, le)
-        if m is None:  # the candidates were not whole triggers
-            continue
-        selected = set(rules_for[m.group()])
-        m2 = search(text, m.end(), le)
-        while m2 is not None:
-            selected.update(rules_for[m2.group()])
-            m2 = search(text, m2.end(), le)
+        # Only the rules of the triggers on this line are tried, in table order: those of
+        # the occurrences `rs.trigger_regex` would match, leftmost first, the longest
+        # spelling at a start, none overlapping the one before.
+        selected: set[int] = set()
+        end = ls
+        for start, word in sorted(found, key=_leftmost_longest):
+            if start >= end:
+                selected.update(rules_for[word])
+                end = start + len(word)
         _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
     if "|" in text or "｜" in text:
         _pipe_cuts(text, cuts)
@@ -89,6 +92,10 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     edit = _apply_cuts(text, cuts)
     edit.chars_changed = (edit.chars_changed or 0) + pre_changed
     return edit
+
+
+def _leftmost_longest(occurrence: tuple[int, str]) -> tuple[int, int]:
+    return occurrence[0], -len(occurrence[1])
 
 
 def _code_points(text: str) -> np.ndarray:
