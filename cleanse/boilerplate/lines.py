@@ -76,8 +76,9 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         if not longest or (le - ls > longest and _measure(text[ls:le].strip().strip(_PIPES).strip()) > longest):
             continue
         # Only the rules of the triggers on this line are tried, in table order: those of
-        # the occurrences `rs.trigger_regex` would match, leftmost first, the longest
-        # spelling at a start, none overlapping the one before.
+        # the occurrences a scan for trigger spellings takes, leftmost first, the longest
+        # spelling at a start, none overlapping the one before (a spelling's `rules_for`
+        # covers the triggers it contains).
         selected: set[int] = set()
         end = ls
         for start, word in sorted(found, key=_leftmost_longest):

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanse.boilerplate.variants import compile_rule, literal_alternation, literal_spellings
+from cleanse.boilerplate.variants import compile_rule, literal_spellings
 
 # Bits of LineRuleSet.char_flags. ANCHOR_SECOND is ANCHOR_FIRST shifted by two, so that
 # `flags[:-1] & flags[1:] >> 2` marks the pairs that may be anchors (lines.py).
@@ -56,9 +56,6 @@ class LineRule:
 @dataclass(frozen=True, slots=True)
 class LineRuleSet:
     rules: tuple[LineRule, ...]
-    # One regex over all trigger spellings, run on the lines the anchor prefilter (below)
-    # has hit: a hit makes its line a candidate for the rules of that trigger.
-    trigger_regex: re.Pattern[str]
     # trigger spelling -> indices of the rules to try on a line where it occurs (its own
     # rules and those of every trigger it contains: `网站首页` also selects `首页` rules).
     rules_for: dict[str, tuple[int, ...]]
@@ -140,6 +137,5 @@ def line_rules() -> LineRuleSet:
         anchor_triggers=tuple(tuple(by_anchor[c]) for c in anchors) + tuple(tuple(v) for _, v in sorted(single.items())),
         single_triggers="".join(sorted(single)),
         rules=tuple(rules),
-        trigger_regex=re.compile(literal_alternation(own)),
         rules_for=rules_for,
     )
