@@ -10,6 +10,7 @@ examples of content it must leave alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -62,13 +63,13 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         # The triggers at the candidates of this line (start, spelling: each occurrence
         # once, as a spelling has one anchor), and the longest line their rules could
         # remove (a line longer than a rule's max_len is content to it); 0: no trigger.
-        found: list[tuple[int, str]] = []
+        found: list[tuple[int, int, str]] = []  # (start, -length, spelling)
         longest = 0
         while k < count and positions[k] <= le:
             p = positions[k]
             for off, word, reach in anchor_triggers[anchor_ids[k]]:
                 if text.startswith(word, p - off):
-                    found.append((p - off, word))
+                    found.append((p - off, -len(word), word))
                     if reach > longest:
                         longest = reach
             k += 1
@@ -79,13 +80,17 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         # the occurrences a scan for trigger spellings takes, leftmost first, the longest
         # spelling at a start, none overlapping the one before (a spelling's `rules_for`
         # covers the triggers it contains).
-        selected: set[int] = set()
-        end = ls
-        for start, word in sorted(found, key=_leftmost_longest):
-            if start >= end:
-                selected.update(rules_for[word])
-                end = start + len(word)
-        _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
+        if len(found) == 1:
+            selected: Iterable[int] = rules_for[found[0][2]]  # sorted already
+        else:
+            chosen: set[int] = set()
+            end = ls
+            for start, minus_len, word in sorted(found):
+                if start >= end:
+                    chosen.update(rules_for[word])
+                    end = start - minus_len
+            selected = sorted(chosen)
+        _match_line(text, ls, le, [rs.rules[i] for i in selected], cuts)
     if "|" in text or "｜" in text:
         _pipe_cuts(text, cuts)
     if not cuts:
@@ -93,10 +98,6 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     edit = _apply_cuts(text, cuts)
     edit.chars_changed = (edit.chars_changed or 0) + pre_changed
     return edit
-
-
-def _leftmost_longest(occurrence: tuple[int, str]) -> tuple[int, int]:
-    return occurrence[0], -len(occurrence[1])
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -117,8 +118,8 @@ def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: Lin
         # over the whole text leaves few pairs for the exact lookup. (Methods and ufuncs
         # rather than numpy's Python-level wrappers such as flatnonzero: on texts of a few
         # thousand characters their overhead counts.)
+        # (Only bit 0 can be set: bit 1 would need bit 3 of the second character's flags.)
         both = flags[:-1] & (flags[1:] >> 2)
-        both &= ANCHOR_FIRST
         idx = both.view(bool).nonzero()[0]
         if len(idx):
             # Each character with its successor as one little-endian 64-bit code: an
