@@ -107,9 +107,8 @@ def _code_points(text: str) -> np.ndarray:
 def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: LineRuleSet) -> tuple[list[int], list[int]]:
     """Sorted positions where a trigger's anchor bigram (or a one-character trigger) occurs,
     and the anchor's index into `rs.anchor_triggers`. Found with a few numpy operations;
-    the caller checks the few triggers of each anchor with `str.startswith`, and only lines
-    that hold one get the trigger regex (about 150 ns per candidate character in the regex
-    engine)."""
+    the caller checks the few triggers of each anchor with `str.startswith` (a regex over
+    all trigger spellings costs about 150 ns per candidate character)."""
     n = len(text)
     positions: list[int] = []
     ids: list[int] = []
@@ -118,7 +117,7 @@ def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: Lin
         # over the whole text leaves few pairs for the exact lookup. (Methods and ufuncs
         # rather than numpy's Python-level wrappers such as flatnonzero: on texts of a few
         # thousand characters their overhead counts.)
-        # (Only bit 0 can be set: bit 1 would need bit 3 of the second character's flags.)
+        # (Only bit 0 can be set, so the bytes are valid booleans.)
         both = flags[:-1] & (flags[1:] >> 2)
         idx = both.view(bool).nonzero()[0]
         if len(idx):
@@ -130,20 +129,8 @@ def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: Lin
             at = anchors.searchsorted(pair_codes)
             np.minimum(at, len(anchors) - 1, out=at)
             hit = anchors.take(at) == pair_codes
-            idx, at = idx[hit], at[hit]
-            free = rs.anchor_free.take(at)
-            if not free.all():
-                # The character before the anchor must start one of its triggers. (At
-                # position 0 the look wraps to the last character: a false candidate at
-                # worst, which the trigger check discards.)
-                keys = at.astype(np.uint64) | codes.take(idx - 1).astype(np.uint64) << np.uint64(32)
-                leads = rs.anchor_leads
-                j = leads.searchsorted(keys)
-                np.minimum(j, len(leads) - 1, out=j)
-                free |= leads.take(j) == keys
-                idx, at = idx[free], at[free]
-            positions = idx.tolist()
-            ids = at.tolist()
+            positions = idx[hit].tolist()
+            ids = at[hit].tolist()
     first_single = len(rs.anchors)
     found: list[tuple[int, int]] = []
     for j, c in enumerate(rs.single_triggers):  # rare characters (©): str.find is a memchr

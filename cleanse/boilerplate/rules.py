@@ -68,14 +68,9 @@ class LineRuleSet:
     # (offset of the anchor in the trigger, trigger spelling, reach) of its triggers, where
     # reach is the longest line (max_len) a rule selected by the trigger may remove.
     # One-character triggers (©) follow as anchors len(anchors) + j, `single_triggers[j]`.
-    # `char_flags[c] & ANCHOR_SECOND` if an anchor ends with `c`. An anchor whose triggers
-    # all start one character before it (`平台` of `本平台`, a common word) is a candidate
-    # only after one of their first characters: `anchor_free[k]` is False for such an
-    # anchor k, and `anchor_leads` holds the sorted codes `k | first << 32` it accepts.
+    # `char_flags[c] & ANCHOR_SECOND` if an anchor ends with `c`.
     char_flags: np.ndarray
     anchors: np.ndarray
-    anchor_free: np.ndarray
-    anchor_leads: np.ndarray
     anchor_triggers: tuple[tuple[tuple[int, str, int], ...], ...]
     single_triggers: str
 
@@ -127,13 +122,9 @@ def line_rules() -> LineRuleSet:
         char_flags[min(ord(a[1]), 0xFFFF)] |= ANCHOR_SECOND
         by_anchor.setdefault(ord(a[0]) | ord(a[1]) << 32, []).append((off, w, reach))
     anchors = sorted(by_anchor)
-    free = [any(off == 0 for off, _, _ in by_anchor[c]) for c in anchors]
-    leads = {k | ord(w[0]) << 32 for k, c in enumerate(anchors) if not free[k] for _, w, _ in by_anchor[c]}
     return LineRuleSet(
         char_flags=char_flags,
         anchors=np.array(anchors, dtype=np.uint64),
-        anchor_free=np.array(free, dtype=bool),
-        anchor_leads=np.array(sorted(leads), dtype=np.uint64),
         anchor_triggers=tuple(tuple(by_anchor[c]) for c in anchors) + tuple(tuple(v) for _, v in sorted(single.items())),
         single_triggers="".join(sorted(single)),
         rules=tuple(rules),
