@@ -77,8 +77,10 @@ class _Rules:
     list_number_bare: re.Pattern[str]
     list_number_marked: re.Pattern[str]
     hard_wrap: re.Pattern[str]
-    # A line break any of the three above could remove (one scan; most texts hold none).
+    # A line break any of the three above could remove (one scan; most texts hold none),
+    # and the same or a blank line.
     line_join: re.Pattern[str]
+    blank_or_join: re.Pattern[str]
     url: re.Pattern[str]
     han: re.Pattern[str]
     paren_map: dict[str, str]
@@ -128,6 +130,7 @@ def _rules() -> _Rules:
         rf"(?<=[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
         rf"(?<=[^\n]{{{wrap_min}}}[{han}]\n)"
     )
+    line_join = rf"(?={list_number_bare})|(?={list_number_marked})|{hard_wrap}"
     fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
     return _Rules(
         zero_width_chars=t["zero_width"],  # plain characters, no ranges
@@ -169,7 +172,8 @@ def _rules() -> _Rules:
         list_number_bare=re.compile(rf"\n{list_number_bare}"),
         list_number_marked=re.compile(rf"\n{list_number_marked}"),
         hard_wrap=re.compile(rf"\n{hard_wrap}"),
-        line_join=re.compile(rf"\n(?:(?={list_number_bare})|(?={list_number_marked})|{hard_wrap})"),
+        line_join=re.compile(rf"\n(?:{line_join})"),
+        blank_or_join=re.compile(rf"\n(?:\n|{line_join})"),
         url=re.compile(r"(?:https?|ftp)://[!-~]*[A-Za-z0-9/#=&_%+~-]|www\.[A-Za-z0-9-]+\.[!-~]*[A-Za-z0-9/#=&_%+~-]"),
         han=re.compile(f"[{han}]"),
         paren_map=t["parens"],
@@ -238,10 +242,11 @@ def normalize_zh(text: str) -> TextEdit:
     # punctuation never changes where lines break. This order makes the whole idempotent.
     if " " in text:  # all spaces are plain spaces by now
         text = r.paragraph_break_plain.sub("\n", text)
-    # (No `"\n\n" in text` test first: a two-character `in` costs more than this literal-
-    # first scan, and a substitution that finds nothing returns its input.)
-    text = r.blank_lines.sub("\n", text)
-    text = _rejoin(text)
+    # One scan rules out blank lines and line joins together (a two-character `in` test
+    # would cost about as much as that scan). The first line is checked apart (`_rejoin`).
+    if r.blank_or_join.search(text) is not None or r.line_join.match("\n" + text[:8]) is not None:
+        text = r.blank_lines.sub("\n", text)
+        text = _rejoin(text)
     text = _punctuation(text)
     if " " in text:
         text = r.space_around_fw.sub("", text)
