@@ -39,7 +39,7 @@ _MARK_RUN = re.compile(r"[,:;][,:;]+")
 _RUN_STARTS = tuple((m, re.compile(re.escape(m) + "[,:;]")) for m in ",:;")
 # A remaining ASCII mark beside (through one space) a full-width mark that a conversion
 # may have produced: one literal-first pattern per mark.
-_NEAR_FULL_WIDTH = tuple(
+_NEAR_FULL_WIDTH = dict(
     (m, re.compile(rf"{re.escape(m)}(?: ?[，：；？！（）]|(?<=[，：；？！（）]{re.escape(m)})|(?<=[，：；？！（）] {re.escape(m)}))"))
     for m in ",:;?!"
 )
@@ -335,11 +335,13 @@ def _punctuation_plain(text: str) -> str:
         if "(" in text or ")" in text:
             text = _parens(text)
         present = [k for k, mark in enumerate(r.context_marks) if mark in text]
+        remaining = r.terminal_marks + r.context_marks  # the ASCII marks that may be left
         if all(r.run_or_out_of_context[k].search(text) is None for k in present):
             # No run, and every mark beside Chinese: all convert, by str.replace (C speed).
             # (A mark in context stays so as others convert: full-width marks are context.)
             for k in present:
                 text = text.replace(r.context_marks[k], r.in_context[k][1])
+            remaining = r.terminal_marks
         else:
             if any(m in text and rx.search(text) for m, rx in _RUN_STARTS):
                 text = _MARK_RUN.sub(_convert_run, text)
@@ -351,18 +353,19 @@ def _punctuation_plain(text: str) -> str:
                 text = rx.sub(fw, text)
         # A conversion can put Chinese context next to another ASCII mark (`中:,`): go again
         # until nothing changes, so one call reaches the same fixed point as two.
-        if text == before or not _may_convert_again(text):
+        if text == before or not _may_convert_again(text, remaining):
             break
     return text
 
 
-def _may_convert_again(text: str) -> bool:
+def _may_convert_again(text: str, marks: tuple[str, ...]) -> bool:
     """Whether another round could convert anything. A round converts ASCII marks to
     ，：；？！（）; a mark left unconverted decides on the characters within two of it
     (through one space), and `_parens` reaches its own fixed point and looks only at Han
     characters and brackets. So a further round can change something only if a remaining
-    ASCII mark has one of those full-width marks within two characters."""
-    return any(m in text and rx.search(text) for m, rx in _NEAR_FULL_WIDTH)
+    ASCII mark has one of those full-width marks within two characters. `marks`: the ASCII
+    marks the text may still hold (a one-character test for an absent one scans it all)."""
+    return any(m in text and _NEAR_FULL_WIDTH[m].search(text) for m in marks)
 
 
 def _convert_run(m: re.Match[str]) -> str:
