@@ -75,7 +75,26 @@ def inputs() -> list[str]:
     mixes = ["".join(token() for _ in range(rnd.randint(1, 60))) for _ in range(6000)]
     # Page-like mixes: lines of seeds and fragments.
     pages = ["\n".join(rnd.choice(lines + FRAGMENTS) for _ in range(rnd.randint(5, 80))) for _ in range(1500)]
-    return docs + lines + mixes + pages
+    return docs + lines + mixes + pages + targeted()
+
+
+def targeted() -> list[str]:
+    """Inputs aimed at the rule families' edge cases (own random stream, so the inputs
+    above stay as they were): bracket pairs with long contents and Han at either end,
+    nested and mixed pairs, mark runs, every kind of space, list numbers and wrapped lines."""
+    rnd = random.Random(11)
+    pieces = [
+        lambda: "".join(rnd.choice(HAN) for _ in range(rnd.choice([0, 1, 2, 50, 99, 100, 101, 102, 150, 201, 202]))),
+        lambda: "".join(rnd.choice("abc xyz") for _ in range(rnd.choice([0, 1, 2, 99, 100, 101, 102, 150]))),
+        lambda: rnd.choice(["(", ")", "（", "）", "((", "))", "()", "（)", "(）", " (", ") ", "\n"]),
+        lambda: rnd.choice([",", ":", ";", "?", "!", ",,", ":;", ", ", " ,", "? ", "!\n", "。", "，", "：", "”"]),
+        lambda: rnd.choice([" ", "  ", "\u00a0", "\u3000", "\u2000", "\u2009", "\u202f", "\u205f", "\t", "\f", "\v",
+                            "\u200b", "\u2060", "\ufeff", "\r\n", "\r", "\n", "\n\n", " \n ", "\n\u3000\u3000"]),
+        lambda: rnd.choice(["\n17\n", "\n三\n、", "\n(二)\n", "\n15.\n", "\n一、\n", "\n第一", "吗?", "呢!", "http://a.b/(x)"]),
+        lambda: str(rnd.randint(0, 999)),
+    ]
+    weights = [4, 2, 4, 3, 3, 1, 1]
+    return ["".join(rnd.choices(pieces, weights)[0]() for _ in range(rnd.randint(1, 40))) for _ in range(4000)]
 
 
 def run(texts: list[str]) -> list:

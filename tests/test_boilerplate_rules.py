@@ -3,6 +3,8 @@ Simplified and in Traditional spelling (rules must work on both scripts)."""
 
 from __future__ import annotations
 
+import re
+
 import opencc
 import pytest
 
@@ -77,6 +79,16 @@ def test_html_examples(source: str, expected: str) -> None:
 def test_html_leaves_prose_alone(text: str) -> None:
     edit = strip_html_residue(text)
     assert edit.text == text and edit.removed == [] and edit.repairs == []
+
+
+def test_attribute_name_start_class_is_the_ignorecase_class() -> None:
+    # The attribute-fragment pattern matches its first character case-sensitively (for
+    # speed): its class must match exactly what `[A-Za-z_]` does ignoring case.
+    from cleanse.boilerplate.html import NAME_START_IGNORECASE
+
+    folded = re.compile("[A-Za-z_]", re.IGNORECASE).fullmatch
+    plain = re.compile(f"[{NAME_START_IGNORECASE}]").fullmatch
+    assert [c for c in range(0x110000) if bool(folded(chr(c))) != bool(plain(chr(c)))] == []
 
 
 def test_html_entities_are_repairs_and_tags_removals() -> None:

@@ -16,6 +16,10 @@ from cleanse.boilerplate.rules import load_table, table_digest
 from cleanse.stage import TextEdit, TextStage
 
 _ATTR_HINT = re.compile(r"""=\s*["']""")
+# What `[A-Za-z_]` matches under re.IGNORECASE: the ASCII letters, `_`, and four letters
+# that fold onto ASCII ones (İ ı ſ, and the Kelvin sign). Checked over all code points by
+# tests/test_boilerplate_rules.py.
+NAME_START_IGNORECASE = "A-Za-z_\u0130\u0131\u017f\u212a"
 _ATTR = r"""[A-Za-z_][-\w:.]*\s*=\s*(?:"[^"\n<>]{0,200}"|'[^'\n<>]{0,200}')"""
 
 
@@ -35,8 +39,10 @@ class _HtmlRules:
         # An attribute list whose tag opening was lost: `value="4" unitname="”">`. It needs a
         # closing `>`, or two attributes, or one well-known attribute name, to count.
         # The first name character is matched first (a class the engine can skip to), then a
-        # look-behind makes sure it starts a word.
-        first = r"[A-Za-z_](?<![-\w.][A-Za-z_])"
+        # look-behind makes sure it starts a word. The class is matched case-sensitively:
+        # under IGNORECASE the engine cannot skip to a cased class and tries the whole
+        # pattern at every position. It lists what `[A-Za-z_]` matches ignoring case.
+        first = rf"(?-i:[{NAME_START_IGNORECASE}])(?<![-\w.][A-Za-z_])"
         tail = _ATTR[len("[A-Za-z_]"):]
         known_tail = "|".join(f"(?<={re.escape(n[0])}){re.escape(n[1:])}" for n in t["known_attributes"])
         self.attr_fragment = re.compile(

@@ -10,6 +10,7 @@ examples of content it must leave alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -33,8 +34,13 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
     # second cleaning pass finds no boilerplate line the first one missed.
     codes = _code_points(text)
     flags = rs.char_flags.take(codes, mode="clip")
-    # Without NBSP, U+3000, tabs… (one numpy test) the faster plain-space split applies.
-    split = split_paragraphs(text, other_spaces=bool(np.count_nonzero(flags & OTHER_SPACE)))
+    # Which spaces besides U+0020 (NBSP, U+3000, tabs…) the text holds, from the flags, so
+    # that the split runs literal-first patterns (several times faster than a class).
+    other = flags & OTHER_SPACE
+    kinds = ""
+    if other.any():
+        kinds = "".join(map(chr, np.unique(codes[other.view(bool)]).tolist()))
+    split = split_paragraphs(text, other_spaces=kinds)
     pre_changed = 0
     if split != text:
         # Each run of k spaces became one newline: k characters changed.
@@ -44,7 +50,6 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         flags = rs.char_flags.take(codes, mode="clip")
     cuts: list[tuple[int, int, str, str]] = []  # (start, end, reason, removed text)
     n = len(text)
-    search = rs.trigger_regex.search
     rules_for = rs.rules_for
     anchor_triggers = rs.anchor_triggers
     positions, anchor_ids = _trigger_candidates(text, codes, flags, rs)
@@ -55,28 +60,37 @@ def remove_boilerplate_lines(text: str) -> TextEdit:
         le = text.find("\n", p)
         if le < 0:
             le = n
-        # The longest line the triggers found at the candidates of this line could remove
-        # (a line longer than a rule's max_len is content to it); 0: no trigger here.
+        # The triggers at the candidates of this line (start, spelling: each occurrence
+        # once, as a spelling has one anchor), and the longest line their rules could
+        # remove (a line longer than a rule's max_len is content to it); 0: no trigger.
+        found: list[tuple[int, int, str]] = []  # (start, -length, spelling)
         longest = 0
         while k < count and positions[k] <= le:
             p = positions[k]
             for off, word, reach in anchor_triggers[anchor_ids[k]]:
-                if reach > longest and text.startswith(word, p - off):
-                    longest = reach
+                if text.startswith(word, p - off):
+                    found.append((p - off, -len(word), word))
+                    if reach > longest:
+                        longest = reach
             k += 1
         # Rules measure the stripped line (edge pipes removed).
         if not longest or (le - ls > longest and _measure(text[ls:le].strip().strip(_PIPES).strip()) > longest):
             continue
-        # Only the rules whose triggers occur on this line are tried, in table order.
-        m = search(text, ls, le)
-        if m is None:  # the candidates were not whole triggers
-            continue
-        selected = set(rules_for[m.group()])
-        m2 = search(text, m.end(), le)
-        while m2 is not None:
-            selected.update(rules_for[m2.group()])
-            m2 = search(text, m2.end(), le)
-        _match_line(text, ls, le, [rs.rules[i] for i in sorted(selected)], cuts)
+        # Only the rules of the triggers on this line are tried, in table order: those of
+        # the occurrences a scan for trigger spellings takes, leftmost first, the longest
+        # spelling at a start, none overlapping the one before (a spelling's `rules_for`
+        # covers the triggers it contains).
+        if len(found) == 1:
+            selected: Iterable[int] = rules_for[found[0][2]]  # sorted already
+        else:
+            chosen: set[int] = set()
+            end = ls
+            for start, minus_len, word in sorted(found):
+                if start >= end:
+                    chosen.update(rules_for[word])
+                    end = start - minus_len
+            selected = sorted(chosen)
+        _match_line(text, ls, le, [rs.rules[i] for i in selected], cuts)
     if "|" in text or "｜" in text:
         _pipe_cuts(text, cuts)
     if not cuts:
@@ -93,22 +107,24 @@ def _code_points(text: str) -> np.ndarray:
 def _trigger_candidates(text: str, codes: np.ndarray, flags: np.ndarray, rs: LineRuleSet) -> tuple[list[int], list[int]]:
     """Sorted positions where a trigger's anchor bigram (or a one-character trigger) occurs,
     and the anchor's index into `rs.anchor_triggers`. Found with a few numpy operations;
-    the caller checks the few triggers of each anchor with `str.startswith`, and only lines
-    that hold one get the trigger regex (about 150 ns per candidate character in the regex
-    engine)."""
+    the caller checks the few triggers of each anchor with `str.startswith` (a regex over
+    all trigger spellings costs about 150 ns per candidate character)."""
     n = len(text)
     positions: list[int] = []
     ids: list[int] = []
     if n >= 2:
-        # (Methods and ufuncs rather than numpy's Python-level wrappers such as flatnonzero
-        # and clip: on texts of a few thousand characters their overhead counts.)
-        idx = (flags & ANCHOR_FIRST).nonzero()[0]
+        # Pairs whose first character starts an anchor and whose second ends one: a flag test
+        # over the whole text leaves few pairs for the exact lookup. (Methods and ufuncs
+        # rather than numpy's Python-level wrappers such as flatnonzero: on texts of a few
+        # thousand characters their overhead counts.)
+        # (Only bit 0 can be set, so the bytes are valid booleans.)
+        both = flags[:-1] & (flags[1:] >> 2)
+        idx = both.view(bool).nonzero()[0]
         if len(idx):
             # Each character with its successor as one little-endian 64-bit code: an
-            # overlapping view, no copy. (The last character gets a wrong successor: a
-            # false candidate at worst, which the trigger check discards.)
+            # overlapping view, no copy.
             pairs = np.ndarray((n - 1,), dtype="<u8", buffer=codes, offset=0, strides=(4,))
-            pair_codes = pairs.take(idx, mode="clip")
+            pair_codes = pairs.take(idx)
             anchors = rs.anchors
             at = anchors.searchsorted(pair_codes)
             np.minimum(at, len(anchors) - 1, out=at)
@@ -165,8 +181,15 @@ def _pipe_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> None:
     # and spaces is dropped with its line break; a lone pipe at the edge of a line is cut.
     pos = 0
     n = len(text)
+    # The next occurrence of each pipe character (-1: none left), looked up again only once
+    # passed: finding both afresh per line rescans the text up to the rarer one each time,
+    # quadratic on a long text with many `|` and no `｜`.
+    nxt = [text.find(c) for c in _PIPES]
     while True:
-        i = min((j for j in (text.find("|", pos), text.find("｜", pos)) if j >= 0), default=-1)
+        for j, c in enumerate(_PIPES):
+            if 0 <= nxt[j] < pos:
+                nxt[j] = text.find(c, pos)
+        i = min((j for j in nxt if j >= 0), default=-1)
         if i < 0:
             return
         ls = text.rfind("\n", 0, i) + 1

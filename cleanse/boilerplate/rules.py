@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from cleanse.boilerplate.variants import compile_rule, literal_alternation, literal_spellings
+from cleanse.boilerplate.variants import compile_rule, literal_spellings
 
-# Bits of LineRuleSet.char_flags.
-ANCHOR_FIRST, OTHER_SPACE = 1, 2
+# Bits of LineRuleSet.char_flags. ANCHOR_SECOND is ANCHOR_FIRST shifted by two, so that
+# `flags[:-1] & flags[1:] >> 2` marks the pairs that may be anchors (lines.py).
+ANCHOR_FIRST, OTHER_SPACE, ANCHOR_SECOND = 1, 2, 4
 
 RULES_DIR = os.path.join(os.path.dirname(__file__), "rules")
 
@@ -55,9 +56,6 @@ class LineRule:
 @dataclass(frozen=True, slots=True)
 class LineRuleSet:
     rules: tuple[LineRule, ...]
-    # One regex over all trigger spellings, run on the lines the anchor prefilter (below)
-    # has hit: a hit makes its line a candidate for the rules of that trigger.
-    trigger_regex: re.Pattern[str]
     # trigger spelling -> indices of the rules to try on a line where it occurs (its own
     # rules and those of every trigger it contains: `网站首页` also selects `首页` rules).
     rules_for: dict[str, tuple[int, ...]]
@@ -70,6 +68,7 @@ class LineRuleSet:
     # (offset of the anchor in the trigger, trigger spelling, reach) of its triggers, where
     # reach is the longest line (max_len) a rule selected by the trigger may remove.
     # One-character triggers (©) follow as anchors len(anchors) + j, `single_triggers[j]`.
+    # `char_flags[c] & ANCHOR_SECOND` if an anchor ends with `c`.
     char_flags: np.ndarray
     anchors: np.ndarray
     anchor_triggers: tuple[tuple[tuple[int, str, int], ...], ...]
@@ -120,6 +119,7 @@ def line_rules() -> LineRuleSet:
         off = 1 if len(w) > 2 else 0
         a = w[off : off + 2]
         char_flags[min(ord(a[0]), 0xFFFF)] |= ANCHOR_FIRST
+        char_flags[min(ord(a[1]), 0xFFFF)] |= ANCHOR_SECOND
         by_anchor.setdefault(ord(a[0]) | ord(a[1]) << 32, []).append((off, w, reach))
     anchors = sorted(by_anchor)
     return LineRuleSet(
@@ -128,6 +128,5 @@ def line_rules() -> LineRuleSet:
         anchor_triggers=tuple(tuple(by_anchor[c]) for c in anchors) + tuple(tuple(v) for _, v in sorted(single.items())),
         single_triggers="".join(sorted(single)),
         rules=tuple(rules),
-        trigger_regex=re.compile(literal_alternation(own)),
         rules_for=rules_for,
     )

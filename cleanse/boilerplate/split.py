@@ -102,6 +102,9 @@ def _candidate_line_starts(text: str) -> list[int]:
             i = text.find(ch, le)
     starts = []
     for ls in sorted(lines):
+        if not text[ls : ls + 1].isspace():  # the usual case: nothing to skip
+            starts.append(ls)
+            continue
         le = text.find("\n", ls)
         line = text[ls : le if le >= 0 else len(text)]
         starts.append(ls + len(line) - len(line.lstrip()))

@@ -39,26 +39,32 @@ _MARK_RUN = re.compile(r"[,:;][,:;]+")
 _RUN_STARTS = tuple((m, re.compile(re.escape(m) + "[,:;]")) for m in ",:;")
 # A remaining ASCII mark beside (through one space) a full-width mark that a conversion
 # may have produced: one literal-first pattern per mark.
-_NEAR_FULL_WIDTH = tuple(
+_NEAR_FULL_WIDTH = dict(
     (m, re.compile(rf"{re.escape(m)}(?: ?[，：；？！（）]|(?<=[，：；？！（）]{re.escape(m)})|(?<=[，：；？！（）] {re.escape(m)}))"))
     for m in ",:;?!"
 )
-_INNER = r"[^()（）\n]{0,100}"
-_INNER_LAZY = r"[^()（）\n]{0,100}?"
+# Whether a text may hold a URL (see `_Rules.url`).
+_SCHEME = re.compile("://")
+_WWW = re.compile(r"www\.")
+_CONTENT = r"[^()（）\n]"  # what a bracket pair holds: no bracket, no line break
+_INNER = _CONTENT + "{0,100}"
+_INNER_LAZY = _CONTENT + "{0,100}?"
 
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    zero_width: re.Pattern[str]
     zero_width_chars: str
-    spaces: re.Pattern[str]
+    # Any zero-width character or space other than U+0020.
+    mapped_chars: re.Pattern[str]
     space_chars: tuple[str, ...]
     space_before_newline: re.Pattern[str]
     space_after_newline: re.Pattern[str]
     space_runs: re.Pattern[str]
-    parens: tuple[re.Pattern[str], ...]
+    parens_ascii_open: re.Pattern[str]
+    parens_fw_open: re.Pattern[str]
     in_context: tuple[tuple[re.Pattern[str], str], ...]
     out_of_context: tuple[re.Pattern[str], ...]
+    run_or_out_of_context: tuple[re.Pattern[str], ...]
     context_marks: tuple[str, ...]
     context_table: dict[int, str]
     hanp_char: re.Pattern[str]
@@ -71,6 +77,10 @@ class _Rules:
     list_number_bare: re.Pattern[str]
     list_number_marked: re.Pattern[str]
     hard_wrap: re.Pattern[str]
+    # A line break any of the three above could remove (one scan; most texts hold none),
+    # and the same or a blank line.
+    line_join: re.Pattern[str]
+    blank_or_join: re.Pattern[str]
     url: re.Pattern[str]
     han: re.Pattern[str]
     paren_map: dict[str, str]
@@ -89,6 +99,7 @@ def _rules() -> _Rules:
     hanp = han + t["cjk_punct"]
     in_context = []
     out_of_context = []
+    run_or_out_of_context = []
     for a, fw in t["in_han_context"].items():
         e = re.escape(a)
         # Literal first so the regex engine can skip to candidates; the context is checked
@@ -99,6 +110,9 @@ def _rules() -> _Rules:
         # The same mark without that context: when the text holds none, every mark
         # converts and str.replace does it (C speed, no per-match work).
         out_of_context.append(re.compile(rf"{e}(?<![{hanp}]{e})(?<![{hanp}] {e})(?! ?[{hanp}])"))
+        # Either that, or the start of a run of marks (`_MARK_RUN`): one scan per mark rules
+        # out both in the common case.
+        run_or_out_of_context.append(re.compile(rf"{e}(?:[,:;]|(?<![{hanp}]{e})(?<![{hanp}] {e})(?! ?[{hanp}]))"))
     closers = re.escape(t["after_terminal"])
     particles = t["question_particles"]
     terminal = []
@@ -108,29 +122,44 @@ def _rules() -> _Rules:
         terminal.append((re.compile(rf"{e}(?:(?<=[{han}]{e})(?=[\s{closers}]|\Z){alt})"), fw))
     num = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
     wrap_min = int(t["hard_wrap_min_line"])
+    # What follows the line break each line join removes.
+    list_number_bare = rf"({num})\n(?=[、.．])"
+    list_number_marked = rf"({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"
+    hard_wrap = (
+        # Cheap one-character checks first; the 100-character look-behind last.
+        rf"(?<=[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
+        rf"(?<=[^\n]{{{wrap_min}}}[{han}]\n)"
+    )
+    line_join = rf"(?={list_number_bare})|(?={list_number_marked})|{hard_wrap}"
     fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
     return _Rules(
-        zero_width=re.compile(f"[{t['zero_width']}]"),
         zero_width_chars=t["zero_width"],  # plain characters, no ranges
-        spaces=re.compile(f"[{t['spaces']}]"),
+        mapped_chars=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
         space_chars=_class_chars(t["spaces"]),
         # Two literal-first passes (an alternation `[ \n]…` would stop at every newline).
         space_before_newline=re.compile(r" [ ]*\n"),
         space_after_newline=re.compile(r"\n [ ]*"),
         space_runs=re.compile(r"  [ ]*"),
         # `(…)` is Chinese when it holds a Han character or touches one (through at most one
-        # space); a mixed pair `(…）` always is. Each form is a template substitution.
-        parens=(
-            re.compile(rf"\((?:(?<=[{han}]\()|(?<=[{han}] \())({_INNER})\)"),
-            # The look-ahead (a closing bracket ends the run) spares the lazy/greedy pair
-            # its quadratic backtracking at every `(` that is not closed.
-            re.compile(rf"\((?=[^()（）\n]{{0,201}}\))({_INNER_LAZY}[{han}]{_INNER})\)"),
-            re.compile(rf"\(({_INNER})\)(?= ?[{han}])"),
-            re.compile(rf"\(({_INNER})）"),
-            re.compile(rf"（({_INNER})\)"),
+        # space); a mixed pair `(…）` always is. The forms that open with `(` are one
+        # alternation of look-aheads (see `_parens`); every form captures the opening
+        # bracket, the content and the closing bracket, for `_convert_pairs`.
+        parens_ascii_open=re.compile(
+            rf"(\()(?:"
+            rf"(?:(?<=[{han}]\()|(?<=[{han}] \())(?={_INNER}\))"  # Han before
+            # Han inside, at most 100 characters either side of it. A content of at most
+            # 101 characters needs just a Han character; a longer one (rare) takes the lazy
+            # scan, which the length check spares its quadratic backtracking elsewhere.
+            rf"|(?={_CONTENT}{{0,101}}\))(?=[^()（）\n{han}]{{0,100}}[{han}])"
+            rf"|(?={_CONTENT}{{102,201}}\))(?={_INNER_LAZY}[{han}]{_INNER}\))"
+            rf"|(?={_INNER}\) ?[{han}])"  # Han after
+            rf"|(?={_INNER}）)"  # mixed pair
+            rf")({_CONTENT}*)([)）])"
         ),
+        parens_fw_open=re.compile(rf"(（)(?={_INNER}\))({_CONTENT}*)(\))"),
         in_context=tuple(in_context),
         out_of_context=tuple(out_of_context),
+        run_or_out_of_context=tuple(run_or_out_of_context),
         context_marks=tuple(t["in_han_context"]),
         context_table=str.maketrans(t["in_han_context"]),
         hanp_char=re.compile(f"[{hanp}]"),
@@ -140,13 +169,11 @@ def _rules() -> _Rules:
         paragraph_break=_paragraph_break(t, han, f" {t['spaces']}"),
         paragraph_break_plain=_paragraph_break(t, han, " "),
         blank_lines=re.compile(r"\n\n[\n]*"),
-        list_number_bare=re.compile(rf"\n({num})\n(?=[、.．])"),
-        list_number_marked=re.compile(rf"\n({num}[、.．]|[（(]{num}[）)])\n(?=[{han}])"),
-        hard_wrap=re.compile(
-            # Cheap one-character checks first; the 100-character look-behind last.
-            rf"\n(?<=[{han}]\n)(?=[{han}])(?![一二三四五六七八九十]{{1,3}}[、是]|第[一二三四五六七八九十])"
-            rf"(?<=[^\n]{{{wrap_min}}}[{han}]\n)"
-        ),
+        list_number_bare=re.compile(rf"\n{list_number_bare}"),
+        list_number_marked=re.compile(rf"\n{list_number_marked}"),
+        hard_wrap=re.compile(rf"\n{hard_wrap}"),
+        line_join=re.compile(rf"\n(?:{line_join})"),
+        blank_or_join=re.compile(rf"\n(?:\n|{line_join})"),
         url=re.compile(r"(?:https?|ftp)://[!-~]*[A-Za-z0-9/#=&_%+~-]|www\.[A-Za-z0-9-]+\.[!-~]*[A-Za-z0-9/#=&_%+~-]"),
         han=re.compile(f"[{han}]"),
         paren_map=t["parens"],
@@ -167,16 +194,24 @@ def _class_chars(body: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _paragraph_break(t: dict, han: str, sp: str) -> re.Pattern[str]:
+def _paragraph_break(t: dict, han: str, sp: str, first: str | None = None) -> re.Pattern[str]:
     # Spaces after a sentence end (`。`, or `?`/`!` right after a Han character), possibly
     # behind up to two closing quotes/brackets. The pattern starts with the space class, so
     # the engine only stops at spaces, which are rare in Chinese text. `sp` is the space
-    # class body; with a single plain space the pattern starts with a literal, which the
-    # engine finds several times faster than a class.
+    # class body. With `first`, only runs starting with that one space character: the
+    # pattern starts with a literal, which the engine finds several times faster than a
+    # class (with `sp` a single plain space, the same holds for every run).
     cl = t["closers"]
+    lead = f"[{sp}]" if first is None else re.escape(first)
     ends = [f"[{t['sentence_end']}]", f"[{han}][?!]"]
-    behind = "|".join(f"(?<={e}{c}[{sp}])" for e in ends for c in ("", f"[{cl}]", f"[{cl}]{{2}}"))
-    return re.compile(f"[{sp}](?:{behind})[{sp}]*(?=\\S)")
+    behind = "|".join(f"(?<={e}{c}{lead})" for e in ends for c in ("", f"[{cl}]", f"[{cl}]{{2}}"))
+    return re.compile(f"{lead}(?:{behind})[{sp}]*(?=\\S)")
+
+
+@lru_cache(maxsize=None)
+def _paragraph_break_from(first: str) -> re.Pattern[str]:
+    t = table()
+    return _paragraph_break(t, t["han"], f" {t['spaces']}", first)
 
 
 def normalize_zh(text: str) -> TextEdit:
@@ -185,16 +220,15 @@ def normalize_zh(text: str) -> TextEdit:
     before = text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Zero-width characters are rare: one-character tests (memchr) spare a class scan. The
-    # space class is one scan either way (a substitution that finds nothing returns its input).
-    if any(c in text for c in r.zero_width_chars):
-        text = r.zero_width.sub("", text)
-    # Other spaces become plain ones: a one-character test and str.replace per kind (C
-    # speed) beat a character-class substitution, which the regex engine tries at every
-    # position.
-    for c in r.space_chars:
-        if c in text:
-            text = text.replace(c, " ")
+    # Zero-width characters go and other spaces (NBSP, U+3000…) become plain ones: a pure
+    # character map, done with one str.replace per kind present (C speed). One class scan
+    # finds the kinds in turn, resuming where the last one was found; most texts hold none,
+    # and a one-character test per kind (22 of them) costs twice that scan.
+    m = r.mapped_chars.search(text)
+    while m is not None:
+        c = m.group()
+        text = text.replace(c, "" if c in r.zero_width_chars else " ")
+        m = r.mapped_chars.search(text, m.start())
     # Each step is skipped when a one-character test shows it has nothing to do (a
     # one-character `in` is a memchr; a two-character one costs about as much as the
     # literal-first substitution itself).
@@ -208,9 +242,11 @@ def normalize_zh(text: str) -> TextEdit:
     # punctuation never changes where lines break. This order makes the whole idempotent.
     if " " in text:  # all spaces are plain spaces by now
         text = r.paragraph_break_plain.sub("\n", text)
-    if "\n\n" in text:
+    # One scan rules out blank lines and line joins together (a two-character `in` test
+    # would cost about as much as that scan). The first line is checked apart (`_rejoin`).
+    if r.blank_or_join.search(text) is not None or r.line_join.match("\n" + text[:8]) is not None:
         text = r.blank_lines.sub("\n", text)
-    text = _rejoin(text)
+        text = _rejoin(text)
     text = _punctuation(text)
     if " " in text:
         text = r.space_around_fw.sub("", text)
@@ -231,34 +267,43 @@ def _changed_span(before: str, after: str) -> int:
 
 def _gallop(a: str, b: str, floor: int, step: int) -> int:
     # Length of the common prefix (step 1) or of the common suffix not reaching into the
-    # first `floor` characters (step -1).
+    # first `floor` characters (step -1). Each comparison covers only characters not yet
+    # known equal, so the slices copied add up to about twice the answer.
     m = min(len(a), len(b)) - floor
     la, lb = len(a), len(b)
 
-    def same(k: int) -> bool:
-        return a[:k] == b[:k] if step == 1 else a[la - k :] == b[lb - k :]
+    def same(i: int, j: int) -> bool:
+        # Whether characters i..j-1, counted from the start (or the end), agree.
+        return a[i:j] == b[i:j] if step == 1 else a[la - j : la - i] == b[lb - j : lb - i]
 
     lo, k = 0, 1
-    while k <= m and same(k):
+    while k <= m and same(lo, k):
         lo, k = k, k * 2
     hi = min(k, m + 1) - 1  # the longest length not yet ruled out
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if same(mid):
+        if same(lo, mid):
             lo = mid
         else:
             hi = mid - 1
     return lo
 
 
-def split_paragraphs(text: str, other_spaces: bool = True) -> str:
+def split_paragraphs(text: str, other_spaces: bool | str = True) -> str:
     """Start a new line where a sentence ends and spaces follow (`…作用。 转变…`): pages that
     lost their line breaks keep the paragraphs apart with spaces. Shared with the boilerplate
     line stage, so that both see the same lines and cleaning twice changes nothing.
 
     `other_spaces=False` promises that `text` holds no space but U+0020 (no NBSP, U+3000,
-    tab…): the same result from a pattern that starts with a literal, several times faster."""
+    tab…): the same result from a pattern that starts with a literal, several times faster.
+    A string names the other spaces `text` holds (`"\\xa0"`): one literal-first pass per
+    kind, for each run starts with one kind (its first character decides), and a run
+    changed to a line break neither starts nor ends another."""
     r = _rules()
+    if isinstance(other_spaces, str):
+        for first in " " + other_spaces:
+            text = _paragraph_break_from(first).sub("\n", text)
+        return text
     return (r.paragraph_break if other_spaces else r.paragraph_break_plain).sub("\n", text)
 
 
@@ -269,7 +314,8 @@ def space_characters() -> tuple[str, ...]:
 
 def _punctuation(text: str) -> str:
     r = _rules()
-    if ("/" in text and "://" in text) or ("w" in text and "www." in text):
+    # (Literal-first scans, gated by a memchr: a multi-character `in` is slower.)
+    if ("/" in text and _SCHEME.search(text)) or ("w" in text and _WWW.search(text)):
         # URLs keep their ASCII punctuation: convert only the text between them.
         pieces = []
         pos = 0
@@ -288,28 +334,38 @@ def _punctuation_plain(text: str) -> str:
         before = text
         if "(" in text or ")" in text:
             text = _parens(text)
-        if any(m in text and rx.search(text) for m, rx in _RUN_STARTS):
-            text = _MARK_RUN.sub(_convert_run, text)
-        for (rx, fw), other, mark in zip(r.in_context, r.out_of_context, r.context_marks):
-            if mark in text:
-                text = text.replace(mark, fw) if other.search(text) is None else rx.sub(fw, text)
+        present = [k for k, mark in enumerate(r.context_marks) if mark in text]
+        remaining = r.terminal_marks + r.context_marks  # the ASCII marks that may be left
+        if all(r.run_or_out_of_context[k].search(text) is None for k in present):
+            # No run, and every mark beside Chinese: all convert, by str.replace (C speed).
+            # (A mark in context stays so as others convert: full-width marks are context.)
+            for k in present:
+                text = text.replace(r.context_marks[k], r.in_context[k][1])
+            remaining = r.terminal_marks
+        else:
+            if any(m in text and rx.search(text) for m, rx in _RUN_STARTS):
+                text = _MARK_RUN.sub(_convert_run, text)
+            for (rx, fw), other, mark in zip(r.in_context, r.out_of_context, r.context_marks):
+                if mark in text:
+                    text = text.replace(mark, fw) if other.search(text) is None else rx.sub(fw, text)
         for (rx, fw), mark in zip(r.terminal, r.terminal_marks):
             if mark in text:
                 text = rx.sub(fw, text)
         # A conversion can put Chinese context next to another ASCII mark (`中:,`): go again
         # until nothing changes, so one call reaches the same fixed point as two.
-        if text == before or not _may_convert_again(text):
+        if text == before or not _may_convert_again(text, remaining):
             break
     return text
 
 
-def _may_convert_again(text: str) -> bool:
+def _may_convert_again(text: str, marks: tuple[str, ...]) -> bool:
     """Whether another round could convert anything. A round converts ASCII marks to
     ，：；？！（）; a mark left unconverted decides on the characters within two of it
     (through one space), and `_parens` reaches its own fixed point and looks only at Han
     characters and brackets. So a further round can change something only if a remaining
-    ASCII mark has one of those full-width marks within two characters."""
-    return any(m in text and rx.search(text) for m, rx in _NEAR_FULL_WIDTH)
+    ASCII mark has one of those full-width marks within two characters. `marks`: the ASCII
+    marks the text may still hold (a one-character test for an absent one scans it all)."""
+    return any(m in text and _NEAR_FULL_WIDTH[m].search(text) for m in marks)
 
 
 def _convert_run(m: re.Match[str]) -> str:
@@ -328,24 +384,42 @@ def _convert_run(m: re.Match[str]) -> str:
 
 
 def _parens(text: str) -> str:
-    # One round reaches the fixed point: every form matches two consecutive bracket
+    # One pass reaches the fixed point: every form matches two consecutive bracket
     # characters of a line (the content holds none of `()（）`), such pairs are disjoint, a
     # conversion turns both of its pair full width, and what decides a pair (Han inside or
     # beside it, its length, which side is already full width) no other conversion
     # changes. So a nested outer pair, whose content holds the inner one, never converts,
-    # now or in a later round.
+    # now or in a later round; and the forms can be tried together, in one scan.
     r = _rules()
-    both_ascii = "(" in text and ")" in text
-    for k, rx in enumerate(r.parens):
-        # Skip forms whose two bracket characters are not both present (a `（` scan
-        # would otherwise try every full-width bracket in the text).
-        if (k < 3 and both_ascii) or (k == 3 and "(" in text and "）" in text) or (k == 4 and "（" in text and ")" in text):
-            text = rx.sub("（\\1）", text)
+    # Skip a scan when its two bracket characters are not both present.
+    if "(" in text and (")" in text or "）" in text):
+        text = _convert_pairs(r.parens_ascii_open, text)
+    if "（" in text and ")" in text:
+        text = _convert_pairs(r.parens_fw_open, text)
     return text
+
+
+def _convert_pairs(rx: re.Pattern[str], text: str) -> str:
+    # `rx` captures (opening bracket, content, closing bracket), so `split` yields
+    # [text, open, content, close, text, …]: setting every open and close piece by slice
+    # assignment converts all pairs in C, where a `\\1` template substitution costs a
+    # Python call per match (web pages hold thousands of brackets).
+    pieces = rx.split(text)
+    n = len(pieces) // 4
+    if not n:
+        return text
+    pieces[1::4] = ["（"] * n
+    pieces[3::4] = ["）"] * n
+    return "".join(pieces)
 
 
 def _rejoin(text: str) -> str:
     r = _rules()
+    # The passes below see the text behind a line break, so that the first line is like the
+    # others. That break can only start a list-number join (a wrap join needs a Han
+    # character before it), which lies within the text's first 8 characters.
+    if r.line_join.search(text) is None and r.line_join.match("\n" + text[:8]) is None:
+        return text
     text = "\n" + text
     text = r.list_number_bare.sub("\n\\1", text)
     text = r.list_number_marked.sub("\n\\1", text)

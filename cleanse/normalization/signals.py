@@ -33,9 +33,13 @@ _PLACEHOLDERS = (
         rf"(?:(?<=[{_HAN_RANGES}][xX×○]{{2}})|(?<=[{_HAN_RANGES}][xX×○]{{3}})|(?<=[{_HAN_RANGES}][xX×○]{{4}})|(?=[{_HAN_RANGES}]))"
     ),
 )
-# A run of `*` not glued into a Latin/numeric token. Written to start with the star class
-# (the engine skips to candidates); the look-behinds then check the character before it.
-_MASK = re.compile(r"[*＊](?:(?<![A-Za-z0-9*＊][*＊])[*＊]*|(?<=[A-Za-z0-9][*＊])[*＊]*(?![A-Za-z0-9*＊]))")
+# A run of `*` not glued into a Latin/numeric token, counted once per star kind of its
+# first character: a pattern starting with a literal is scanned for several times faster
+# than one starting with a class. The look-behinds then check the character before it.
+_MASKS = tuple(
+    (star, re.compile(rf"{re.escape(star)}(?:(?<![A-Za-z0-9*＊]{re.escape(star)})[*＊]*|(?<=[A-Za-z0-9]{re.escape(star)})[*＊]*(?![A-Za-z0-9*＊]))"))
+    for star in "*＊"
+)
 # `?` between two Han characters: a lost double-byte half. Literal first.
 _HOLE = re.compile(rf"\?(?<=[{_HAN_RANGES}]\?)(?=[{_HAN_RANGES}])")
 
@@ -100,7 +104,7 @@ def quality_signals(text: str) -> dict[str, float]:
     if n >= 2 and np.count_nonzero(fl & _LATIN_HEAD_BIT):  # UTF-8 read as Latin-1/cp1252
         odd += int(np.count_nonzero((fl[:-1] & _LATIN_HEAD_BIT).astype(bool) & (fl[1:] & _CP1252_TAIL_BIT).astype(bool)))
     placeholders = _count_placeholders(text, fl) if ("x" in text or "X" in text or "×" in text or "○" in text) else 0
-    masked = len(_MASK.findall(text)) if ("*" in text or "＊" in text) else 0
+    masked = sum(len(rx.findall(text)) for star, rx in _MASKS if star in text)
     return {
         "char_count": float(n),
         "han_ratio": han_n / non_space if non_space else 0.0,
