@@ -7,7 +7,7 @@ from pathlib import Path
 
 import opencc
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleanse.boilerplate import clean_boilerplate
@@ -43,6 +43,7 @@ GENERATED = st.lists(TOKENS, max_size=40).map("".join)
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(GENERATED)
+@example("2008-03-28 洛阳市科技局\xa0“")  # found by hypothesis: a quote mark taken into the publisher
 def test_cleaning_is_idempotent_on_generated_text(text: str) -> None:
     once = clean(text)
     assert clean(once) == once

@@ -70,7 +70,9 @@ def _rules() -> _HeaderRules:
     label_re = re.compile(r"(?P<label>" + literal_alternation(field_of) + r")" + expand_pattern(r"\s*[:：]\s*"))
     date = t["date"]
     time = t["time"]
-    pub = r"[^\s，。,；;！？!?：:|｜]{2,30}(?:\s+[^\s，。,；;！？!?：:|｜]{2,30})?"
+    # No quotation marks in a publisher: `日期 单位“` is a sentence being quoted, and whether
+    # a space separates the mark decided it before (normalization removes that space).
+    pub = r"[^\s，。,；;！？!?：:|｜“”‘’\"'「」『』]{2,30}(?:\s+[^\s，。,；;！？!?：:|｜“”‘’\"'「」『』]{2,30})?"
     date_line = compile_rule(
         rf"^[【\[(（]?\s*(?P<date>{date})(?:\s*(?P<time>{time}))?\s*[】\])）]?(?:\s+(?P<pub>{pub}))?$"
     )
@@ -388,7 +390,7 @@ class HeaderMetaStage(TextStage):
     """Slot 7c: title and header/footer metadata -> `title`/`meta` (after the line rules)."""
 
     name = "header_meta"
-    version = "3"
+    version = "4"  # 4: no quotation marks in a date line's publisher
 
     def setup(self) -> None:
         _rules()
