@@ -1,4 +1,5 @@
-"""Per-stage byte counts: the UTF-8 size of each stage's input, memoised per text object."""
+"""Per-stage byte counts (the UTF-8 size of each stage's input, memoised per text object) and
+batches (input order, rejects and outputs do not depend on the batch size)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,59 @@ def test_bytes_in_is_utf8_size_of_each_stage_input() -> None:
     assert p.stats[2].chars_removed == 3 * len(texts)
     assert all(d.removed[0].stage == "pinyin" and d.removed[0].text == "(x)" for d in out)
     assert all(d.utf8_size() == len(d.text.encode("utf-8")) for d in out)
+
+
+class FailsOnX(TextStage):
+    name = "fails_on_x"
+    version = "1"
+
+    def transform(self, text: str) -> str:
+        if "X" in text:
+            raise ValueError("no X please")
+        return text + "!"
+
+
+LOG: list[tuple[str, str]] = []
+
+
+class LogFirst(TextStage):
+    name = "log_first"
+    version = "1"
+
+    def transform(self, text: str) -> str:
+        LOG.append((self.name, text))
+        return text.upper()
+
+
+class LogLast(LogFirst):
+    name = "log_last"
+
+    def transform(self, text: str) -> str:
+        LOG.append((self.name, text))
+        return text
+
+
+def test_batches_keep_order_outputs_and_stats_and_run_stage_by_stage() -> None:
+    from cleanse.document import Reject
+
+    texts = ["a", "bx", "c", "d", "ex", "f", "g"]
+    results = set()
+    for batch_docs, batch_bytes, size in [(1, 1 << 20, 1), (3, 1 << 20, 3), (64, 1 << 20, 7), (64, 25, 3)]:
+        docs = [Document(text=t, id=str(i), source=f"s{i}", source_sha256="0" * 64, byte_end=10)
+                for i, t in enumerate(texts)]
+        LOG.clear()
+        p = Pipeline("t", "1", [LogFirst(), FailsOnX(), LogLast()], batch_docs=batch_docs, batch_bytes=batch_bytes)
+        out = list(p.run(docs))
+        # Every input comes out once, in input order: a document or a reject with its reason.
+        assert [o.source for o in out] == [f"s{i}" for i in range(len(texts))]
+        assert [isinstance(o, Reject) and o.reason == "stage_error" for o in out] == ["x" in t for t in texts]
+        assert [s.docs_in for s in p.stats] == [7, 7, 5] and p.stats[1].rejected == 2
+        results.add(tuple((type(o).__name__, getattr(o, "text", None)) for o in out))
+        # Each stage goes over a whole batch (`size` documents of 10 bytes) before the next starts.
+        expected = []
+        for k in range(0, len(texts), size):
+            chunk = texts[k : k + size]
+            expected += [("log_first", t) for t in chunk]
+            expected += [("log_last", t.upper() + "!") for t in chunk if "x" not in t]
+        assert LOG == expected
+    assert len(results) == 1  # the batch size changes nothing in the output
