@@ -79,8 +79,11 @@ def _scan_re() -> re.Pattern[str]:
     tone = "".join(sorted(_TONED_SET))
     inside = "|".join(rf"(?<=[(（]{_NOTE_LETTER}{{{k}}}[{tone}])(?={_NOTE_LETTER}{{0,{5 - k}}}[)）])"
                       for k in range(6))
-    # One class first (the engine then skips to its next hit at C speed), the note test after.
-    return re.compile(rf"[{body}](?!{inside})")
+    # One class first (the engine then skips to its next hit at C speed), then the test for
+    # the hit's kind: ? / U+FFFD touching a non-ASCII character, ! before one (most hits are
+    # ASCII ? in URLs: rejected here rather than in Python), anything else outside a note.
+    return re.compile(rf"[{body}](?:(?<=[?\ufffd])(?:(?=[^\x00-\x7f])|(?<=[^\x00-\x7f][?\ufffd]))"
+                      rf"|(?<=!)(?=[^\x00-\x7f])|(?<![?!\ufffd])(?!{inside}))")
 
 
 # A pinyin note with a tone-marked letter or ü, right after an ASCII letter: the letter is a
@@ -102,21 +105,11 @@ def _suspects(text: str) -> list[tuple[int, int]]:
     return got
 
 
-def _scan_hits(text: str) -> list[tuple[int, int]]:
-    """The suspects of `_suspects` that are not letters carrying a note."""
-    return [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text))
-            if text[p] not in "?!\ufffd" or _keep_hit(text, p)]
-
-
-def _keep_hit(text: str, p: int) -> bool:
-    """A hit of `suspect_re` outside a note is a suspect, except ? / ! / U+FFFD that touch no
-    non-ASCII character (and ! counts only before one)."""
-    c = text[p]
-    if c in "?!\ufffd":
-        nxt = text[p + 1] if p + 1 < len(text) else ""
-        prv = text[p - 1] if p > 0 else ""
-        return bool((nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv))
-    return True
+def _scan_hits(text: str, pos: int = 0) -> list[tuple[int, int]]:
+    """The suspects of `_suspects` that are not letters carrying a note (from text[pos:]; a
+    ? / ! / U+FFFD that touches no non-ASCII character is not one, and ! counts only before
+    one)."""
+    return [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text, pos))]
 
 
 # An ASCII letter right after a Han character and not part of a word or number: where a
@@ -125,13 +118,15 @@ def _keep_hit(text: str, p: int) -> bool:
 _LETTER_AFTER_HAN = r"(?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.;:!?\s]|$)"
 _LETTER_SUSPECT = re.compile(rf"[@-~]{_LETTER_AFTER_HAN}")
 # Both kinds of letter suspects in one pass (a letter carrying a note is [A-Za-z]).
-_ANY_LETTER_SUSPECT = re.compile(rf"[@-~](?:{_LETTER_AFTER_HAN}|(?<=[A-Za-z]){_LETTER_NOTE_AHEAD})")
+# Both end a run of [@-~]: `(?![@-~])` rejects the letters inside words and URLs first.
+_ANY_LETTER_SUSPECT = re.compile(rf"[@-~](?![@-~])(?:{_LETTER_AFTER_HAN}|(?<=[A-Za-z]){_LETTER_NOTE_AHEAD})")
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
     """`_suspects` and `_LETTER_SUSPECT` hits, in text order (a letter carrying a note needs
     a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit)."""
-    got = _scan_hits(text) if suspect_re().search(text) else []
+    first = suspect_re().search(text)  # stops at the first hit; most pages have few
+    got = _scan_hits(text, first.start()) if first else []
     letters = [(p, p + 1) for p in map(re.Match.start, _ANY_LETTER_SUSPECT.finditer(text))]
     if letters:
         got = sorted(set(got) | set(letters))
