@@ -662,7 +662,8 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
     bounds: _ReencodeBounds | None = None
     span = text[a:b]
     latin = bool(_LATIN.search(span))
-    han = any(c >= "\u2e80" for c in span)
+    han = bool(span) and max(span) >= "\u2e80"
+    encoded: dict[str, list[bytes | None]] = {}  # per wrong codec (two kinds share each)
     for kind, wrong, right in REENCODE:
         if wrong in ("latin-1", "cp1252") and not latin:
             continue
@@ -671,8 +672,10 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
         # The codecs are stateless, so a span's bytes are its characters' bytes joined; a span
         # with a character the wrong codec cannot encode fails, so only the starts after the
         # last such character before cs and the ends before the first one from ce are tried.
-        enc = list(map(_encoded_by[wrong].__getitem__, span))
-        if any(x is None for x in enc[cs - a:ce - a]):
+        enc = encoded.get(wrong)
+        if enc is None:
+            enc = encoded[wrong] = list(map(_encoded_by[wrong].__getitem__, span))
+        if None in enc[cs - a:ce - a]:
             continue
         i0 = cs
         while i0 > a and enc[i0 - 1 - a] is not None:
@@ -680,6 +683,8 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
         j1 = ce
         while j1 < b and enc[j1 - a] is not None:
             j1 += 1
+        # offs[x]: bytes of text[i0:i0 + x] in the wrong codec
+        offs = [0, *accumulate(map(len, enc[i0 - a:j1 - a]))]  # type: ignore[arg-type]
         byte_len = _BYTE_LEN[right]
         for i in range(i0, cs + 1):
             # One decoding per start: the span up to j decodes exactly when its bytes end on a
@@ -695,12 +700,9 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                 continue
             ends = dict(zip(accumulate(map(byte_len.__getitem__, dec)), range(1, len(dec) + 1)))
             lowers = None
-            off = 0
-            for j in range(i + 1, j1 + 1):
-                off += len(enc[j - 1 - a])  # type: ignore[arg-type]
-                if j < ce:
-                    continue
-                k = ends.get(off)
+            j0 = max(i + 1, ce)
+            # k: characters of dec that text[i:j] re-encodes to (None: not a boundary)
+            for j, k in zip(range(j0, j1 + 1), map(ends.get, map(sub, offs[j0 - i0:j1 - i0 + 1], repeat(offs[i - i0])))):
                 if k is None:
                     continue
                 cand = dec[:k]
@@ -808,6 +810,64 @@ def _damage_shaped(m: Model, text: str, cs: int, ce: int) -> bool:
 
 
 def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
+    """Repairs of the clusters of suspects in `text`, in text order.
+
+    Clusters, shifted spans and re-encoded spans never cross a line break, and a line's
+    edits depend only on the line and the line breaks around it (the context characters of
+    its first and last spans), so lines are solved separately and memoised: web pages repeat
+    template lines (navigation, footers), damaged ones included."""
+    if suspects is None:
+        suspects = _all_suspects(text)
+    edits: list[Edit] = []
+    n = len(text)
+    k = 0
+    hi = 0
+    while k < len(suspects):
+        s = suspects[k][0]
+        lo = text.rfind("\n", hi, s) + 1
+        hi = text.find("\n", s)
+        hi = n if hi < 0 else hi
+        k1 = k
+        while k1 < len(suspects) and suspects[k1][0] < hi:
+            k1 += 1
+        # The line with the break before and after it (if any): the key of the memo.
+        ks, ke = max(0, lo - 1), min(n, hi + 1)
+        line_suspects = tuple((a - ks, b - ks) for a, b in suspects[k:k1])
+        got = _LINE_MEMO[text[ks:ke], line_suspects]  # shared Edits: never mutated
+        edits.extend(Edit(e.start + ks, e.end + ks, e.kind, e.pieces, e.gain) for e in got)
+        k = k1
+    return edits
+
+
+class _LineMemo(dict):
+    """(line with its breaks, its suspects) -> `_find_edits_in` of it. Cleared when the keys
+    hold more than MAX_CHARS characters (values are recomputed identically); longer lines
+    are not kept."""
+
+    MAX_CHARS = 2_000_000
+    MAX_LINE = 20_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = 0
+
+    def __missing__(self, key: tuple[str, tuple[tuple[int, int], ...]]) -> list[Edit]:
+        line, line_suspects = key
+        got = _find_edits_in(line, list(line_suspects))
+        if len(line) <= self.MAX_LINE:
+            if self.chars + len(line) > self.MAX_CHARS:
+                self.clear()
+                self.chars = 0
+            self[key] = got
+            self.chars += len(line)
+        return got
+
+
+_LINE_MEMO = _LineMemo()
+
+
+def _find_edits_in(text: str, suspects: list[tuple[int, int]]) -> list[Edit]:
+    """`find_edits` without the memo (any number of lines)."""
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
     regions: list[list] = []  # [line start, region start, region end, suspect positions]
