@@ -25,10 +25,13 @@ from __future__ import annotations
 import codecs
 import heapq
 import re
+import string
 from operator import add, sub
 from itertools import accumulate, chain, repeat
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from cleanse.repair.model import COST_SYMBOL, Model, is_han, model
 from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
@@ -124,13 +127,82 @@ _ANY_LETTER_SUSPECT = re.compile(rf"[@-~](?![@-~])(?:{_LETTER_AFTER_HAN}|(?<=[A-
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
     """`_suspects` and `_LETTER_SUSPECT` hits, in text order (a letter carrying a note needs
-    a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit)."""
-    first = suspect_re().search(text)  # stops at the first hit; most pages have few
-    got = _scan_hits(text, first.start()) if first else []
-    letters = [(p, p + 1) for p in map(re.Match.start, _ANY_LETTER_SUSPECT.finditer(text))]
-    if letters:
-        got = sorted(set(got) | set(letters))
-    return got
+    a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit).
+
+    A regex pass costs a few ns per character, and the letter test starts at every ASCII
+    letter; so candidates are found with a per-character flag table (numpy: one lookup per
+    character, then shifted ANDs for the neighbour tests) and each is confirmed with the
+    regexes at its position (`_suspect_at`). The candidates are a superset of the hits:
+    the regexes decide."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    fl = _char_flags().take(cp, mode="clip")  # above the BMP: clipped onto U+FFFF
+    cand = (fl & _SUSPECT_BIT) != 0
+    nonascii = (fl & _NONASCII_BIT) != 0
+    near = np.zeros(len(cp), dtype=bool)  # a non-ASCII neighbour
+    near[:-1] = nonascii[1:]
+    near[1:] |= nonascii[:-1]
+    cand &= ((fl & _MARK_BIT) == 0) | near  # ? ! U+FFFD count only next to non-ASCII
+    cand[1:] |= ((fl[1:] & _LETTER_BIT) != 0) & ((fl[:-1] & _HAN_BIT) != 0)  # `夹g改`
+    cand[:-1] |= ((fl[:-1] & _ALPHA_BIT) != 0) & ((fl[1:] & _PAREN_BIT) != 0)  # `g(shù)`
+    idx = cand.nonzero()[0]
+    tone = (fl.take(idx) & _TONE_BIT) != 0
+    if tone.any():  # pinyin residue: a note on nearly every word, its tone letters no suspects
+        noted = np.zeros(len(idx), dtype=bool)
+        noted[tone] = _inside_note(fl, idx[tone])
+        idx = idx[~noted]
+    at = _suspect_at().match
+    return [(p, p + 1) for p in idx.tolist() if at(text, p)]
+
+
+def _inside_note(fl: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For tone letters at positions `at`: inside a note `[(（][a-zü{TONED}]{1,6}[)）]`
+    (what the lookarounds of `_scan_re` test): the runs of note letters on each side hold
+    at most 5 letters together, with an opening parenthesis before and a closing one after."""
+    n = len(fl)
+    runs = []
+    for step in (-1, 1):
+        run = np.zeros(len(at), dtype=np.int64)
+        alive = np.ones(len(at), dtype=bool)
+        for k in range(1, 7):
+            q = at + step * k
+            alive &= (q >= 0) & (q < n) & ((fl.take(q, mode="clip") & _NOTE_LETTER_BIT) != 0)
+            run += alive
+        runs.append(run)
+    left, right = runs
+    q_open, q_close = at - left - 1, at + right + 1
+    return ((left + right <= 5) & (q_open >= 0) & ((fl.take(q_open, mode="clip") & _PAREN_BIT) != 0)
+            & (q_close < n) & ((fl.take(q_close, mode="clip") & _CLOSE_BIT) != 0))
+
+
+_SUSPECT_BIT, _NONASCII_BIT, _MARK_BIT, _LETTER_BIT, _HAN_BIT, _ALPHA_BIT, _PAREN_BIT = 1, 2, 4, 8, 16, 32, 64
+_CLOSE_BIT, _NOTE_LETTER_BIT, _TONE_BIT = 128, 256, 512
+
+
+@lru_cache(maxsize=1)
+def _char_flags() -> np.ndarray:
+    """Per-BMP-code-point flags for the candidates of `_all_suspects` (U+FFFF, onto which
+    code points above the BMP are clipped, is a non-ASCII suspect like them)."""
+    f = np.zeros(0x10000, dtype=np.uint16)
+    hit = suspect_re().match
+    f[[c for c in range(0x10000) if hit(chr(c))]] |= _SUSPECT_BIT
+    f[0xFFFF] |= _SUSPECT_BIT
+    f[0x80:] |= _NONASCII_BIT
+    f[[ord(c) for c in "?!\ufffd"]] |= _MARK_BIT
+    f[ord("@"):ord("~") + 1] |= _LETTER_BIT
+    f[0x3400:0xA000] |= _HAN_BIT
+    f[[ord(c) for c in string.ascii_letters]] |= _ALPHA_BIT
+    f[[ord(c) for c in "(（"]] |= _PAREN_BIT
+    f[[ord(c) for c in ")）"]] |= _CLOSE_BIT
+    f[[ord(c) for c in string.ascii_lowercase + "ü" + TONED]] |= _NOTE_LETTER_BIT
+    f[[ord(c) for c in _TONED_SET]] |= _TONE_BIT
+    return f
+
+
+@lru_cache(maxsize=1)
+def _suspect_at() -> re.Pattern[str]:
+    """Matches at a position that `_scan_hits` or `_ANY_LETTER_SUSPECT` finds (both one
+    character wide)."""
+    return re.compile(f"{_scan_re().pattern}|{_ANY_LETTER_SUSPECT.pattern}")
 
 
 def _has_suspect(text: str) -> bool:
