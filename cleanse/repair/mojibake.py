@@ -1015,7 +1015,9 @@ def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
     """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note."""
     import bisect
 
-    out = []
+    out: list[Edit] = []
+    if "?" not in text and "？" not in text and "\ufffd" not in text:
+        return out
     starts = [e.start for e in edits]  # edits are in text order and do not overlap
     for mt in DEBRIS_RE.finditer(text):
         if not is_syllable(mt.group(1)):

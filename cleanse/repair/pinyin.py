@@ -20,8 +20,9 @@ TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # One syllable: lowercase letters, ü and tone-marked vowels. Validated against the table.
 _SYLLABLE = f"[a-zü{TONED}]{{1,6}}"
 # Debris of a lost character with its note: `?(bào)`, or `?bào)` where the decoder swallowed
-# the `(` together with the lost lead byte.
-DEBRIS_RE = re.compile(rf"[?？\ufffd][(（]?({_SYLLABLE})[)）]")
+# the `(` together with the lost lead byte. The syllable must hold a tone mark (as
+# `is_syllable` requires): `農(n?ng)` (a tone letter lost to `?`) is then no match at all.
+DEBRIS_RE = re.compile(rf"[?？\ufffd][(（]?((?=[a-zü]{{0,5}}[{TONED}]){_SYLLABLE})[)）]")
 # Cheap precheck: a tone-marked letter right after an opening parenthesis.
 PRECHECK_RE = re.compile(rf"[(（?？\ufffd][a-zü]{{0,5}}[{TONED}]")
 
