@@ -1142,7 +1142,6 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
     is in Traditional script) may be passed when the caller knows them; `work`, if given,
     receives one entry per ranking computed (tests check that the work is linear).
     """
-    m = model()
     if slots is None:
         slots = [k for k, x in enumerate(seq) if isinstance(x, Slot)]
     if traditional is None:
@@ -1156,40 +1155,8 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
             work.append(k)
         slot = seq[k]
         noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
-        u_right = m.unigram_costs[right] if right is not None else 0.0
-        marked = (_marked_candidates(slot.lead, slot.marked_before)
-                  if slot.marked_before is not None and slot.lead is not None else ())
-        pc = m.pair_costs
-        cands = _script_candidates(slot.reading, slot.lead, slot.trail, traditional)
-        # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
-        # candidate at C speed, then the few with a prior or a note recomputed in the order
-        # of the written formula (floating point: same order, same value).
-        if left is None:
-            costs = list(map(pc.__getitem__, cands))
-        else:
-            costs = list(map(pc.__getitem__, map(left.__add__, cands)))
-        if right is not None:
-            costs = list(map(add, costs, map(sub, map(pc.__getitem__, map(str.__add__, cands, repeat(right))),
-                                              repeat(u_right))))
-        if marked or noted_chars:
-            for x, c in enumerate(cands):
-                if c in marked or c in noted_chars:
-                    cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior
-                    if right is not None:
-                        cost += pc[c + right] - u_right
-                    if c in noted_chars:
-                        cost -= 1.0
-                    costs[x] = cost
-        scored = heapq.nsmallest(2, zip(costs, cands))  # == sorted(...)[:2]
-
-        def backed(c: str) -> bool:
-            return (c in noted_chars or c in _LOST_PUNCT
-                    or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
-                    or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
-        ok = bool(scored) and backed(scored[0][1]) and (
-            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)  # len: 0, 1 or 2 (nsmallest)
-        margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
-        return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
+        return _rank(slot.reading, slot.lead, slot.trail, slot.marked_before, left, right, traditional,
+                     frozenset(noted_chars))
 
     decided: dict[int, str | None] = {}
     n = len(seq)
@@ -1207,6 +1174,50 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
             continue
         _resolve_run(seq, first, last, outer_left, outer_right, rank, decided)
     return decided
+
+
+@lru_cache(maxsize=65536)
+def _rank(reading: str | None, lead: int | None, trail: int | None, marked_before: int | None,
+          left: str | None, right: str | None, traditional: bool,
+          noted_chars: frozenset[str]) -> tuple[tuple[bool, float], str | None]:
+    """Rank of a slot's best candidate between `left` and `right` (see `_resolve`): the sort
+    key (backed and clear, margin) and the character (None: not restored). Memoised: the
+    same damage recurs within and across documents."""
+    m = model()
+    u_right = m.unigram_costs[right] if right is not None else 0.0
+    marked = (_marked_candidates(lead, marked_before)
+              if marked_before is not None and lead is not None else ())
+    pc = m.pair_costs
+    cands = _script_candidates(reading, lead, trail, traditional)
+    # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
+    # candidate at C speed, then the few with a prior or a note recomputed in the order
+    # of the written formula (floating point: same order, same value).
+    if left is None:
+        costs = list(map(pc.__getitem__, cands))
+    else:
+        costs = list(map(pc.__getitem__, map(left.__add__, cands)))
+    if right is not None:
+        costs = list(map(add, costs, map(sub, map(pc.__getitem__, map(str.__add__, cands, repeat(right))),
+                                          repeat(u_right))))
+    if marked or noted_chars:
+        for x, c in enumerate(cands):
+            if c in marked or c in noted_chars:
+                cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior
+                if right is not None:
+                    cost += pc[c + right] - u_right
+                if c in noted_chars:
+                    cost -= 1.0
+                costs[x] = cost
+    scored = heapq.nsmallest(2, zip(costs, cands))  # == sorted(...)[:2]
+
+    def backed(c: str) -> bool:
+        return (c in noted_chars or c in _LOST_PUNCT
+                or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
+                or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
+    ok = bool(scored) and backed(scored[0][1]) and (
+        len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)  # len: 0, 1 or 2 (nsmallest)
+    margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
+    return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
 
 
 def _resolve_run(seq: list, first: int, last: int, outer_left: str | None, outer_right: str | None,
