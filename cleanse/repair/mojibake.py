@@ -22,6 +22,7 @@ dismisses the rare characters that real text also contains.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import heapq
 import re
@@ -134,11 +135,20 @@ def _all_suspects(text: str) -> list[tuple[int, int]]:
     character, then shifted ANDs for the neighbour tests) and each is confirmed with the
     regexes at its position (`_suspect_at`). The candidates are a superset of the hits:
     the regexes decide."""
+    return _suspects_flagged(text, _flags_of(text))
+
+
+def _flags_of(text: str) -> np.ndarray:
+    """`_char_flags` of each character of text."""
     cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    fl = _char_flags().take(cp, mode="clip")  # above the BMP: clipped onto U+FFFF
+    return _char_flags().take(cp, mode="clip")  # above the BMP: clipped onto U+FFFF
+
+
+def _suspects_flagged(text: str, fl: np.ndarray) -> list[tuple[int, int]]:
+    """`_all_suspects(text)` from `_flags_of(text)`."""
     cand = (fl & _SUSPECT_BIT) != 0
     nonascii = (fl & _NONASCII_BIT) != 0
-    near = np.zeros(len(cp), dtype=bool)  # a non-ASCII neighbour
+    near = np.zeros(len(fl), dtype=bool)  # a non-ASCII neighbour
     near[:-1] = nonascii[1:]
     near[1:] |= nonascii[:-1]
     cand &= ((fl & _MARK_BIT) == 0) | near  # ? ! U+FFFD count only next to non-ASCII
@@ -602,8 +612,6 @@ def _run_stop(text: str, p: int, hi: int) -> int:
 
 def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> list[Edit]:
     """Verified GBK-shift edits in the line text[lo:hi]; each span holds a suspect."""
-    import bisect
-
     ph = _OddPhase(m, text, lo, hi)
     edits: list[Edit] = []
     todo = [(0, ph.n)]
@@ -899,9 +907,7 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
         lo = text.rfind("\n", hi, s) + 1
         hi = text.find("\n", s)
         hi = n if hi < 0 else hi
-        k1 = k
-        while k1 < len(suspects) and suspects[k1][0] < hi:
-            k1 += 1
+        k1 = bisect.bisect_left(suspects, (hi,), k)  # the suspects on this line
         # The line with the break before and after it (if any): the key of the memo.
         ks, ke = max(0, lo - 1), min(n, hi + 1)
         line_suspects = tuple((a - ks, b - ks) for a, b in suspects[k:k1])
@@ -1012,12 +1018,9 @@ def _find_edits_in(text: str, suspects: list[tuple[int, int]]) -> list[Edit]:
 
 
 def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
-    """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note."""
-    import bisect
-
+    """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note (only
+    called when the text holds a ? and a tone-marked letter)."""
     out: list[Edit] = []
-    if "?" not in text and "？" not in text and "\ufffd" not in text:
-        return out
     starts = [e.start for e in edits]  # edits are in text order and do not overlap
     for mt in DEBRIS_RE.finditer(text):
         if not is_syllable(mt.group(1)):
@@ -1267,12 +1270,15 @@ def _resolve_run(seq: list, first: int, last: int, outer_left: str | None, outer
 
 def repair_mojibake(text: str) -> TextEdit:
     """Find and repair CJK mojibake in `text`; see the module docstring."""
-    suspects = _all_suspects(text)
-    if not suspects and not (("?" in text or "？" in text or "\ufffd" in text)
-                             and DEBRIS_RE.search(text)):
+    fl = _flags_of(text)
+    suspects = _suspects_flagged(text, fl)
+    # Debris (`?(bào)`, DEBRIS_RE) needs a ? and a tone-marked letter.
+    debris = ("?" in text or "？" in text or "\ufffd" in text) and bool((fl & _TONE_BIT).any())
+    if not suspects and not (debris and DEBRIS_RE.search(text)):
         return TextEdit(text)
     edits = find_edits(text, suspects)
-    edits += _debris_slots(text, edits)
+    if debris:
+        edits += _debris_slots(text, edits)
     if not edits:
         return TextEdit(text)
     edits.sort(key=lambda e: e.start)
