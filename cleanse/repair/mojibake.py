@@ -131,80 +131,117 @@ def _all_suspects(text: str) -> list[tuple[int, int]]:
     a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit).
 
     A regex pass costs a few ns per character, and the letter test starts at every ASCII
-    letter; so candidates are found with a per-character flag table (numpy: one lookup per
-    character, then shifted ANDs for the neighbour tests) and each is confirmed with the
-    regexes at its position (`_suspect_at`). The candidates are a superset of the hits:
-    the regexes decide."""
-    return _suspects_flagged(text, _flags_of(text))
+    letter; so candidates are found with table lookups (numpy: one per character, one per
+    pair of neighbours) and each is confirmed with the regexes at its position
+    (`_suspect_at`). The candidates are a superset of the hits: the regexes decide."""
+    cp = _code_points(text)
+    return _suspects_flagged(text, cp, _char_flags().take(cp, mode="clip"))
 
 
-def _flags_of(text: str) -> np.ndarray:
-    """`_char_flags` of each character of text."""
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return _char_flags().take(cp, mode="clip")  # above the BMP: clipped onto U+FFFF
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
-def _suspects_flagged(text: str, fl: np.ndarray) -> list[tuple[int, int]]:
-    """`_all_suspects(text)` from `_flags_of(text)`."""
-    cand = (fl & _SUSPECT_BIT) != 0
-    nonascii = (fl & _NONASCII_BIT) != 0
-    near = np.zeros(len(fl), dtype=bool)  # a non-ASCII neighbour
-    near[:-1] = nonascii[1:]
-    near[1:] |= nonascii[:-1]
-    cand &= ((fl & _MARK_BIT) == 0) | near  # ? ! U+FFFD count only next to non-ASCII
-    cand[1:] |= ((fl[1:] & _LETTER_BIT) != 0) & ((fl[:-1] & _HAN_BIT) != 0)  # `夹g改`
-    cand[:-1] |= ((fl[:-1] & _ALPHA_BIT) != 0) & ((fl[1:] & _PAREN_BIT) != 0)  # `g(shù)`
+def _suspects_flagged(text: str, cp: np.ndarray, fl: np.ndarray) -> list[tuple[int, int]]:
+    """`_all_suspects(text)` from the code points and their `_char_flags` (above the BMP:
+    clipped onto U+FFFF)."""
+    n = len(fl)
+    if n == 0:
+        return []
+    cand = np.empty(n, dtype=bool)
+    cand[0] = fl[0] & _SUSPECT_BIT
+    if n > 1:
+        # Each character with its successor as one 16-bit code (an overlapping view).
+        pairs = np.ndarray((n - 1,), dtype="<u2", buffer=fl, strides=(1,))
+        verdict = _pair_verdicts().take(pairs)
+        cand[1:] = (verdict & _SECOND_IS_CANDIDATE) != 0
+        cand[:-1] |= (verdict & _FIRST_IS_CANDIDATE) != 0
     idx = cand.nonzero()[0]
     tone = (fl.take(idx) & _TONE_BIT) != 0
     if tone.any():  # pinyin residue: a note on nearly every word, its tone letters no suspects
         noted = np.zeros(len(idx), dtype=bool)
-        noted[tone] = _inside_note(fl, idx[tone])
+        noted[tone] = _inside_note(cp, idx[tone])
         idx = idx[~noted]
     at = _suspect_at().match
     return [(p, p + 1) for p in idx.tolist() if at(text, p)]
 
 
-def _inside_note(fl: np.ndarray, at: np.ndarray) -> np.ndarray:
+def _inside_note(cp: np.ndarray, at: np.ndarray) -> np.ndarray:
     """For tone letters at positions `at`: inside a note `[(（][a-zü{TONED}]{1,6}[)）]`
     (what the lookarounds of `_scan_re` test): the runs of note letters on each side hold
     at most 5 letters together, with an opening parenthesis before and a closing one after."""
-    n = len(fl)
+    n = len(cp)
+    nf = _note_flags()
+
+    def flags(q: np.ndarray) -> np.ndarray:
+        return nf.take(cp.take(q, mode="clip"), mode="clip")
     runs = []
     for step in (-1, 1):
         run = np.zeros(len(at), dtype=np.int64)
         alive = np.ones(len(at), dtype=bool)
         for k in range(1, 7):
             q = at + step * k
-            alive &= (q >= 0) & (q < n) & ((fl.take(q, mode="clip") & _NOTE_LETTER_BIT) != 0)
+            alive &= (q >= 0) & (q < n) & ((flags(q) & _NF_LETTER) != 0)
             run += alive
         runs.append(run)
     left, right = runs
     q_open, q_close = at - left - 1, at + right + 1
-    return ((left + right <= 5) & (q_open >= 0) & ((fl.take(q_open, mode="clip") & _PAREN_BIT) != 0)
-            & (q_close < n) & ((fl.take(q_close, mode="clip") & _CLOSE_BIT) != 0))
+    return ((left + right <= 5) & (q_open >= 0) & ((flags(q_open) & _NF_OPEN) != 0)
+            & (q_close < n) & ((flags(q_close) & _NF_CLOSE) != 0))
 
 
-_SUSPECT_BIT, _NONASCII_BIT, _MARK_BIT, _LETTER_BIT, _HAN_BIT, _ALPHA_BIT, _PAREN_BIT = 1, 2, 4, 8, 16, 32, 64
-_CLOSE_BIT, _NOTE_LETTER_BIT, _TONE_BIT = 128, 256, 512
+# `_char_flags` bits: suspect_re hit that is not a mark, mark (? ! U+FFFD), non-ASCII,
+# [@-~], Han (as in _LETTER_AFTER_HAN), [A-Za-z], opening parenthesis, tone letter or ü.
+_SUSPECT_BIT, _MARK_BIT, _NONASCII_BIT, _LETTER_BIT, _HAN_BIT, _ALPHA_BIT, _PAREN_BIT, _TONE_BIT = (
+    1, 2, 4, 8, 16, 32, 64, 128)
+_SECOND_IS_CANDIDATE, _FIRST_IS_CANDIDATE = 1, 2  # `_pair_verdicts` bits
+_NF_OPEN, _NF_CLOSE, _NF_LETTER = 1, 2, 4  # `_note_flags` bits
 
 
 @lru_cache(maxsize=1)
 def _char_flags() -> np.ndarray:
     """Per-BMP-code-point flags for the candidates of `_all_suspects` (U+FFFF, onto which
     code points above the BMP are clipped, is a non-ASCII suspect like them)."""
-    f = np.zeros(0x10000, dtype=np.uint16)
+    f = np.zeros(0x10000, dtype=np.uint8)
     hit = suspect_re().match
     f[[c for c in range(0x10000) if hit(chr(c))]] |= _SUSPECT_BIT
     f[0xFFFF] |= _SUSPECT_BIT
+    marks = [ord(c) for c in "?!\ufffd"]
+    f[marks] &= ~np.uint8(_SUSPECT_BIT)
+    f[marks] |= _MARK_BIT
     f[0x80:] |= _NONASCII_BIT
-    f[[ord(c) for c in "?!\ufffd"]] |= _MARK_BIT
     f[ord("@"):ord("~") + 1] |= _LETTER_BIT
     f[0x3400:0xA000] |= _HAN_BIT
     f[[ord(c) for c in string.ascii_letters]] |= _ALPHA_BIT
     f[[ord(c) for c in "(（"]] |= _PAREN_BIT
-    f[[ord(c) for c in ")）"]] |= _CLOSE_BIT
-    f[[ord(c) for c in string.ascii_lowercase + "ü" + TONED]] |= _NOTE_LETTER_BIT
     f[[ord(c) for c in _TONED_SET]] |= _TONE_BIT
+    return f
+
+
+@lru_cache(maxsize=1)
+def _pair_verdicts() -> np.ndarray:
+    """For the flags a, b of two neighbours (index a | b << 8): whether the second or the
+    first may be a suspect. A suspect_re hit that is not a mark always; a mark (? ! U+FFFD)
+    next to a non-ASCII character; [@-~] after Han (`夹g改`); [A-Za-z] before an opening
+    parenthesis (`g(shù)`)."""
+    code = np.arange(0x10000)
+    a, b = code & 0xFF, code >> 8
+
+    def has(x: np.ndarray, bit: int) -> np.ndarray:
+        return (x & bit) != 0
+    second = (has(b, _SUSPECT_BIT) | (has(b, _MARK_BIT) & has(a, _NONASCII_BIT))
+              | (has(b, _LETTER_BIT) & has(a, _HAN_BIT)))
+    first = (has(a, _MARK_BIT) & has(b, _NONASCII_BIT)) | (has(a, _ALPHA_BIT) & has(b, _PAREN_BIT))
+    return (second * _SECOND_IS_CANDIDATE | first * _FIRST_IS_CANDIDATE).astype(np.uint8)
+
+
+@lru_cache(maxsize=1)
+def _note_flags() -> np.ndarray:
+    """Per-BMP-code-point flags for `_inside_note`."""
+    f = np.zeros(0x10000, dtype=np.uint8)
+    f[[ord(c) for c in "(（"]] |= _NF_OPEN
+    f[[ord(c) for c in ")）"]] |= _NF_CLOSE
+    f[[ord(c) for c in string.ascii_lowercase + "ü" + TONED]] |= _NF_LETTER
     return f
 
 
@@ -1278,8 +1315,9 @@ def _resolve_run(seq: list, first: int, last: int, outer_left: str | None, outer
 
 def repair_mojibake(text: str) -> TextEdit:
     """Find and repair CJK mojibake in `text`; see the module docstring."""
-    fl = _flags_of(text)
-    suspects = _suspects_flagged(text, fl)
+    cp = _code_points(text)
+    fl = _char_flags().take(cp, mode="clip")
+    suspects = _suspects_flagged(text, cp, fl)
     # Debris (`?(bào)`, DEBRIS_RE) needs a ? and a tone-marked letter.
     debris = ("?" in text or "？" in text or "\ufffd" in text) and bool((fl & _TONE_BIT).any())
     if not suspects and not (debris and DEBRIS_RE.search(text)):
