@@ -118,7 +118,12 @@ def _utf8_clue_pair(segment: str) -> bool:
     residue, full of tone letters, the detector itself tries every position.)"""
     if len(segment) < 200:  # the detector is faster than numpy's fixed cost per call
         return True
-    fl = _flags_of(segment)
+    return _clue_pair_in(_flags_of(segment))
+
+
+def _clue_pair_in(fl: np.ndarray) -> bool:
+    """A character that may start a UTF-8 sequence followed by one that may continue it
+    (`fl`: `_flags_of` a text)."""
     return bool((((fl[:-1] & _UTF8_FIRST_BIT) != 0) & ((fl[1:] & _UTF8_CONTINUATION_BIT) != 0)).any())
 
 
