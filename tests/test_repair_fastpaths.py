@@ -1,15 +1,15 @@
-"""The repair stages' table-lookup (numpy) fast paths and memos against the definitions they
-replace (docs/repair.md, "Speed work, round 3"). The fast paths only run on long texts, so
+"""The repair stages' table-lookup (numpy) fast paths and the debris regex against the
+definitions they replace (docs/repair.md, "Speed work, round 3"). The fast paths only run on long texts, so
 they are called here directly on short ones (or on padded ones)."""
 
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_repair_equivalence import _damaged_pieces, _scan_pieces
+from test_repair_equivalence import _scan_pieces
 
 from cleanse.repair import ftfy_zh, pinyin
-from cleanse.repair.mojibake import _all_suspects, _find_edits_in, _flagged_suspects, _scanned_suspects, find_edits
+from cleanse.repair.mojibake import _all_suspects, _flagged_suspects, _scanned_suspects
 from cleanse.repair.pinyin import _SYLLABLE, DEBRIS_RE, TONED, is_syllable
 
 # Beyond the scan pieces: the neighbours the flag tables test (non-ASCII, Han before a
@@ -31,19 +31,6 @@ def test_flagged_suspects_match_the_regex_scan(text):
 def test_long_texts_take_the_flag_path(text):
     padded = text + "。中文" * 700  # past NUMPY_MIN_CHARS
     assert _all_suspects(padded) == _scanned_suspects(padded)
-
-
-_lines = st.lists(st.one_of(st.sampled_from(_damaged_pieces()), _flag_pieces, st.just("\n")), max_size=25).map("".join)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_lines)
-def test_line_memo_gives_the_whole_text_edits(text):
-    """Lines solved separately (and memoised) = the whole text at once, twice (the second
-    call is served from the memo)."""
-    whole = [(e.start, e.end, e.kind, repr(e.pieces), e.gain) for e in _find_edits_in(text, _all_suspects(text))]
-    for _ in range(2):
-        assert [(e.start, e.end, e.kind, repr(e.pieces), e.gain) for e in find_edits(text)] == whole
 
 
 _OLD_DEBRIS_RE = re.compile(rf"[?？\ufffd][(（]?({_SYLLABLE})[)）]")

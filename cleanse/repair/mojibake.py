@@ -948,65 +948,10 @@ def _damage_shaped(m: Model, text: str, cs: int, ce: int) -> bool:
 
 
 def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
-    """Repairs of the clusters of suspects in `text`, in text order.
-
-    Clusters, shifted spans and re-encoded spans never cross a line break, and a line's
-    edits depend only on the line and the line breaks around it (the context characters of
-    its first and last spans), so lines are solved separately and memoised: web pages repeat
-    template lines (navigation, footers), damaged ones included."""
+    """Repairs of the clusters of suspects in `text` (default: `_all_suspects(text)`), in
+    text order."""
     if suspects is None:
         suspects = _all_suspects(text)
-    edits: list[Edit] = []
-    n = len(text)
-    k = 0
-    hi = 0
-    while k < len(suspects):
-        s = suspects[k][0]
-        lo = text.rfind("\n", hi, s) + 1
-        hi = text.find("\n", s)
-        hi = n if hi < 0 else hi
-        k1 = bisect.bisect_left(suspects, (hi,), k)  # the suspects on this line
-        # The line with the break before and after it (if any): the key of the memo.
-        ks, ke = max(0, lo - 1), min(n, hi + 1)
-        line_suspects = tuple((a - ks, b - ks) for a, b in suspects[k:k1])
-        got = _LINE_MEMO[text[ks:ke], line_suspects]  # shared Edits: never mutated
-        edits.extend(Edit(e.start + ks, e.end + ks, e.kind, e.pieces, e.gain) for e in got)
-        k = k1
-    return edits
-
-
-class _LineMemo(dict):
-    """(line with its breaks, its suspects) -> `_find_edits_in` of it. Cleared when the keys
-    hold more than MAX_CHARS characters (values are recomputed identically); longer lines
-    are not kept."""
-
-    MAX_CHARS = 2_000_000
-    MAX_LINE = 20_000
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.chars = 0
-
-    def __missing__(self, key: tuple[str, tuple[tuple[int, int], ...]]) -> list[Edit]:
-        line, line_suspects = key
-        got = _find_edits_in(line, list(line_suspects))
-        if len(line) <= self.MAX_LINE:
-            if self.chars + len(line) > self.MAX_CHARS:
-                self.clear()
-            self[key] = got
-            self.chars += len(line)
-        return got
-
-    def clear(self) -> None:
-        super().clear()
-        self.chars = 0
-
-
-_LINE_MEMO = _LineMemo()
-
-
-def _find_edits_in(text: str, suspects: list[tuple[int, int]]) -> list[Edit]:
-    """`find_edits` without the memo (any number of lines)."""
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
     regions: list[list] = []  # [line start, region start, region end, suspect positions]
