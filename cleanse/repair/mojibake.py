@@ -947,6 +947,18 @@ def _damage_shaped(m: Model, text: str, cs: int, ce: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
+def _single_verdict(left: str, c: str, right: str) -> tuple[bool, bool]:
+    """`_damage_shaped` and `_explained` of a one-character cluster between its neighbours
+    ("" at the ends of the text): rare words recur, so the verdicts are memoised."""
+    three = left + c + right
+    q = len(left)
+    return _damage_shaped(model(), three, q, q + 1), _explained(model(), three, q, q + 1)
+
+
+_DEBRIS_CHAR = re.compile("[\x00-\x7f\ufffd]")  # ?, !, a letter before a note, U+FFFD
+
+
 def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
     """Repairs of the clusters of suspects in `text` (default: `_all_suspects(text)`), in
     text order."""
@@ -967,10 +979,14 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
             run_from = -1
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
-        debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
-        if not letter_note and not _damage_shaped(m, text, cs, ce) and (
-                _explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
-                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
+        if ce - cs == 1:  # most clusters: one rare character, judged with its neighbours
+            shaped, explained = _single_verdict(text[cs - 1] if cs else "", text[cs], text[ce:ce + 1])
+        else:
+            shaped = _damage_shaped(m, text, cs, ce)
+            explained = not shaped and _explained(m, text, cs, ce)
+        if not letter_note and not shaped and (
+                explained or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
+                < (LOCAL_OK if _DEBRIS_CHAR.search(text, cs, ce) else LOCAL_OK_RARE)):
             continue
         clusters.append((cs, ce, lo, hi))
         # The region a shifted span through this cluster can occupy: from SHIFT_BACK
