@@ -824,7 +824,10 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
         # offs[x]: bytes of text[i0:i0 + x] in the wrong codec
         offs = [0, *accumulate(map(len, enc[i0 - a:j1 - a]))]  # type: ignore[arg-type]
         byte_len = _BYTE_LEN[right]
+        dead = _dead_first_bytes(right)
         for i in range(i0, cs + 1):
+            if enc[i - a][0] in dead:  # type: ignore[index]
+                continue  # decodes to nothing: skip the decoding and its exception
             # One decoding per start: the span up to j decodes exactly when its bytes end on a
             # character boundary of this decoding before its first invalid sequence (the
             # codecs decode left to right; bytes ending inside a character are a truncated
@@ -854,6 +857,23 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                     if bounds.cannot_pass(text, i, j, k, lowers[k - 1]):
                         continue
                 yield i, j, kind, [cand]
+
+
+@lru_cache(maxsize=None)
+def _dead_first_bytes(codec: str) -> frozenset[int]:
+    """Bytes that no character of `codec` starts with: a byte string that begins with one
+    fails to decode at its first byte (so `_reencode_candidates` gets no candidate from it).
+    Tried with every second byte, followed by continuation bytes for longer UTF-8 forms."""
+    def starts_a_character(b: int) -> bool:
+        for t in range(256):
+            try:
+                (bytes((b, t)) + b"\x80\x80").decode(codec)
+                return True
+            except UnicodeDecodeError as exc:
+                if exc.start > 0:
+                    return True
+        return False
+    return frozenset(b for b in range(256) if not starts_a_character(b))
 
 
 class _ByteLen(dict):
