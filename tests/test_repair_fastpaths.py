@@ -68,3 +68,30 @@ def test_ftfy_flag_gates_match_the_regexes(text):
     assert bool((fl & ftfy_zh._UNSAFE_BIT).any()) == (ftfy_zh.UNSAFE_RE.search(text) is not None)
     if ftfy_zh.UTF8_DETECTOR_RE.search(text):  # the precheck is a necessary condition
         assert ftfy_zh._clue_pair_in(fl)
+
+
+def test_replacement_decoding_stops_where_strict_decoding_fails():
+    """`_reencode_candidates` decodes GBK and Big5 with errors="replace" and cuts at the
+    first U+FFFD: no valid sequence of these codecs decodes to U+FFFD."""
+    from cleanse.repair.mojibake import _NO_VALID_FFFD
+
+    for codec in _NO_VALID_FFFD:
+        for lead in range(256):
+            for raw in [bytes((lead,))] + [bytes((lead, trail)) for trail in range(256)]:
+                try:
+                    assert "\ufffd" not in raw.decode(codec), (codec, raw)
+                except UnicodeDecodeError:
+                    pass
+
+
+def test_dead_first_bytes_start_no_character():
+    from cleanse.repair.mojibake import REENCODE, _dead_first_bytes
+
+    for codec in {right for _, _, right in REENCODE}:
+        for b in _dead_first_bytes(codec):
+            for tail in (b"", b"\x40", b"\x80", b"\xa1\xa1", b"\xa4\x40", b"\x80\x80\x80"):
+                try:
+                    (bytes((b,)) + tail).decode(codec)
+                    raise AssertionError((codec, b, tail))
+                except UnicodeDecodeError as exc:
+                    assert exc.start == 0

@@ -833,10 +833,14 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
             # codecs decode left to right; bytes ending inside a character are a truncated
             # span, and every span past an invalid sequence contains it).
             raw = b"".join(enc[i - a:j1 - a])  # type: ignore[arg-type]
-            try:
-                dec = raw.decode(right)
-            except UnicodeDecodeError as exc:
-                dec = raw[:exc.start].decode(right)
+            if right in _NO_VALID_FFFD:
+                # Up to the first invalid sequence: no exception to raise and catch.
+                dec = raw.decode(right, "replace").partition("\ufffd")[0]
+            else:
+                try:
+                    dec = raw.decode(right)
+                except UnicodeDecodeError as exc:
+                    dec = raw[:exc.start].decode(right)
             if not dec:
                 continue
             ends = dict(zip(accumulate(map(byte_len.__getitem__, dec)), range(1, len(dec) + 1)))
@@ -857,6 +861,12 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                     if bounds.cannot_pass(text, i, j, k, lowers[k - 1]):
                         continue
                 yield i, j, kind, [cand]
+
+
+# Codecs in which no valid byte sequence decodes to U+FFFD (checked for every one- and
+# two-byte sequence in tests/test_repair_fastpaths.py), so that with errors="replace" the
+# text before the first U+FFFD is what strict decoding gives up to its first error.
+_NO_VALID_FFFD = frozenset({"gbk", "big5"})
 
 
 @lru_cache(maxsize=None)
