@@ -95,3 +95,15 @@ def test_dead_first_bytes_start_no_character():
                     raise AssertionError((codec, b, tail))
                 except UnicodeDecodeError as exc:
                     assert exc.start == 0
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.binary(max_size=12), st.sampled_from(["gbk", "big5", "utf-8"]))
+def test_decoded_prefix_is_strict_decoding_up_to_the_first_error(raw, codec):
+    from cleanse.repair.mojibake import _decoded_prefix
+
+    try:
+        expected = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        expected = raw[:exc.start].decode(codec)
+    assert _decoded_prefix(raw, codec) == expected

@@ -832,15 +832,7 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
             # character boundary of this decoding before its first invalid sequence (the
             # codecs decode left to right; bytes ending inside a character are a truncated
             # span, and every span past an invalid sequence contains it).
-            raw = b"".join(enc[i - a:j1 - a])  # type: ignore[arg-type]
-            if right in _NO_VALID_FFFD:
-                # Up to the first invalid sequence: no exception to raise and catch.
-                dec = raw.decode(right, "replace").partition("\ufffd")[0]
-            else:
-                try:
-                    dec = raw.decode(right)
-                except UnicodeDecodeError as exc:
-                    dec = raw[:exc.start].decode(right)
+            dec = _decoded_prefix(b"".join(enc[i - a:j1 - a]), right)  # type: ignore[arg-type]
             if not dec:
                 continue
             ends = dict(zip(accumulate(map(byte_len.__getitem__, dec)), range(1, len(dec) + 1)))
@@ -863,10 +855,26 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                 yield i, j, kind, [cand]
 
 
-# Codecs in which no valid byte sequence decodes to U+FFFD (checked for every one- and
-# two-byte sequence in tests/test_repair_fastpaths.py), so that with errors="replace" the
-# text before the first U+FFFD is what strict decoding gives up to its first error.
+def _decoded_prefix(raw: bytes, codec: str) -> str:
+    """What `raw` decodes to before its first invalid (or truncated) sequence, without
+    raising an exception (the common case for a wrong start): errors="replace" for codecs
+    in which no valid sequence decodes to U+FFFD (checked for every one- and two-byte
+    sequence in tests/test_repair_fastpaths.py), "surrogateescape" for UTF-8, whose valid
+    sequences never decode to a lone surrogate."""
+    if codec in _NO_VALID_FFFD:
+        return raw.decode(codec, "replace").partition("\ufffd")[0]
+    if codec == "utf-8":
+        dec = raw.decode(codec, "surrogateescape")
+        bad = _ESCAPED_BYTE.search(dec)
+        return dec if bad is None else dec[:bad.start()]
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        return raw[:exc.start].decode(codec)
+
+
 _NO_VALID_FFFD = frozenset({"gbk", "big5"})
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 @lru_cache(maxsize=None)
