@@ -5,7 +5,8 @@
 DIR (default /tmp/bw/corpus, see bench_pipeline.py --keep) is decoded and split as in the
 default pipeline; then ftfy_zh, cjk_mojibake and pinyin_ruby each run over all texts on
 their pipeline input (min of --repeat runs: the machine is shared). cjk_mojibake memoises
-slot rankings (`_rank`), so it is timed "warm" (memo kept across repeats, as in a
+slot rankings and one-character cluster verdicts on their local context (`_rank`,
+`_single_verdict`), so it is timed "warm" (memo kept across repeats, as in a
 long-running worker) and "cold" (cleared before each run), and once more cold on the
 synthetic damage of tests/repair_damage.py (seeds 3 and 7: every line damaged, none repeated).
 --base PATH runs the same measurement with the
@@ -42,9 +43,10 @@ def measure(corpus: str, repeat: int) -> dict[str, float]:
     after_mojibake = [repair_mojibake(t).text for t in after_ftfy]
 
     def clear() -> None:  # the memos of this package version (older ones have fewer)
-        rank = getattr(mojibake, "_rank", None)
-        if rank is not None:
-            rank.cache_clear()
+        for name in ("_rank", "_single_verdict"):
+            memo = getattr(mojibake, name, None)
+            if memo is not None:
+                memo.cache_clear()
 
     sys.path.insert(0, str(ROOT / "tests"))
     from repair_damage import synthetic_cases
