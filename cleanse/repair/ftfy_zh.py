@@ -19,9 +19,11 @@ and with hypothesis.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import ftfy
-from ftfy.chardata import UTF8_DETECTOR_RE
+import numpy as np
+from ftfy.chardata import UTF8_CLUES, UTF8_DETECTOR_RE
 
 from cleanse.repair.pinyin import TONED
 from cleanse.stage import TextEdit, TextStage, _common_prefix_len
@@ -74,7 +76,55 @@ def ftfy_may_change(segment: str) -> bool:
         return False
     if UNSAFE_BEYOND_TONES_RE.search(segment) or not CJK_IDEOGRAPH_RE.search(segment):
         return True
-    return UTF8_DETECTOR_RE.search(segment) is not None
+    return _utf8_clue_pair(segment) and UTF8_DETECTOR_RE.search(segment) is not None
+
+
+# Per-character flags (numpy table lookups are several times faster than a regex pass).
+_UNSAFE_BIT, _UTF8_FIRST_BIT, _UTF8_CONTINUATION_BIT = 1, 2, 4
+
+
+@lru_cache(maxsize=1)
+def _char_flags() -> np.ndarray:
+    """Per-BMP-code-point flags: UNSAFE_RE, and the classes of ftfy's UTF8_DETECTOR_RE (a
+    character that may start a UTF-8 sequence, one that may continue it). U+FFFF, onto
+    which code points above the BMP are clipped, has every flag ("maybe")."""
+    f = np.zeros(0x10000, dtype=np.uint8)
+    classes = ((_UNSAFE_BIT, UNSAFE_RE),
+               *((_UTF8_FIRST_BIT, re.compile(f"[{UTF8_CLUES[k]}]", re.VERBOSE))
+                 for k in ("utf8_first_of_2", "utf8_first_of_3", "utf8_first_of_4")),
+               (_UTF8_CONTINUATION_BIT, re.compile(f"[{UTF8_CLUES['utf8_continuation']}]", re.VERBOSE)))
+    for bit, cls in classes:
+        f[[c for c in range(0x10000) if cls.match(chr(c))]] |= bit
+    f[0xFFFF] = _UNSAFE_BIT | _UTF8_FIRST_BIT | _UTF8_CONTINUATION_BIT
+    return f
+
+
+def _flags_of(text: str) -> np.ndarray:
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return _char_flags().take(cp, mode="clip")
+
+
+def has_unsafe(text: str) -> bool:
+    """UNSAFE_RE.search(text) is not None; by table lookup from 3,000 characters on (numpy
+    has a fixed cost per call of some 20 µs, a regex pass ~3 ns per character)."""
+    if len(text) < 3000:
+        return UNSAFE_RE.search(text) is not None
+    return bool((_flags_of(text) & _UNSAFE_BIT).any())
+
+
+def _utf8_clue_pair(segment: str) -> bool:
+    """False when UTF8_DETECTOR_RE cannot match: each of its matches starts with a character
+    that may start a UTF-8 sequence followed by one that may continue it. (On pinyin
+    residue, full of tone letters, the detector itself tries every position.)"""
+    if len(segment) < 200:  # the detector is faster than numpy's fixed cost per call
+        return True
+    return _clue_pair_in(_flags_of(segment))
+
+
+def _clue_pair_in(fl: np.ndarray) -> bool:
+    """A character that may start a UTF-8 sequence followed by one that may continue it
+    (`fl`: `_flags_of` a text)."""
+    return bool((((fl[:-1] & _UTF8_FIRST_BIT) != 0) & ((fl[1:] & _UTF8_CONTINUATION_BIT) != 0)).any())
 
 
 def fix_text_ungated(text: str) -> str:
@@ -84,7 +134,7 @@ def fix_text_ungated(text: str) -> str:
 
 def fix_text_zh(text: str) -> TextEdit:
     """ftfy's fixes that are safe for Chinese, run only on segments that could change."""
-    if not UNSAFE_RE.search(text):
+    if not has_unsafe(text):
         return TextEdit(text)
     out: list[str] = []
     repairs: list[tuple[str, str, str, int]] = []

@@ -22,13 +22,17 @@ dismisses the rare characters that real text also contains.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import heapq
 import re
+import string
 from operator import add, sub
 from itertools import accumulate, chain, repeat
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from cleanse.repair.model import COST_SYMBOL, Model, is_han, model
 from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
@@ -79,8 +83,11 @@ def _scan_re() -> re.Pattern[str]:
     tone = "".join(sorted(_TONED_SET))
     inside = "|".join(rf"(?<=[(（]{_NOTE_LETTER}{{{k}}}[{tone}])(?={_NOTE_LETTER}{{0,{5 - k}}}[)）])"
                       for k in range(6))
-    # One class first (the engine then skips to its next hit at C speed), the note test after.
-    return re.compile(rf"[{body}](?!{inside})")
+    # One class first (the engine then skips to its next hit at C speed), then the test for
+    # the hit's kind: ? / U+FFFD touching a non-ASCII character, ! before one (most hits are
+    # ASCII ? in URLs: rejected here rather than in Python), anything else outside a note.
+    return re.compile(rf"[{body}](?:(?<=[?\ufffd])(?:(?=[^\x00-\x7f])|(?<=[^\x00-\x7f][?\ufffd]))"
+                      rf"|(?<=!)(?=[^\x00-\x7f])|(?<![?!\ufffd])(?!{inside}))")
 
 
 # A pinyin note with a tone-marked letter or ü, right after an ASCII letter: the letter is a
@@ -102,21 +109,11 @@ def _suspects(text: str) -> list[tuple[int, int]]:
     return got
 
 
-def _scan_hits(text: str) -> list[tuple[int, int]]:
-    """The suspects of `_suspects` that are not letters carrying a note."""
-    return [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text))
-            if text[p] not in "?!\ufffd" or _keep_hit(text, p)]
-
-
-def _keep_hit(text: str, p: int) -> bool:
-    """A hit of `suspect_re` outside a note is a suspect, except ? / ! / U+FFFD that touch no
-    non-ASCII character (and ! counts only before one)."""
-    c = text[p]
-    if c in "?!\ufffd":
-        nxt = text[p + 1] if p + 1 < len(text) else ""
-        prv = text[p - 1] if p > 0 else ""
-        return bool((nxt and nxt >= "\x80") or (c != "!" and prv >= "\x80" and prv))
-    return True
+def _scan_hits(text: str, pos: int = 0) -> list[tuple[int, int]]:
+    """The suspects of `_suspects` that are not letters carrying a note (from text[pos:]; a
+    ? / ! / U+FFFD that touches no non-ASCII character is not one, and ! counts only before
+    one)."""
+    return [(p, p + 1) for p in map(re.Match.start, _scan_re().finditer(text, pos))]
 
 
 # An ASCII letter right after a Han character and not part of a word or number: where a
@@ -125,17 +122,155 @@ def _keep_hit(text: str, p: int) -> bool:
 _LETTER_AFTER_HAN = r"(?<=[\u3400-\u9fff][@-~])(?=[^\x00-\x7f]|[,.;:!?\s]|$)"
 _LETTER_SUSPECT = re.compile(rf"[@-~]{_LETTER_AFTER_HAN}")
 # Both kinds of letter suspects in one pass (a letter carrying a note is [A-Za-z]).
-_ANY_LETTER_SUSPECT = re.compile(rf"[@-~](?:{_LETTER_AFTER_HAN}|(?<=[A-Za-z]){_LETTER_NOTE_AHEAD})")
+# Both end a run of [@-~]: `(?![@-~])` rejects the letters inside words and URLs first.
+_ANY_LETTER_SUSPECT = re.compile(rf"[@-~](?![@-~])(?:{_LETTER_AFTER_HAN}|(?<=[A-Za-z]){_LETTER_NOTE_AHEAD})")
 
 
 def _all_suspects(text: str) -> list[tuple[int, int]]:
     """`_suspects` and `_LETTER_SUSPECT` hits, in text order (a letter carrying a note needs
-    a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit)."""
-    got = _scan_hits(text) if suspect_re().search(text) else []
+    a tone letter or ü, which `suspect_re` hits: no such letter without a `suspect_re` hit).
+    Short texts: `_scanned_suspects`, long ones: `_flagged_suspects` (the same list)."""
+    if len(text) < NUMPY_MIN_CHARS:
+        return _scanned_suspects(text)
+    return _flagged_suspects(text)
+
+
+# From this length on, numpy's table lookups beat a regex pass (numpy's fixed cost per call
+# is some 20-40 µs; measured crossover ~2,000 characters of web text).
+NUMPY_MIN_CHARS = 2000
+
+
+def _scanned_suspects(text: str) -> list[tuple[int, int]]:
+    """`_all_suspects` by regex passes."""
+    first = suspect_re().search(text)  # stops at the first hit; most pages have few
+    got = _scan_hits(text, first.start()) if first else []
     letters = [(p, p + 1) for p in map(re.Match.start, _ANY_LETTER_SUSPECT.finditer(text))]
     if letters:
         got = sorted(set(got) | set(letters))
     return got
+
+
+def _flagged_suspects(text: str) -> list[tuple[int, int]]:
+    """`_all_suspects` by table lookups. A regex pass costs a few ns per character, and the
+    letter test starts at every ASCII letter; so candidates are found with numpy (one lookup
+    per character, one per pair of neighbours) and each is confirmed with the regexes at its
+    position (`_suspect_at`). The candidates are a superset of the hits: the regexes decide."""
+    cp = _code_points(text)
+    return _suspects_flagged(text, cp, _char_flags().take(cp, mode="clip"))
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _suspects_flagged(text: str, cp: np.ndarray, fl: np.ndarray) -> list[tuple[int, int]]:
+    """`_all_suspects(text)` from the code points and their `_char_flags` (above the BMP:
+    clipped onto U+FFFF)."""
+    n = len(fl)
+    if n == 0:
+        return []
+    cand = np.empty(n, dtype=bool)
+    cand[0] = fl[0] & _SUSPECT_BIT
+    if n > 1:
+        # Each character with its successor as one 16-bit code (an overlapping view).
+        pairs = np.ndarray((n - 1,), dtype="<u2", buffer=fl, strides=(1,))
+        verdict = _pair_verdicts().take(pairs)
+        cand[1:] = (verdict & _SECOND_IS_CANDIDATE) != 0
+        cand[:-1] |= (verdict & _FIRST_IS_CANDIDATE) != 0
+    idx = cand.nonzero()[0]
+    tone = (fl.take(idx) & _TONE_BIT) != 0
+    if tone.any():  # pinyin residue: a note on nearly every word, its tone letters no suspects
+        noted = np.zeros(len(idx), dtype=bool)
+        noted[tone] = _inside_note(cp, idx[tone])
+        idx = idx[~noted]
+    at = _suspect_at().match
+    return [(p, p + 1) for p in idx.tolist() if at(text, p)]
+
+
+def _inside_note(cp: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For tone letters at positions `at`: inside a note `[(（][a-zü{TONED}]{1,6}[)）]`
+    (what the lookarounds of `_scan_re` test): the runs of note letters on each side hold
+    at most 5 letters together, with an opening parenthesis before and a closing one after."""
+    n = len(cp)
+    nf = _note_flags()
+
+    def flags(q: np.ndarray) -> np.ndarray:
+        return nf.take(cp.take(q, mode="clip"), mode="clip")
+    runs = []
+    for step in (-1, 1):
+        run = np.zeros(len(at), dtype=np.int64)
+        alive = np.ones(len(at), dtype=bool)
+        for k in range(1, 7):
+            q = at + step * k
+            alive &= (q >= 0) & (q < n) & ((flags(q) & _NF_LETTER) != 0)
+            run += alive
+        runs.append(run)
+    left, right = runs
+    q_open, q_close = at - left - 1, at + right + 1
+    return ((left + right <= 5) & (q_open >= 0) & ((flags(q_open) & _NF_OPEN) != 0)
+            & (q_close < n) & ((flags(q_close) & _NF_CLOSE) != 0))
+
+
+# `_char_flags` bits: suspect_re hit that is not a mark, mark (? ! U+FFFD), non-ASCII,
+# [@-~], Han (as in _LETTER_AFTER_HAN), [A-Za-z], opening parenthesis, tone letter or ü.
+_SUSPECT_BIT, _MARK_BIT, _NONASCII_BIT, _LETTER_BIT, _HAN_BIT, _ALPHA_BIT, _PAREN_BIT, _TONE_BIT = (
+    1, 2, 4, 8, 16, 32, 64, 128)
+_SECOND_IS_CANDIDATE, _FIRST_IS_CANDIDATE = 1, 2  # `_pair_verdicts` bits
+_NF_OPEN, _NF_CLOSE, _NF_LETTER = 1, 2, 4  # `_note_flags` bits
+
+
+@lru_cache(maxsize=1)
+def _char_flags() -> np.ndarray:
+    """Per-BMP-code-point flags for the candidates of `_all_suspects` (U+FFFF, onto which
+    code points above the BMP are clipped, is a non-ASCII suspect like them)."""
+    f = np.zeros(0x10000, dtype=np.uint8)
+    hit = suspect_re().match
+    f[[c for c in range(0x10000) if hit(chr(c))]] |= _SUSPECT_BIT
+    f[0xFFFF] |= _SUSPECT_BIT
+    marks = [ord(c) for c in "?!\ufffd"]
+    f[marks] &= ~np.uint8(_SUSPECT_BIT)
+    f[marks] |= _MARK_BIT
+    f[0x80:] |= _NONASCII_BIT
+    f[ord("@"):ord("~") + 1] |= _LETTER_BIT
+    f[0x3400:0xA000] |= _HAN_BIT
+    f[[ord(c) for c in string.ascii_letters]] |= _ALPHA_BIT
+    f[[ord(c) for c in "(（"]] |= _PAREN_BIT
+    f[[ord(c) for c in _TONED_SET]] |= _TONE_BIT
+    return f
+
+
+@lru_cache(maxsize=1)
+def _pair_verdicts() -> np.ndarray:
+    """For the flags a, b of two neighbours (index a | b << 8): whether the second or the
+    first may be a suspect. A suspect_re hit that is not a mark always; a mark (? ! U+FFFD)
+    next to a non-ASCII character; [@-~] after Han (`夹g改`); [A-Za-z] before an opening
+    parenthesis (`g(shù)`)."""
+    code = np.arange(0x10000)
+    a, b = code & 0xFF, code >> 8
+
+    def has(x: np.ndarray, bit: int) -> np.ndarray:
+        return (x & bit) != 0
+    second = (has(b, _SUSPECT_BIT) | (has(b, _MARK_BIT) & has(a, _NONASCII_BIT))
+              | (has(b, _LETTER_BIT) & has(a, _HAN_BIT)))
+    first = (has(a, _MARK_BIT) & has(b, _NONASCII_BIT)) | (has(a, _ALPHA_BIT) & has(b, _PAREN_BIT))
+    return (second * _SECOND_IS_CANDIDATE | first * _FIRST_IS_CANDIDATE).astype(np.uint8)
+
+
+@lru_cache(maxsize=1)
+def _note_flags() -> np.ndarray:
+    """Per-BMP-code-point flags for `_inside_note`."""
+    f = np.zeros(0x10000, dtype=np.uint8)
+    f[[ord(c) for c in "(（"]] |= _NF_OPEN
+    f[[ord(c) for c in ")）"]] |= _NF_CLOSE
+    f[[ord(c) for c in string.ascii_lowercase + "ü" + TONED]] |= _NF_LETTER
+    return f
+
+
+@lru_cache(maxsize=1)
+def _suspect_at() -> re.Pattern[str]:
+    """Matches at a position that `_scan_hits` or `_ANY_LETTER_SUSPECT` finds (both one
+    character wide)."""
+    return re.compile(f"{_scan_re().pattern}|{_ANY_LETTER_SUSPECT.pattern}")
 
 
 def _has_suspect(text: str) -> bool:
@@ -535,8 +670,6 @@ def _run_stop(text: str, p: int, hi: int) -> int:
 
 def _line_shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> list[Edit]:
     """Verified GBK-shift edits in the line text[lo:hi]; each span holds a suspect."""
-    import bisect
-
     ph = _OddPhase(m, text, lo, hi)
     edits: list[Edit] = []
     todo = [(0, ph.n)]
@@ -667,7 +800,8 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
     bounds: _ReencodeBounds | None = None
     span = text[a:b]
     latin = bool(_LATIN.search(span))
-    han = any(c >= "\u2e80" for c in span)
+    han = bool(span) and max(span) >= "\u2e80"
+    encoded: dict[str, list[bytes | None]] = {}  # per wrong codec (two kinds share each)
     for kind, wrong, right in REENCODE:
         if wrong in ("latin-1", "cp1252") and not latin:
             continue
@@ -676,8 +810,10 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
         # The codecs are stateless, so a span's bytes are its characters' bytes joined; a span
         # with a character the wrong codec cannot encode fails, so only the starts after the
         # last such character before cs and the ends before the first one from ce are tried.
-        enc = list(map(_encoded_by[wrong].__getitem__, span))
-        if any(x is None for x in enc[cs - a:ce - a]):
+        enc = encoded.get(wrong)
+        if enc is None:
+            enc = encoded[wrong] = list(map(_encoded_by[wrong].__getitem__, span))
+        if None in enc[cs - a:ce - a]:
             continue
         i0 = cs
         while i0 > a and enc[i0 - 1 - a] is not None:
@@ -685,27 +821,25 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
         j1 = ce
         while j1 < b and enc[j1 - a] is not None:
             j1 += 1
+        # offs[x]: bytes of text[i0:i0 + x] in the wrong codec
+        offs = [0, *accumulate(map(len, enc[i0 - a:j1 - a]))]  # type: ignore[arg-type]
         byte_len = _BYTE_LEN[right]
+        dead = _dead_first_bytes(right)
         for i in range(i0, cs + 1):
+            if enc[i - a][0] in dead:  # type: ignore[index]
+                continue  # decodes to nothing: skip the decoding and its exception
             # One decoding per start: the span up to j decodes exactly when its bytes end on a
             # character boundary of this decoding before its first invalid sequence (the
             # codecs decode left to right; bytes ending inside a character are a truncated
             # span, and every span past an invalid sequence contains it).
-            raw = b"".join(enc[i - a:j1 - a])  # type: ignore[arg-type]
-            try:
-                dec = raw.decode(right)
-            except UnicodeDecodeError as exc:
-                dec = raw[:exc.start].decode(right)
+            dec = _decoded_prefix(b"".join(enc[i - a:j1 - a]), right)  # type: ignore[arg-type]
             if not dec:
                 continue
             ends = dict(zip(accumulate(map(byte_len.__getitem__, dec)), range(1, len(dec) + 1)))
             lowers = None
-            off = 0
-            for j in range(i + 1, j1 + 1):
-                off += len(enc[j - 1 - a])  # type: ignore[arg-type]
-                if j < ce:
-                    continue
-                k = ends.get(off)
+            j0 = max(i + 1, ce)
+            # k: characters of dec that text[i:j] re-encodes to (None: not a boundary)
+            for j, k in zip(range(j0, j1 + 1), map(ends.get, map(sub, offs[j0 - i0:j1 - i0 + 1], repeat(offs[i - i0])))):
                 if k is None:
                     continue
                 cand = dec[:k]
@@ -719,6 +853,45 @@ def _reencode_candidates(text: str, cs: int, ce: int, lo: int, hi: int, m: Model
                     if bounds.cannot_pass(text, i, j, k, lowers[k - 1]):
                         continue
                 yield i, j, kind, [cand]
+
+
+def _decoded_prefix(raw: bytes, codec: str) -> str:
+    """What `raw` decodes to before its first invalid (or truncated) sequence, without
+    raising an exception (the common case for a wrong start): errors="replace" for codecs
+    in which no valid sequence decodes to U+FFFD (checked for every one- and two-byte
+    sequence in tests/test_repair_fastpaths.py), "surrogateescape" for UTF-8, whose valid
+    sequences never decode to a lone surrogate."""
+    if codec in _NO_VALID_FFFD:
+        return raw.decode(codec, "replace").partition("\ufffd")[0]
+    if codec == "utf-8":
+        dec = raw.decode(codec, "surrogateescape")
+        bad = _ESCAPED_BYTE.search(dec)
+        return dec if bad is None else dec[:bad.start()]
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        return raw[:exc.start].decode(codec)
+
+
+_NO_VALID_FFFD = frozenset({"gbk", "big5"})
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+@lru_cache(maxsize=None)
+def _dead_first_bytes(codec: str) -> frozenset[int]:
+    """Bytes that no character of `codec` starts with: a byte string that begins with one
+    fails to decode at its first byte (so `_reencode_candidates` gets no candidate from it).
+    Tried with every second byte, followed by continuation bytes for longer UTF-8 forms."""
+    def starts_a_character(b: int) -> bool:
+        for t in range(256):
+            try:
+                (bytes((b, t)) + b"\x80\x80").decode(codec)
+                return True
+            except UnicodeDecodeError as exc:
+                if exc.start > 0:
+                    return True
+        return False
+    return frozenset(b for b in range(256) if not starts_a_character(b))
 
 
 class _ByteLen(dict):
@@ -812,7 +985,23 @@ def _damage_shaped(m: Model, text: str, cs: int, ce: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
+def _single_verdict(left: str, c: str, right: str) -> tuple[bool, bool]:
+    """`_damage_shaped` and `_explained` of a one-character cluster between its neighbours
+    ("" at the ends of the text): rare words recur, so the verdicts are memoised."""
+    three = left + c + right
+    q = len(left)
+    return _damage_shaped(model(), three, q, q + 1), _explained(model(), three, q, q + 1)
+
+
+_DEBRIS_CHAR = re.compile("[\x00-\x7f\ufffd]")  # ?, !, a letter before a note, U+FFFD
+
+
 def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
+    """Repairs of the clusters of suspects in `text` (default: `_all_suspects(text)`), in
+    text order."""
+    if suspects is None:
+        suspects = _all_suspects(text)
     m = model()
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
     regions: list[list] = []  # [line start, region start, region end, suspect positions]
@@ -828,10 +1017,14 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
             run_from = -1
         w0, w1 = max(lo, cs - 2), min(hi, ce + 3)
         letter_note = text[ce - 1].isascii() and text[ce - 1].isalpha()
-        debris = any(c < "\x80" or c == "\ufffd" for c in text[cs:ce])
-        if not letter_note and not _damage_shaped(m, text, cs, ce) and (
-                _explained(m, text, cs, ce) or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
-                < (LOCAL_OK if debris else LOCAL_OK_RARE)):
+        if ce - cs == 1:  # most clusters: one rare character, judged with its neighbours
+            shaped, explained = _single_verdict(text[cs - 1] if cs else "", text[cs], text[ce:ce + 1])
+        else:
+            shaped = _damage_shaped(m, text, cs, ce)
+            explained = not shaped and _explained(m, text, cs, ce)
+        if not letter_note and not shaped and (
+                explained or m.span_cost(text[w0:w1]) / max(1, w1 - w0)
+                < (LOCAL_OK if _DEBRIS_CHAR.search(text, cs, ce) else LOCAL_OK_RARE)):
             continue
         clusters.append((cs, ce, lo, hi))
         # The region a shifted span through this cluster can occupy: from SHIFT_BACK
@@ -885,10 +1078,9 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
 
 
 def _debris_slots(text: str, edits: list[Edit]) -> list[Edit]:
-    """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note."""
-    import bisect
-
-    out = []
+    """`?(bào)` / `?bào)` outside the repaired spans: a lost character named by its note (only
+    called when the text holds a ? and a tone-marked letter)."""
+    out: list[Edit] = []
     starts = [e.start for e in edits]  # edits are in text order and do not overlap
     for mt in DEBRIS_RE.finditer(text):
         if not is_syllable(mt.group(1)):
@@ -931,7 +1123,7 @@ class _DocNotes:
         if got is None:
             got = frozenset()
             if self.has_paren and _SYLLABLE_FULL.fullmatch(reading):
-                got = frozenset(_han_note_re(reading).findall(self.text))
+                got = frozenset(_annotated(self.text, reading))
             self.found[reading] = got
         return got if got else default
 
@@ -939,10 +1131,18 @@ class _DocNotes:
 _SYLLABLE_FULL = re.compile(_SYLLABLE)
 
 
-@lru_cache(maxsize=4096)
-def _han_note_re(reading: str) -> re.Pattern[str]:
-    """`_HAN_NOTE` for one reading: the Han characters annotated with it."""
-    return re.compile(rf"[(（](?<=({_HAN_CLASS})[(（]){re.escape(reading)}[)）]")
+def _annotated(text: str, reading: str) -> list[str]:
+    """The Han characters annotated with `reading` (`_HAN_NOTE` for one reading): str.find
+    for the opening of the note runs at memchr speed, a regex pass does not."""
+    out = []
+    n = len(reading)
+    for opening in ("(", "（"):
+        p = text.find(opening + reading)
+        while p >= 0:
+            if p > 0 and text[p + 1 + n:p + 2 + n] in (")", "）") and is_han(text[p - 1]):
+                out.append(text[p - 1])
+            p = text.find(opening + reading, p + 1)
+    return out
 
 
 # Punctuation a lost character may have been (GBK A1xx/A3xx); scored like any candidate.
@@ -1013,7 +1213,6 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
     is in Traditional script) may be passed when the caller knows them; `work`, if given,
     receives one entry per ranking computed (tests check that the work is linear).
     """
-    m = model()
     if slots is None:
         slots = [k for k, x in enumerate(seq) if isinstance(x, Slot)]
     if traditional is None:
@@ -1027,40 +1226,8 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
             work.append(k)
         slot = seq[k]
         noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
-        u_right = m.unigram_costs[right] if right is not None else 0.0
-        marked = (_marked_candidates(slot.lead, slot.marked_before)
-                  if slot.marked_before is not None and slot.lead is not None else ())
-        pc = m.pair_costs
-        cands = _script_candidates(slot.reading, slot.lead, slot.trail, traditional)
-        # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
-        # candidate at C speed, then the few with a prior or a note recomputed in the order
-        # of the written formula (floating point: same order, same value).
-        if left is None:
-            costs = list(map(pc.__getitem__, cands))
-        else:
-            costs = list(map(pc.__getitem__, map(left.__add__, cands)))
-        if right is not None:
-            costs = list(map(add, costs, map(sub, map(pc.__getitem__, map(str.__add__, cands, repeat(right))),
-                                              repeat(u_right))))
-        if marked or noted_chars:
-            for x, c in enumerate(cands):
-                if c in marked or c in noted_chars:
-                    cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior
-                    if right is not None:
-                        cost += pc[c + right] - u_right
-                    if c in noted_chars:
-                        cost -= 1.0
-                    costs[x] = cost
-        scored = heapq.nsmallest(2, zip(costs, cands))  # == sorted(...)[:2]
-
-        def backed(c: str) -> bool:
-            return (c in noted_chars or c in _LOST_PUNCT
-                    or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
-                    or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
-        ok = bool(scored) and backed(scored[0][1]) and (
-            len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)  # len: 0, 1 or 2 (nsmallest)
-        margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
-        return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
+        return _rank(slot.reading, slot.lead, slot.trail, slot.marked_before, left, right, traditional,
+                     frozenset(noted_chars))
 
     decided: dict[int, str | None] = {}
     n = len(seq)
@@ -1078,6 +1245,50 @@ def _resolve(seq: list, notes: dict[str, set[str]], slots: list[int] | None = No
             continue
         _resolve_run(seq, first, last, outer_left, outer_right, rank, decided)
     return decided
+
+
+@lru_cache(maxsize=65536)
+def _rank(reading: str | None, lead: int | None, trail: int | None, marked_before: int | None,
+          left: str | None, right: str | None, traditional: bool,
+          noted_chars: frozenset[str]) -> tuple[tuple[bool, float], str | None]:
+    """Rank of a slot's best candidate between `left` and `right` (see `_resolve`): the sort
+    key (backed and clear, margin) and the character (None: not restored). Memoised: the
+    same damage recurs within and across documents."""
+    m = model()
+    u_right = m.unigram_costs[right] if right is not None else 0.0
+    marked = (_marked_candidates(lead, marked_before)
+              if marked_before is not None and lead is not None else ())
+    pc = m.pair_costs
+    cands = _script_candidates(reading, lead, trail, traditional)
+    # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
+    # candidate at C speed, then the few with a prior or a note recomputed in the order
+    # of the written formula (floating point: same order, same value).
+    if left is None:
+        costs = list(map(pc.__getitem__, cands))
+    else:
+        costs = list(map(pc.__getitem__, map(left.__add__, cands)))
+    if right is not None:
+        costs = list(map(add, costs, map(sub, map(pc.__getitem__, map(str.__add__, cands, repeat(right))),
+                                          repeat(u_right))))
+    if marked or noted_chars:
+        for x, c in enumerate(cands):
+            if c in marked or c in noted_chars:
+                cost = pc[c if left is None else left + c] + (-MARKED_PRIOR if c in marked else 0.0)  # _prior
+                if right is not None:
+                    cost += pc[c + right] - u_right
+                if c in noted_chars:
+                    cost -= 1.0
+                costs[x] = cost
+    scored = heapq.nsmallest(2, zip(costs, cands))  # == sorted(...)[:2]
+
+    def backed(c: str) -> bool:
+        return (c in noted_chars or c in _LOST_PUNCT
+                or (left is not None and m.bigram_strength(left, c) >= GUESS_MIN_BIGRAM)
+                or (right is not None and m.bigram_strength(c, right) >= GUESS_MIN_BIGRAM))
+    ok = bool(scored) and backed(scored[0][1]) and (
+        len(scored) == 1 or scored[1][0] - scored[0][0] >= GUESS_MARGIN)  # len: 0, 1 or 2 (nsmallest)
+    margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else 9.0
+    return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
 
 
 def _resolve_run(seq: list, first: int, last: int, outer_left: str | None, outer_right: str | None,
@@ -1127,12 +1338,20 @@ def _resolve_run(seq: list, first: int, last: int, outer_left: str | None, outer
 
 def repair_mojibake(text: str) -> TextEdit:
     """Find and repair CJK mojibake in `text`; see the module docstring."""
-    suspects = _all_suspects(text)
-    if not suspects and not (("?" in text or "？" in text or "\ufffd" in text)
-                             and DEBRIS_RE.search(text)):
+    # Debris (`?(bào)`, DEBRIS_RE) needs a ? and a tone-marked letter.
+    debris = "?" in text or "？" in text or "\ufffd" in text
+    if len(text) < NUMPY_MIN_CHARS:
+        suspects = _scanned_suspects(text)
+    else:
+        cp = _code_points(text)
+        fl = _char_flags().take(cp, mode="clip")
+        suspects = _suspects_flagged(text, cp, fl)
+        debris = debris and bool((fl & _TONE_BIT).any())
+    if not suspects and not (debris and DEBRIS_RE.search(text)):
         return TextEdit(text)
     edits = find_edits(text, suspects)
-    edits += _debris_slots(text, edits)
+    if debris:
+        edits += _debris_slots(text, edits)
     if not edits:
         return TextEdit(text)
     edits.sort(key=lambda e: e.start)
