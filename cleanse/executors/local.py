@@ -6,6 +6,7 @@ of workers gives the same output and a killed run resumes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -21,7 +22,6 @@ from cleanse.executors.shards import (
     plan_shards,
     prepare_run,
     process_shard,
-    ready_process,
 )
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.sources import SourceFile
@@ -38,7 +38,7 @@ _worker_pipeline: Pipeline | None = None
 def _init_worker(pipeline: Pipeline) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
-    ready_process(pipeline)  # already done before fork (cheap then); needed under spawn
+    pipeline.setup()  # done before fork (then a no-op); needed under spawn
 
 
 def _worker_process(shard: Shard, out_dir: str, chunk_bytes: int) -> ShardResult:
@@ -64,7 +64,7 @@ def run(
     plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes)
     results: dict[int, ShardResult] = dict(plan.done)
     # Before the pool forks, so that workers share the loaded tables.
-    setup_seconds = ready_process(pipeline) if plan.pending else 0.0
+    setup_seconds = pipeline.setup() if plan.pending else 0.0
     if on_start:
         on_start(plan.pending)
 
@@ -77,7 +77,13 @@ def run(
         for shard in plan.pending:
             finished(process_shard(pipeline, shard, plan.storage, chunk_bytes), shard)
     else:
-        _run_pool(pipeline, plan.pending, out_dir, chunk_bytes, min(workers, len(plan.pending)), finished)
+        # Frozen objects are left alone by the collector, so the workers' collections do not
+        # write to (and copy) the pages of the tables they inherited.
+        gc.freeze()
+        try:
+            _run_pool(pipeline, plan.pending, out_dir, chunk_bytes, min(workers, len(plan.pending)), finished)
+        finally:
+            gc.unfreeze()
     return finalize(pipeline, plan, results, workers, "local", setup_seconds)
 
 

@@ -30,7 +30,6 @@ from cleanse.executors.shards import (
     forget_inputs,
     prepare_run,
     process_shard,
-    ready_process,
 )
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.sources import SourceFile
@@ -79,7 +78,7 @@ class ShardWorker:
             raise RuntimeError(f"pipeline changed in transit: {self.pipeline.id} != {pipeline_id}")
         self.storage = Storage(out_dir)
         self.chunk_bytes = chunk_bytes
-        ready_process(self.pipeline)
+        self.pipeline.setup()
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
         shard = Shard(int(row["index"]), tuple(SourceFile(p, int(s)) for p, s in zip(row["paths"], row["sizes"])))

@@ -18,7 +18,6 @@ what became of each of its inputs. That gives:
 from __future__ import annotations
 
 import fnmatch
-import gc
 import hashlib
 import json
 import sys
@@ -132,15 +131,6 @@ def _read_stream(files: Sequence[SourceFile], record: dict[str, dict[str, Any]],
         entry["sha256"] = item.source_sha256
         entry["bytes"] = len(item.raw) if isinstance(item, Document) and item.raw is not None else src.size
         yield item
-
-
-def ready_process(pipeline: Pipeline) -> float:
-    """Load every stage's resources in this process, then hide them from the garbage
-    collector; returns the setup seconds. `gc.freeze` keeps full collections from walking
-    the long-lived tables again and, in forked workers, from writing to their shared pages."""
-    seconds = pipeline.setup()
-    gc.freeze()
-    return seconds
 
 
 def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES) -> ShardResult:

@@ -93,8 +93,9 @@ def _char_flags() -> np.ndarray:
                *((_UTF8_FIRST_BIT, re.compile(f"[{UTF8_CLUES[k]}]", re.VERBOSE))
                  for k in ("utf8_first_of_2", "utf8_first_of_3", "utf8_first_of_4")),
                (_UTF8_CONTINUATION_BIT, re.compile(f"[{UTF8_CLUES['utf8_continuation']}]", re.VERBOSE)))
-    for bit, cls in classes:
-        f[[c for c in range(0x10000) if cls.match(chr(c))]] |= bit
+    bmp = "".join(map(chr, range(0x10000)))
+    for bit, cls in classes:  # each a one-character class: its matches are the members
+        f[[m.start() for m in cls.finditer(bmp)]] |= bit
     f[0xFFFF] = _UNSAFE_BIT | _UTF8_FIRST_BIT | _UTF8_CONTINUATION_BIT
     return f
 
@@ -166,6 +167,9 @@ class FtfyStage(TextStage):
 
     name = "ftfy_zh"
     version = "1"
+
+    def setup(self) -> None:
+        _char_flags()
 
     def config(self) -> dict:
         return {"ftfy": ftfy.__version__, **{k: v for k, v in CONFIG._asdict().items() if k != "explain"}}

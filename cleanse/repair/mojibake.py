@@ -1422,7 +1422,13 @@ class CjkMojibakeStage(TextStage):
     def setup(self) -> None:
         model()
         _scan_re()
+        _char_flags()
+        _pair_verdicts()
+        _note_flags()
+        _suspect_at()
         gbk_table()
+        for _, _, right in REENCODE:
+            _dead_first_bytes(right)
         _traditional_re()
         _simplified_only()
 
