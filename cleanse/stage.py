@@ -20,6 +20,10 @@ from cleanse.document import Document, Reject, Removal, Repair, StageRecord
 # A sequence may mix documents and rejects (a splitter that rejects one empty part).
 StageOutput = Union[Document, Reject, Sequence[Union[Document, Reject]]]
 
+# Records are built with tuple.__new__ (C) rather than the NamedTuple constructor (a Python
+# call each): a document can get thousands of them from one stage.
+_new_record = tuple.__new__
+
 
 class Stage(ABC):
     """A named, versioned step. Subclasses set `name` and `version` and implement `process`.
@@ -46,7 +50,7 @@ class Stage(ABC):
         """Process one document."""
 
     def record(self, doc: Document, chars_changed: int) -> None:
-        doc.stages.append(StageRecord(self.name, self.version, chars_changed))
+        doc.stages.append(_new_record(StageRecord, (self.name, self.version, chars_changed)))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name}@{self.version})"
@@ -71,9 +75,6 @@ class TextEdit:
     signals: dict[str, float] = field(default_factory=dict)
 
 
-_new_record = tuple.__new__
-
-
 class TextStage(Stage):
     """A stage around a pure text function. Subclasses implement `transform`."""
 
@@ -87,8 +88,6 @@ class TextStage(Stage):
         if isinstance(result, str):
             result = TextEdit(result)
         doc.text = result.text
-        # Records are built with tuple.__new__ (C) rather than the NamedTuple constructor (a
-        # Python call each): a document can get thousands of them from one stage.
         if result.repairs:
             name = self.name
             doc.repairs.extend([_new_record(Repair, (name, k, b, a, o)) for k, b, a, o in result.repairs])
