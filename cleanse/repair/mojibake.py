@@ -290,13 +290,13 @@ def gbk_table() -> tuple[dict[int, str], dict[int, list[str]], dict[int, list[st
     by_code: dict[int, str] = {}
     by_lead: dict[int, list[str]] = {}
     by_trail: dict[int, list[str]] = {}
+    trails = [t for t in range(0x40, 0xFF) if t != 0x7F]
     for lead in range(0x81, 0xFF):
-        for trail in range(0x40, 0xFF):
-            if trail == 0x7F:
-                continue
-            try:
-                c = bytes((lead, trail)).decode("gbk")
-            except UnicodeDecodeError:
+        # All pairs of one lead in one decode: a newline is never a trail byte, so it ends
+        # every pair; a valid pair is one character, an invalid one gives U+FFFD (+ more).
+        pieces = b"\n".join(bytes((lead, t)) for t in trails).decode("gbk", "replace").split("\n")
+        for trail, c in zip(trails, pieces):
+            if len(c) != 1 or c == "\ufffd":
                 continue
             by_code[lead << 8 | trail] = c
             if is_han(c) and m.unigram_cost(c) < 5.5:
@@ -882,15 +882,18 @@ def _dead_first_bytes(codec: str) -> frozenset[int]:
     """Bytes that no character of `codec` starts with: a byte string that begins with one
     fails to decode at its first byte (so `_reencode_candidates` gets no candidate from it).
     Tried with every second byte, followed by continuation bytes for longer UTF-8 forms."""
+    # All second bytes of one first byte in one decode, each try ended by a newline (never a
+    # trail or continuation byte of these codecs, so it ends every try): a try fails at its
+    # first byte exactly when its piece starts with U+FFFD (no valid sequence decodes to
+    # U+FFFD here). A newline as the second byte is tried on its own.
+    seconds = [t for t in range(256) if t != 0x0A]
+    tries = bytearray(b"\n".join(bytes((0, t)) + b"\x80\x80" for t in seconds))  # 5 bytes a try
+
     def starts_a_character(b: int) -> bool:
-        for t in range(256):
-            try:
-                (bytes((b, t)) + b"\x80\x80").decode(codec)
-                return True
-            except UnicodeDecodeError as exc:
-                if exc.start > 0:
-                    return True
-        return False
+        tries[0::5] = bytes((b,)) * len(seconds)
+        if any(p[:1] != "\ufffd" for p in tries.decode(codec, "replace").split("\n")):
+            return True
+        return (bytes((b, 0x0A)) + b"\x80\x80").decode(codec, "replace")[:1] != "\ufffd"
     return frozenset(b for b in range(256) if not starts_a_character(b))
 
 
