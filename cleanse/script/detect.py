@@ -31,10 +31,7 @@ NEUTRAL, TRADITIONAL_ONLY, SIMPLIFIED_ONLY = 0, 1, 2
 
 
 def _chars_of(strings) -> set[str]:
-    out: set[str] = set()
-    for s in strings:
-        out.update(s)
-    return out
+    return set("".join(strings))
 
 
 @lru_cache(maxsize=1)
