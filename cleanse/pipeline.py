@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Union
 
 from cleanse.document import Document, Reject
-from cleanse.stage import Stage
+from cleanse.stage import Stage, StageOutput, TextStage
 
 Item = Union[Document, Reject]
 
@@ -141,31 +141,37 @@ def _run_stage(stage: Stage, stats: StageStats, items: list[Item]) -> list[Item]
     # Counters are kept in locals and added to `stats` once per batch: with small documents
     # this bookkeeping is a visible share of the run.
     clock = time.perf_counter
-    process = stage.process
     name = stage.name
-    out: list[Item] = []
+    docs = [item for item in items if not isinstance(item, Reject)]
+    before = [(len(d.text), len(d.removed), len(d.repairs)) for d in docs]
+    bytes_in = sum([d.utf8_size() if d.text else d.byte_end - d.byte_start for d in docs])
+    results: list[StageOutput] | None = None
     elapsed = 0.0
-    docs_in = docs_out = chars_in = chars_out = chars_changed = chars_removed = repairs = bytes_in = 0
+    if docs and _batches_texts(stage):
+        t0 = clock()
+        try:
+            results = stage.process_batch(docs)  # type: ignore[attr-defined]
+        except Exception:  # redone one by one below: only the bad document becomes a reject
+            results = None
+        elapsed += clock() - t0
+    if results is None:
+        results = []
+        for doc in docs:
+            t0 = clock()
+            try:
+                results.append(stage.process(doc))
+            except Exception as exc:  # a bug or bad input in one document must not stop the run
+                results.append(Reject.of(doc, name, "stage_error", f"{type(exc).__name__}: {exc}"))
+            elapsed += clock() - t0
+
+    out: list[Item] = []
+    docs_out = chars_out = chars_changed = chars_removed = repairs = 0
+    produced = iter(zip(results, before))
     for item in items:
         if isinstance(item, Reject):
             out.append(item)  # rejects pass straight to the writer
             continue
-        doc = item
-        docs_in += 1
-        n_in = len(doc.text)
-        chars_in += n_in
-        bytes_in += doc.utf8_size() if n_in else doc.byte_end - doc.byte_start
-        n_removed = len(doc.removed)
-        n_repairs = len(doc.repairs)
-        t0 = clock()
-        try:
-            result = process(doc)
-        except Exception as exc:  # a bug or bad input in one document must not stop the run
-            elapsed += clock() - t0
-            _count_reject(stats, "stage_error")
-            out.append(Reject.of(doc, name, "stage_error", f"{type(exc).__name__}: {exc}"))
-            continue
-        elapsed += clock() - t0
+        result, (_, n_removed, n_repairs) = next(produced)
         outputs: Sequence[Item] = (result,) if isinstance(result, (Document, Reject)) else result
         for o in outputs:
             if isinstance(o, Reject):
@@ -180,9 +186,9 @@ def _run_stage(stage: Stage, stats: StageStats, items: list[Item]) -> list[Item]
                     chars_removed += sum([len(r.text) for r in o.removed[n_removed:]])
                 repairs += len(o.repairs) - n_repairs
             out.append(o)
-    stats.docs_in += docs_in
+    stats.docs_in += len(docs)
     stats.docs_out += docs_out
-    stats.chars_in += chars_in
+    stats.chars_in += sum([b[0] for b in before])
     stats.chars_out += chars_out
     stats.chars_changed += chars_changed
     stats.chars_removed += chars_removed
@@ -190,6 +196,12 @@ def _run_stage(stage: Stage, stats: StageStats, items: list[Item]) -> list[Item]
     stats.bytes_in += bytes_in
     stats.seconds += elapsed
     return out
+
+
+def _batches_texts(stage: Stage) -> bool:
+    """Whether the stage transforms a batch of texts in one call (a `TextStage` overriding
+    `transform_batch`)."""
+    return isinstance(stage, TextStage) and type(stage).transform_batch is not TextStage.transform_batch
 
 
 def _count_reject(stats: StageStats, reason: str) -> None:

@@ -82,9 +82,27 @@ class TextStage(Stage):
     def transform(self, text: str) -> TextEdit | str:
         """Transform one text. Returning a plain `str` means: no repairs or removals to report."""
 
+    def transform_batch(self, texts: list[str]) -> list[TextEdit | str]:
+        """Transform several texts; the same as `transform` on each (which is the default).
+        A stage overrides it when one call over many texts saves a fixed cost per call; the
+        pipeline then hands it a batch of documents at once (and, should it raise, processes
+        the documents one by one so that only the bad one is rejected)."""
+        return [self.transform(t) for t in texts]
+
     def process(self, doc: Document) -> Document:
+        return self.apply(doc, self.transform(doc.text))
+
+    def process_batch(self, docs: list[Document]) -> list[Document]:
+        """`process` on each document through one `transform_batch` call. No document is
+        changed if `transform_batch` raises."""
+        results = self.transform_batch([d.text for d in docs])
+        if len(results) != len(docs) or not all(isinstance(r, (TextEdit, str)) for r in results):
+            raise TypeError(f"{self.name}: transform_batch must give one TextEdit or str per text")
+        return [self.apply(d, r) for d, r in zip(docs, results)]
+
+    def apply(self, doc: Document, result: TextEdit | str) -> Document:
+        """Write a transform's result into the document, with the stage's records."""
         before = doc.text
-        result = self.transform(before)
         if isinstance(result, str):
             result = TextEdit(result)
         doc.text = result.text

