@@ -101,3 +101,35 @@ def test_batches_keep_order_outputs_and_stats_and_run_stage_by_stage() -> None:
             expected += [("log_last", t.upper() + "!") for t in chunk if "x" not in t]
         assert LOG == expected
     assert len(results) == 1  # the batch size changes nothing in the output
+
+
+class BatchUpper(TextStage):
+    """Transforms whole batches; a batch holding "bad" raises, and so does "bad" alone."""
+
+    name = "batch_upper"
+    version = "1"
+    batch_calls = 0
+
+    def transform(self, text: str) -> str:
+        if text == "bad":
+            raise ValueError("bad text")
+        return text.upper()
+
+    def transform_batch(self, texts: list[str]) -> list[TextEdit | str]:
+        BatchUpper.batch_calls += 1
+        return [self.transform(t) for t in texts]
+
+
+def test_batch_transform_falls_back_to_one_by_one_and_rejects_only_the_bad_document() -> None:
+    from cleanse.document import Reject
+
+    docs = [Document(text=t, id=str(i), source=f"s{i}", source_sha256="0" * 64, byte_end=10)
+            for i, t in enumerate(["a", "bad", "c", "d"])]
+    BatchUpper.batch_calls = 0
+    p = Pipeline("t", "1", [BatchUpper()], batch_docs=2)
+    out = list(p.run(docs))
+    assert BatchUpper.batch_calls == 2  # one call per batch of two
+    assert [o.text if not isinstance(o, Reject) else o.reason for o in out] == ["A", "stage_error", "C", "D"]
+    # The good document of the failed batch was transformed once, not twice.
+    assert [len(o.stages) for o in out if not isinstance(o, Reject)] == [1, 1, 1]
+    assert p.stats[0].docs_in == 4 and p.stats[0].docs_out == 3 and p.stats[0].rejected == 1
