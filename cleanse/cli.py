@@ -94,6 +94,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"{c['inputs']} inputs -> {c['rows']} rows, {c['rejects']} rejects in {args.output}"
               + (f" ({summary.skipped_shards} shards resumed from an earlier run)" if summary.skipped_shards else ""))
         print(stats_table([s.to_dict() for s in summary.stats]))
+        m = summary.manifest
+        secs, setup = m["seconds"], m.get("setup_seconds")
+        print(f"{secs:.2f} s" + (f" ({setup:.2f} s of it loading dictionaries and rules)" if setup else "")
+              + (f", {c['bytes'] / 1e6 / secs:.2f} MB/s" if secs else ""))
     return 0
 
 

@@ -97,7 +97,8 @@ def report(out_dir: str, with_examples: bool = True) -> str:
         c, seconds = manifest["counts"], manifest["seconds"]
     head = (f"{out_dir}: pipeline {stats['pipeline']}; {c['inputs']} inputs "
             f"({c['inputs_with_rows']} with rows, {c['inputs_rejected']} rejected), "
-            f"{c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {seconds:.2f} s")
+            f"{c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {seconds:.2f} s"
+            + (f" (setup {stats['setup_seconds']:.2f} s)" if stats.get("setup_seconds") else ""))
     parts = [head, stats_table(stats["stages"])]
     rejected = reject_reasons(stats["stages"])
     if rejected:
