@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import glob
 import os
-import pickle
 import random
 import sys
 import time
@@ -25,6 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
+from benchmarks import snapshots  # noqa: E402
 from benchmarks.bench_pipeline import pages  # noqa: E402
 from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby  # noqa: E402
 
@@ -100,23 +100,10 @@ def main() -> None:
     got, secs = outputs(texts)
     print(f"{len(texts)} inputs, {size:.1f} MB; seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in secs.items()))
     if args.write:
-        with open(args.write, "wb") as fh:
-            pickle.dump((texts, got), fh)
+        snapshots.write(args.write, texts, got)
     if args.check:
-        with open(args.check, "rb") as fh:
-            texts0, want = pickle.load(fh)
-        assert texts0 == texts, "inputs differ"
         names = ("ftfy_zh", "cjk_mojibake", "pinyin_ruby", "cjk_mojibake(raw)", "pinyin_ruby(raw)")
-        diffs = 0
-        for k, (w, g) in enumerate(zip(want, got)):
-            for name, a, b in zip(names, w, g):
-                if a != b:
-                    diffs += 1
-                    if diffs <= 10:
-                        print(f"DIFF input {k} {name}: {texts[k][:80]!r}")
-        print(f"{diffs} differences")
-        sys.exit(1 if diffs else 0)
-
+        sys.exit(1 if snapshots.differences(args.check, texts, got, names) else 0)
 
 if __name__ == "__main__":
     main()

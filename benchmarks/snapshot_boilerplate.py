@@ -13,7 +13,6 @@ the first differences and exits non-zero if there are any.
 
 from __future__ import annotations
 
-import pickle
 import random
 import sys
 from pathlib import Path
@@ -30,6 +29,7 @@ from cleanse.stage import changed_span
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_boilerplate import PINYIN_NOTE  # noqa: E402
+import snapshots  # noqa: E402
 
 FRAGMENTS = [
     "责任编辑：张三", "上一篇：", "下一篇:", "分享到：", "版权所有", "粤ICP备05102027号", "核心提示:", "2008-03-28 洛阳市科技局",
@@ -129,23 +129,9 @@ def main() -> None:
     texts = inputs()
     got = run(texts)
     if mode == "write":
-        with open(path, "wb") as f:
-            pickle.dump((texts, got), f)
-        print(f"wrote {len(texts)} inputs")
+        snapshots.write(path, texts, got)
         return
-    with open(path, "rb") as f:
-        old_texts, want = pickle.load(f)
-    assert old_texts == texts, "input set changed"
-    diffs = 0
-    for t, a, b in zip(texts, want, got):
-        for name, x, y in zip(NAMES, a, b):
-            if x != y:
-                diffs += 1
-                if diffs <= 10:
-                    print(f"--- {name} differs on {t[:80]!r}\n  want {str(x)[:300]}\n  got  {str(y)[:300]}")
-    print(f"{len(texts)} inputs, {diffs} differences")
-    sys.exit(1 if diffs else 0)
-
+    sys.exit(1 if snapshots.differences(path, texts, got, NAMES) else 0)
 
 if __name__ == "__main__":
     main()
