@@ -147,10 +147,11 @@ def _run_stage(stage: Stage, stats: StageStats, items: list[Item]) -> list[Item]
     bytes_in = sum([d.utf8_size() if d.text else d.byte_end - d.byte_start for d in docs])
     results: list[StageOutput] | None = None
     elapsed = 0.0
-    if docs and _batches_texts(stage):
+    if docs and isinstance(stage, TextStage):
+        # One call for the batch (a text stage changes no document unless it succeeds).
         t0 = clock()
         try:
-            results = stage.process_batch(docs)  # type: ignore[attr-defined]
+            results = stage.process_batch(docs)
         except Exception:  # redone one by one below: only the bad document becomes a reject
             results = None
         elapsed += clock() - t0
@@ -196,12 +197,6 @@ def _run_stage(stage: Stage, stats: StageStats, items: list[Item]) -> list[Item]
     stats.bytes_in += bytes_in
     stats.seconds += elapsed
     return out
-
-
-def _batches_texts(stage: Stage) -> bool:
-    """Whether the stage transforms a batch of texts in one call (a `TextStage` overriding
-    `transform_batch`)."""
-    return isinstance(stage, TextStage) and type(stage).transform_batch is not TextStage.transform_batch
 
 
 def _count_reject(stats: StageStats, reason: str) -> None:

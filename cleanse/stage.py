@@ -84,9 +84,9 @@ class TextStage(Stage):
 
     def transform_batch(self, texts: list[str]) -> list[TextEdit | str]:
         """Transform several texts; the same as `transform` on each (which is the default).
-        A stage overrides it when one call over many texts saves a fixed cost per call; the
-        pipeline then hands it a batch of documents at once (and, should it raise, processes
-        the documents one by one so that only the bad one is rejected)."""
+        A stage overrides it when one call over many texts saves a fixed cost per call. The
+        pipeline hands each batch of documents to `process_batch`, and should that raise,
+        processes them one by one so that only the bad one is rejected."""
         return [self.transform(t) for t in texts]
 
     def process(self, doc: Document) -> Document:
