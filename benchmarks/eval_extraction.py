@@ -14,12 +14,14 @@ as multisets, whitespace ignored, after OpenCC t2s on both sides (cleanse conver
 Simplified; the gold keeps the page's script), so every system is scored the same way.
 
 Systems:
-- `cleanse`: cleanse's decoder, the extract_html stage and the default text stages (the
-  default pipeline without splitting), i.e. the `text` column a user gets.
-- `cleanse extract only`: decoder + extract_html alone.
+- `cleanse`: the decode stage (detection on the page's text, `<meta charset>` weighed
+  against the bytes), then the default text stages from extract_html on (the default
+  pipeline without splitting), i.e. the `text` column a user gets.
+- `cleanse extract only`: the decode stage + extract_html alone.
 - `trafilatura` / `resiliparse`: each alone on the page bytes, with its own decoding
   (trafilatura's `extract(bytes)`, resiliparse's `bytes_to_str(detect_encoding)`).
-- `… + cleanse decode`: each on the text decoded by cleanse.
+- `… + cleanse decode`: each on the text decoded by `cleanse.detect_and_decode` (the
+  detector alone, on the raw bytes).
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from cleanse.decoding import detect_and_decode
+from cleanse.decoding import DecodeStage, detect_and_decode
 from cleanse.defaults import text_stages
-from cleanse.document import Document
+from cleanse.document import Document, Reject
 from cleanse.extraction import ExtractHtmlStage
 from cleanse.script import convert
 
@@ -72,21 +74,26 @@ def systems() -> dict[str, Callable[[bytes], str]]:
     from resiliparse.extract.html2text import extract_plain_text
     from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 
+    decode = DecodeStage()
     extract = ExtractHtmlStage()
-    stages = text_stages()
+    stages = text_stages()  # extract_html first
 
     def decoded(raw: bytes) -> str:
         return detect_and_decode(raw).text
 
-    def cleanse_full(raw: bytes) -> str:
-        doc = Document(text=decoded(raw), id="", source="<eval>", source_sha256="")
-        for stage in [extract, *stages]:
+    def cleanse_doc(raw: bytes, text_stages: list) -> str:
+        doc = Document.from_bytes("<eval>", raw)
+        if isinstance(decode.process(doc), Reject):
+            return ""
+        for stage in text_stages:
             stage.process(doc)
         return doc.text
 
+    def cleanse_full(raw: bytes) -> str:
+        return cleanse_doc(raw, stages)
+
     def cleanse_extract(raw: bytes) -> str:
-        out = extract.transform(decoded(raw))
-        return out if isinstance(out, str) else out.text
+        return cleanse_doc(raw, [extract])
 
     def resil(text: str) -> str:
         return extract_plain_text(text, main_content=True)

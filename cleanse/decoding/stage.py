@@ -6,6 +6,7 @@ import codecs
 from typing import Any
 
 from cleanse.decoding.detect import detect_and_decode
+from cleanse.decoding.hint import decode_with_hint, meta_charset
 from cleanse.document import Document, Reject
 from cleanse.stage import Stage
 
@@ -22,7 +23,7 @@ class DecodeStage(Stage):
     """Decode `doc.raw` into `doc.text`; reject empty, binary and mostly undecodable input."""
 
     name = "decode"
-    version = "2"  # 2: the CJK fast path scores codecs on a 16 KB head
+    version = "3"  # 3: charset hints weighed against the bytes; 2: the CJK fast path scores codecs on a 16 KB head
 
     def __init__(self, max_undecodable: float = 0.25):
         self.max_undecodable = max_undecodable
@@ -34,7 +35,17 @@ class DecodeStage(Stage):
         if doc.raw is None:
             raise ValueError("decode needs the document's raw bytes")
         raw = doc.raw_slice
-        result = detect_and_decode(raw, self.max_undecodable)
+        # Markup (a page, a WARC response body): detection on its text, and a charset hint
+        # (the HTTP Content-Type's, set by the WARC reader, else <meta charset>) weighed
+        # against the bytes (cleanse.decoding.hint). Plain text decodes exactly as before.
+        if raw.lstrip()[:1] == b"<" or "charset_hint" in doc.meta:
+            hint = doc.meta.get("charset_hint") or meta_charset(raw)
+            result, decision = decode_with_hint(raw, hint, self.max_undecodable, page=raw.lstrip()[:1] == b"<")
+            if hint:
+                doc.meta["charset_hint"] = hint
+            doc.meta["charset_decision"] = decision
+        else:
+            result = detect_and_decode(raw, self.max_undecodable)
         if result.reject:
             return Reject.of(doc, self.name, result.reject, result.detail)
         doc.text = result.text

