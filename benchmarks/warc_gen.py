@@ -53,15 +53,18 @@ def metadata(url: str) -> bytes:
     return warc_record("metadata", b"fetchTimeMs: 120\r\n", url, "application/warc-fields")
 
 
-def page_html(title: str, paragraphs: list[str], charset: str, nav: bool = True) -> str:
+def page_html(title: str, paragraphs: list[str], charset: str, nav: bool = True, traditional: bool = False) -> str:
+    """A news page: navigation bar, headline, article paragraphs, related links, footer (the
+    template in Traditional characters when `traditional`, for Big5 pages)."""
     links = "".join(f"<a href='/c{i}'>{name}</a> | " for i, name in enumerate(("首页", "时政", "国际", "财经", "体育")))
     related = "".join(f"<li><a href='/r{i}'>{p[:18]}</a></li>" for i, p in enumerate(paragraphs[:4]))
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<!DOCTYPE html><html><head><meta charset='{charset}'><title>{title}_示例新闻网</title></head><body>"
+    html = (f"<!DOCTYPE html><html><head><meta charset='{charset}'><title>{title}_示例新闻网</title></head><body>"
             + (f"<div class='nav'>{links}</div>" if nav else "")
             + f"<h1>{title}</h1><div class='article'>{body}</div>"
             + (f"<div class='related'><h3>相关新闻</h3><ul>{related}</ul></div>" if nav else "")
             + "<div class='footer'><a href='/about'>关于我们</a> | <a href='/c'>联系我们</a></div></body></html>")
+    return convert(html, "s2t") if traditional else html
 
 
 def seed_paragraphs() -> list[str]:
@@ -86,9 +89,7 @@ def generate(path: Path, mb: float, seed: int = 0) -> int:
             codec, label = ("utf-8", "utf-8") if r < 0.6 else (("gb18030", "gb2312") if r < 0.85 else ("cp950", "big5"))
             if rng.random() < 0.1:
                 label = "iso-8859-1"  # a wrong label: the bytes must win
-            if codec == "cp950":
-                ps = [convert(p, "s2t") for p in ps]
-            body = page_html(ps[0][:16], ps, label).encode(codec, "replace")
+            body = page_html(ps[0][:16], ps, label, traditional=codec == "cp950").encode(codec, "replace")
             url = f"http://news.example.cn/{pages}.html"
             for rec in (request(url), response(url, body, f"text/html; charset={label}"), metadata(url)):
                 size += len(rec)

@@ -52,3 +52,7 @@ def test_stage_records_hint_and_decision_plain_text_unchanged():
     plain = Document.from_bytes("p.txt", TEXT.encode("gbk"))
     DecodeStage().process(plain)
     assert plain.meta == {} and plain.text == TEXT
+    labelled = Document.from_bytes("r", TEXT.encode("utf-8"))
+    labelled.declared_encoding = "iso-8859-1"
+    DecodeStage().process(labelled)
+    assert labelled.text == TEXT and labelled.meta["charset_decision"] == "bytes_over_hint"

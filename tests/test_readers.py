@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from cleanse.io.readers import BadRecord, Record, Skipped, open_records
+from cleanse.io.readers.formats import open_records
+from cleanse.io.readers.records import BadRecord, Record, Skipped
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.warc_gen import http_response, metadata, request, response, warc_record  # noqa: E402

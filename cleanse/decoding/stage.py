@@ -36,10 +36,11 @@ class DecodeStage(Stage):
             raise ValueError("decode needs the document's raw bytes")
         raw = doc.raw_slice
         # Markup (a page, a WARC response body): detection on its text, and a charset hint
-        # (the HTTP Content-Type's, set by the WARC reader, else <meta charset>) weighed
-        # against the bytes (cleanse.decoding.hint). Plain text decodes exactly as before.
-        if raw.lstrip()[:1] == b"<" or "charset_hint" in doc.meta:
-            hint = doc.meta.get("charset_hint") or meta_charset(raw)
+        # (`declared_encoding`: the HTTP Content-Type's, set by the WARC reader; else the
+        # page's <meta charset>) weighed against the bytes (cleanse.decoding.hint). The hint
+        # and the decision go to meta. Plain text without a hint decodes exactly as before.
+        if raw.lstrip()[:1] == b"<" or doc.declared_encoding:
+            hint = doc.declared_encoding or meta_charset(raw)
             result, decision = decode_with_hint(raw, hint, self.max_undecodable, page=raw.lstrip()[:1] == b"<")
             if hint:
                 doc.meta["charset_hint"] = hint

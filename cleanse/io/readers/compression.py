@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bz2
-import gzip
+import zlib
 import io
 import lzma
 from typing import BinaryIO
@@ -52,7 +52,7 @@ def open_decompressed(stream: BinaryIO) -> tuple[str | None, io.BufferedReader]:
         return None, buffered
     inner: BinaryIO
     if codec == "gzip":
-        inner = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
+        inner = _Gzip(buffered)  # type: ignore[assignment]
     elif codec == "bz2":
         inner = bz2.BZ2File(buffered, "rb")  # type: ignore[assignment]
     elif codec == "xz":
@@ -60,6 +60,43 @@ def open_decompressed(stream: BinaryIO) -> tuple[str | None, io.BufferedReader]:
     else:
         inner = _ArrowRaw(pa.CompressedInputStream(pa.PythonFile(buffered, mode="r"), "zstd"))  # type: ignore[assignment]
     return codec, io.BufferedReader(_Tolerant(inner), 1 << 16)
+
+
+class _Gzip(io.RawIOBase):
+    """gzip members one after the other, decompressed with zlib as the bytes come: a
+    truncated last member still yields what it holds before `EOFError` is raised (the
+    `gzip` module raises without handing over the data of the failing read)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        while not self._pending and not self._done:
+            if self._d.eof:
+                rest = self._d.unused_data
+                self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                if not rest:
+                    rest = self._raw.read(1 << 16)
+                    if not rest:
+                        self._done = True
+                        break
+                self._pending = self._d.decompress(rest, len(b))
+                continue
+            chunk = self._d.unconsumed_tail or self._raw.read(1 << 16)
+            if not chunk:
+                self._done = True
+                raise EOFError("compressed file ended before the end-of-stream marker was reached")
+            self._pending = self._d.decompress(chunk, len(b))
+        n = min(len(b), len(self._pending))
+        b[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 class _Tolerant(io.RawIOBase):
