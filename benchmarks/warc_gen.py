@@ -74,15 +74,23 @@ def seed_paragraphs() -> list[str]:
     return out
 
 
-def generate(path: Path, mb: float, seed: int = 0) -> int:
+def generate(path: Path, mb: float, seed: int = 0, image_share: float = 0.0) -> int:
     """Write a crawl of about `mb` MB (decompressed) to `path` (.gz: one member per record).
-    Returns the number of response records."""
+    `image_share`: that share of the bytes is image responses (incompressible, 256 KB each),
+    which a reader must skip (a crawl's bulk is often such payloads). Returns the number of
+    HTML response records."""
     rng = random.Random(seed)
     paras = seed_paragraphs()
-    size, pages = 0, 0
+    size, pages, image_bytes = 0, 0, 0
     opener = gzip.open if path.suffix == ".gz" else open
     with open(path, "wb") as out:
         while size < mb * 1e6:
+            if image_share and image_bytes < image_share * size:
+                img = response(f"http://img.example.cn/{pages}.jpg", rng.randbytes(256 << 10), "image/jpeg")
+                size += len(img)
+                image_bytes += len(img)
+                out.write(gzip.compress(img, 1) if opener is gzip.open else img)
+                continue
             n = rng.randint(4, 14)
             ps = [rng.choice(paras) for _ in range(n)]
             r = rng.random()
@@ -103,8 +111,9 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--mb", type=float, default=100)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--image-share", type=float, default=0.0)
     args = ap.parse_args()
-    n = generate(args.out, args.mb, args.seed)
+    n = generate(args.out, args.mb, args.seed, args.image_share)
     print(f"{args.out}: {n} pages, {args.out.stat().st_size / 1e6:.1f} MB on disk")
 
 
