@@ -27,7 +27,7 @@ import numpy as np
 from ftfy.chardata import UTF8_CLUES, UTF8_DETECTOR_RE
 
 from cleanse.repair.pinyin import TONED
-from cleanse.stage import TextEdit, TextStage, _common_prefix_len
+from cleanse.stage import TextEdit, TextStage, common_affixes
 
 CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -201,8 +201,7 @@ def fix_text_zh(text: str) -> TextEdit:
         if ftfy_may_change(segment):
             fixed = _fix_segment(segment)
             if fixed != segment:
-                p = _common_prefix_len(segment, fixed)
-                s = _common_prefix_len(segment[p:][::-1], fixed[p:][::-1])
+                p, s = common_affixes(segment, fixed)
                 repairs.append(("ftfy", segment[p:len(segment) - s], fixed[p:len(fixed) - s], pos + p))
             segment = fixed
         out.append(segment)
