@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
+import re
 import uuid
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def metadata(url: str) -> bytes:
     return warc_record("metadata", b"fetchTimeMs: 120\r\n", url, "application/warc-fields")
 
 
-def page_html(title: str, paragraphs: list[str], charset: str, nav: bool = True, traditional: bool = False) -> str:
+def page_html(title: str, paragraphs: list[str], charset: str, nav: bool = True, traditional: bool = False,
+              template_done: bool = False) -> str:
     """A news page: navigation bar, headline, article paragraphs, related links, footer (the
     template in Traditional characters when `traditional`, for Big5 pages)."""
     links = "".join(f"<a href='/c{i}'>{name}</a> | " for i, name in enumerate(("首页", "时政", "国际", "财经", "体育")))
@@ -64,7 +66,16 @@ def page_html(title: str, paragraphs: list[str], charset: str, nav: bool = True,
             + f"<h1>{title}</h1><div class='article'>{body}</div>"
             + (f"<div class='related'><h3>相关新闻</h3><ul>{related}</ul></div>" if nav else "")
             + "<div class='footer'><a href='/about'>关于我们</a> | <a href='/c'>联系我们</a></div></body></html>")
-    return convert(html, "s2t") if traditional else html
+    if traditional:
+        return _TRAD_TEMPLATE.sub(lambda m: _s2t_template(m.group(0)), html)
+    return html
+
+
+_TRAD_TEMPLATE = re.compile("首页|时政|国际|财经|体育|示例新闻网|相关新闻|关于我们|联系我们")
+
+
+def _s2t_template(word: str) -> str:
+    return convert(word, "s2t")
 
 
 def seed_paragraphs() -> list[str]:
@@ -81,6 +92,7 @@ def generate(path: Path, mb: float, seed: int = 0, image_share: float = 0.0) -> 
     HTML response records."""
     rng = random.Random(seed)
     paras = seed_paragraphs()
+    trad = [convert(p, "s2t") for p in paras]  # once: Big5 pages are written in Traditional
     size, pages, image_bytes = 0, 0, 0
     opener = gzip.open if path.suffix == ".gz" else open
     with open(path, "wb") as out:
@@ -92,12 +104,14 @@ def generate(path: Path, mb: float, seed: int = 0, image_share: float = 0.0) -> 
                 out.write(gzip.compress(img, 1) if opener is gzip.open else img)
                 continue
             n = rng.randint(4, 14)
-            ps = [rng.choice(paras) for _ in range(n)]
+            picks = [rng.randrange(len(paras)) for _ in range(n)]
             r = rng.random()
             codec, label = ("utf-8", "utf-8") if r < 0.6 else (("gb18030", "gb2312") if r < 0.85 else ("cp950", "big5"))
             if rng.random() < 0.1:
                 label = "iso-8859-1"  # a wrong label: the bytes must win
-            body = page_html(ps[0][:16], ps, label, traditional=codec == "cp950").encode(codec, "replace")
+            ps = [(trad if codec == "cp950" else paras)[i] for i in picks]
+            body = page_html(ps[0][:16], ps, label, traditional=codec == "cp950", template_done=codec != "cp950")
+            body = body.encode(codec, "replace")
             url = f"http://news.example.cn/{pages}.html"
             for rec in (request(url), response(url, body, f"text/html; charset={label}"), metadata(url)):
                 size += len(rec)
