@@ -464,6 +464,8 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
     return gain
 
 
+_CJK_READINGS = frozenset({"utf8_as_gbk", "big5_as_gbk", "gbk_as_big5"})
+_NO_HAN = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef]*")
 SLOTS_ONLY_MIN_COST = 4.0  # unigram cost below which a Han character is not replaced by lost characters alone
 
 BOUND_SLACK = 1e-6  # rounding allowance of the bounds below (costs are sums of a few dozen terms)
@@ -1102,6 +1104,8 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: b
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, "gbk_shift", pieces, gain)
         for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi, m):
+            if kind in _CJK_READINGS and _NO_HAN.fullmatch(pieces[0]):
+                continue  # CJK symbols read as other symbols (kaomoji `(*￣▽￣)`): no repair
             gain = _judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):
                 best = Edit(i, j, kind, pieces, gain)
