@@ -40,7 +40,7 @@ DATATROVE = textwrap.dedent("""
     from datatrove.pipeline.extractors import Trafilatura
     from datatrove.pipeline.writers import ParquetWriter
     folder, out, logs, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    LocalPipelineExecutor(pipeline=[WarcReader(folder, glob_pattern="*.warc.gz"), Trafilatura(favour_precision=True),
+    LocalPipelineExecutor(pipeline=[WarcReader(folder, glob_pattern="*.warc.gz"), Trafilatura(favour_precision=True, timeout=30),
                                     ParquetWriter(out)], tasks=workers, workers=workers, logging_dir=logs).run()
 """)
 
