@@ -276,11 +276,6 @@ def _gallop(a: str, b: str, floor: int, step: int) -> int:
     return lo
 
 
-def _common_prefix_len(a: str, b: str) -> int:
-    # Kept for cleanse.repair.ftfy_zh until it calls `common_affixes`; remove then.
-    return common_affixes(a, b)[0]
-
-
 def changed_span(before: str, after: str) -> int:
     """Length of the region that differs between two texts (0 if equal).
 
