@@ -28,7 +28,8 @@ ROOT = Path(__file__).parent.parent
 def stage_inputs(corpus: str) -> list[str]:
     from cleanse.defaults import zh_web_stages
     from cleanse.document import Document
-    from cleanse.io.sources import expand_inputs, read_source
+    from cleanse.io.readers import read_source
+    from cleanse.io.sources import expand_inputs
     from cleanse.pipeline import Pipeline
 
     front = Pipeline("bench", "0", zh_web_stages()[:2])  # decode, split_articles

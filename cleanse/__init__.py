@@ -5,33 +5,33 @@
     for item in pipeline.run(cleanse.read_sources(["page.txt"])): ...
     cleanse.clean_text("…")              # the default text stages on one string
     cleanse.convert("…", config="t2s")   # exact OpenCC conversion
+
+The names below are the public API; everything else is importable from its module (the
+stages from `cleanse.decoding`, `cleanse.boilerplate`, `cleanse.repair`, `cleanse.script`,
+`cleanse.normalization`; provenance records from `cleanse.document`; schemas and the output
+layout from `cleanse.io.schema` and `cleanse.io.layout`). docs/architecture.md maps them.
 """
 
-from cleanse.boilerplate import BoilerplateLinesStage, HeaderMetaStage, HtmlResidueStage, SplitArticlesStage
-from cleanse.decoding import DecodeStage, byte_offsets, detect_and_decode
+from cleanse.decoding import DecodeStage, detect_and_decode
 from cleanse.defaults import build_default_pipeline, clean_text
-from cleanse.document import Document, Reject, Removal, Repair, StageRecord
+from cleanse.document import Document, Reject
 from cleanse.executors.local import run
-from cleanse.io.parquet import CorpusPartWriter, ParquetPartWriter
-from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA
-from cleanse.io.sources import expand_inputs, read_source, read_sources
+from cleanse.io.parquet import CorpusPartWriter
+from cleanse.io.readers import read_sources
+from cleanse.io.sources import expand_inputs
 from cleanse.loader import load_pipeline
-from cleanse.normalization import NormalizeZhStage, QualitySignalsStage
-from cleanse.pipeline import Pipeline, StageStats
-from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
-from cleanse.script import ConvertStage, convert, detect_script
+from cleanse.pipeline import Pipeline
+from cleanse.script import convert
 from cleanse.stage import Stage, TextEdit, TextStage
 
 __version__ = "0.1.0"
 
 __all__ = [
     # document model and composition
-    "Document", "Reject", "Removal", "Repair", "StageRecord", "Stage", "TextStage", "TextEdit",
-    "Pipeline", "StageStats", "build_default_pipeline", "load_pipeline", "clean_text", "convert",
-    # stages, in default pipeline order
-    "DecodeStage", "SplitArticlesStage", "FtfyStage", "CjkMojibakeStage", "PinyinRubyStage", "ConvertStage",
-    "HtmlResidueStage", "BoilerplateLinesStage", "HeaderMetaStage", "NormalizeZhStage", "QualitySignalsStage",
-    # reading, decoding, writing, running
-    "expand_inputs", "read_source", "read_sources", "detect_and_decode", "byte_offsets", "detect_script",
-    "CorpusPartWriter", "ParquetPartWriter", "DOCUMENT_SCHEMA", "REJECT_SCHEMA", "run", "__version__",
+    "Document", "Reject", "Stage", "TextStage", "TextEdit", "DecodeStage", "Pipeline",
+    "build_default_pipeline", "load_pipeline",
+    # one string at a time
+    "clean_text", "convert", "detect_and_decode",
+    # reading, running, writing
+    "expand_inputs", "read_sources", "run", "CorpusPartWriter", "__version__",
 ]

@@ -13,6 +13,7 @@ from cleanse.executors.local import OutputConflict, run
 from cleanse.executors.shards import SHARD_MAX_FILES
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
+from cleanse.io.layout import STATS_FILE
 from cleanse.io.storage import Storage
 from cleanse.io.sources import InputError, expand_inputs
 from cleanse.loader import PipelineScriptError, load_pipeline
@@ -121,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "dedup":
         return run_dedup(args.output, args, max(1, args.workers or os.cpu_count() or 1))
     if args.command == "report":
-        if not Storage(args.output).exists("_stats.json"):
-            print(f"cleanse: error: {args.output} has no _stats.json (not a finished cleanse output)", file=sys.stderr)
+        if not Storage(args.output).exists(STATS_FILE):
+            print(f"cleanse: error: {args.output} has no {STATS_FILE} (not a finished cleanse output)", file=sys.stderr)
             return 2
         print(report(args.output, with_examples=not args.no_examples))
         return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from cleanse.boilerplate import BoilerplateLinesStage, HeaderMetaStage, HtmlResidueStage, SplitArticlesStage
 from cleanse.decoding import DecodeStage
 from cleanse.document import Document
+from cleanse.extraction import ExtractHtmlStage
 from cleanse.normalization import NormalizeZhStage, QualitySignalsStage
 from cleanse.pipeline import Pipeline
 from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
@@ -19,6 +20,7 @@ PIPELINE_VERSION = "0.1.0"
 def text_stages() -> list[TextStage]:
     """The stages that work on text alone (after decoding and splitting), in order."""
     return [
+        ExtractHtmlStage(),  # whole HTML pages -> main content (other texts untouched)
         FtfyStage(), CjkMojibakeStage(), PinyinRubyStage(),  # repair (source script)
         ConvertStage("t2s"),  # exact OpenCC Traditional -> Simplified
         HtmlResidueStage(), BoilerplateLinesStage(), HeaderMetaStage(),  # boilerplate

@@ -8,9 +8,11 @@ what happened to it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple, Union
 
 
 # The three provenance records are NamedTuples rather than frozen dataclasses: a document can
@@ -47,15 +49,17 @@ class Repair(NamedTuple):
 class Document:
     """One document on its way from raw bytes to a corpus row.
 
-    `id` is derived from the source identity and the segment index, never from the text,
-    so re-running a changed pipeline over the same inputs keeps ids stable.
+    `segment` and `id` are assigned once, when the document leaves the pipeline
+    (`assign_ids`): the segment is the position among the outputs of its source, and the id is
+    derived from the source identity and the segment, never from the text, so re-running a
+    changed pipeline over the same inputs keeps ids stable. Until then both are provisional.
     `byte_start`/`byte_end` delimit the raw source bytes this document came from.
     """
 
     text: str
-    id: str
     source: str
     source_sha256: str
+    id: str = ""
     segment: int = 0
     byte_start: int = 0
     byte_end: int = 0
@@ -72,6 +76,9 @@ class Document:
     # The whole source's bytes (shared, not copied, between segments). Not written to rows;
     # kept so that a reject can carry its raw bytes and a splitter can map byte ranges.
     raw: bytes | None = field(default=None, repr=False)
+    # A charset the container names (an HTTP header, a WARC record, an HTML meta tag): a hint
+    # for the decoder from the reader. Not written to rows.
+    declared_encoding: str | None = None
     # Memo for `utf8_size`: (the text object it measured, its size). Not part of the value.
     _utf8_memo: tuple[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -81,7 +88,6 @@ class Document:
         digest = sha256 or hashlib.sha256(raw).hexdigest()
         return cls(
             text="",
-            id=make_id(digest, source, 0),
             source=source,
             source_sha256=digest,
             byte_start=0,
@@ -89,14 +95,13 @@ class Document:
             raw=raw,
         )
 
-    def segment_copy(self, segment: int, text: str, byte_start: int, byte_end: int) -> Document:
-        """A new document for one segment of this one, inheriting its provenance so far."""
+    def segment_copy(self, text: str, byte_start: int, byte_end: int) -> Document:
+        """A new document for one part of this one (its text and byte range), inheriting its
+        provenance so far. Its segment and id are assigned when it leaves the pipeline."""
         return Document(
             text=text,
-            id=make_id(self.source_sha256, self.source, segment),
             source=self.source,
             source_sha256=self.source_sha256,
-            segment=segment,
             byte_start=byte_start,
             byte_end=byte_end,
             encoding=self.encoding,
@@ -132,34 +137,6 @@ class Document:
         if self.raw is None:
             return b""
         return self.raw[self.byte_start : self.byte_end]
-
-    def to_row(self) -> dict[str, Any]:
-        """The document as a dict matching `cleanse.io.schema.DOCUMENT_SCHEMA` (minus `pipeline`)."""
-        return {
-            "id": self.id,
-            "text": self.text,
-            "title": self.title,
-            "source": self.source,
-            "source_sha256": self.source_sha256,
-            "segment": self.segment,
-            "byte_start": self.byte_start,
-            "byte_end": self.byte_end,
-            "encoding": self.encoding,
-            "encoding_confidence": self.encoding_confidence,
-            "undecodable_bytes": self.undecodable_bytes,
-            "script": self.script,
-            "meta": [{"key": k, "value": v} for k, v in sorted(self.meta.items())],
-            "signals": [{"key": k, "value": float(v)} for k, v in sorted(self.signals.items())],
-            "stages": [
-                {"name": s.name, "version": s.version, "chars_changed": s.chars_changed}
-                for s in self.stages
-            ],
-            "removed": [{"stage": r.stage, "reason": r.reason, "text": r.text} for r in self.removed],
-            "repairs": [
-                {"stage": r.stage, "kind": r.kind, "before": r.before, "after": r.after, "offset": r.offset}
-                for r in self.repairs
-            ],
-        }
 
 
 def make_id(source_sha256: str, source: str, segment: int) -> str:
@@ -208,15 +185,27 @@ class Reject:
             byte_end=doc.byte_end,
         )
 
-    def to_row(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "source_sha256": self.source_sha256,
-            "segment": self.segment,
-            "byte_start": self.byte_start,
-            "byte_end": self.byte_end,
-            "reason": self.reason,
-            "stage": self.stage,
-            "detail": self.detail,
-            "raw": self.raw,
-        }
+
+def assign_ids(items: Iterable[Document | Reject]) -> Iterator[Document | Reject]:
+    """Give every output its segment and id: the one place a document's identity is set.
+
+    The outputs of one source arrive together and in order (the pipeline keeps input order), so
+    they are numbered 0, 1, 2… as they come: the articles split from a page, the chunks of a
+    large file and the articles inside them, and the rejects among them, each get their own
+    segment. A source read twice in a row counts on (no two rows share an id).
+    """
+    source, n = None, 0
+    for item in items:
+        if item.source != source:
+            source, n = item.source, 0
+        if isinstance(item, Reject):
+            if item.segment != n:
+                item = dataclasses.replace(item, segment=n)
+        else:
+            item.segment = n
+            item.id = make_id(item.source_sha256, item.source, n)
+        n += 1
+        yield item
+
+
+Item = Union[Document, Reject]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from cleanse.io.layout import DOCUMENTS_DIR, MANIFEST_FILE, STATS_FILE
 from cleanse.io.storage import Storage
 
 
@@ -49,10 +50,10 @@ def examples(out_dir: str, per_stage: int = 3, stages: list[dict[str, Any]] | No
         return stages is not None and all(len(removed.get(n, ())) >= per_stage for n in want_removed) and all(
             len(repairs.get(n, ())) >= per_stage for n in want_repairs)
 
-    for name in storage.list_files():
+    for name in storage.list_files(DOCUMENTS_DIR):
         if enough():
             break
-        if not (name.startswith("part-") and name.endswith(".parquet")):
+        if not (name.startswith(f"{DOCUMENTS_DIR}/part-") and name.endswith(".parquet")):
             continue
         pf = pq.ParquetFile(storage.path(name), filesystem=None if storage.local else storage.fs)
         for batch in pf.iter_batches(batch_size=512, columns=["removed", "repairs"]):
@@ -88,12 +89,12 @@ def reject_reasons(stages: list[dict[str, Any]]) -> str:
 def report(out_dir: str, with_examples: bool = True) -> str:
     """The report for a finished output directory."""
     storage = Storage(out_dir)
-    stats = storage.read_json("_stats.json")
-    # Counts are in _stats.json too: no need to load a manifest listing every input.
+    stats = storage.read_json(STATS_FILE)
+    # Counts are in the stats file too: no need to load a manifest listing every input.
     if "counts" in stats:
         c, seconds = stats["counts"], stats["seconds"]
     else:
-        manifest = storage.read_json("_manifest.json")
+        manifest = storage.read_json(MANIFEST_FILE)
         c, seconds = manifest["counts"], manifest["seconds"]
     head = (f"{out_dir}: pipeline {stats['pipeline']}; {c['inputs']} inputs "
             f"({c['inputs_with_rows']} with rows, {c['inputs_rejected']} rejected), "

@@ -5,24 +5,65 @@ Two kinds:
 - `TextStage`: wraps a pure text function (`transform(text) -> TextEdit`). The wrapper, not
   the function, stamps the stage name on every repair and removal and counts what changed,
   so text functions stay plain and testable on strings.
+
+The base class owns the loop over a batch and the stats (`Stage.run_batch`): a pipeline only
+hands each stage its batch. A stage that raises on a document turns that document into a
+reject (reason `stage_error`) instead of stopping the run.
 """
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Union
 
-from cleanse.document import Document, Reject, Removal, Repair, StageRecord
+from cleanse.document import Document, Item, Reject, Removal, Repair, StageRecord
 
 # What `Stage.process` may return: the document (changed or not), its parts, or a reject.
 # A sequence may mix documents and rejects (a splitter that rejects one empty part).
 StageOutput = Union[Document, Reject, Sequence[Union[Document, Reject]]]
 
-# Records are built with tuple.__new__ (C) rather than the NamedTuple constructor (a Python
-# call each): a document can get thousands of them from one stage.
-_new_record = tuple.__new__
+
+@dataclass(slots=True)
+class StageStats:
+    """Counters for one stage over a run; `merge` adds up shards."""
+
+    name: str
+    version: str
+    docs_in: int = 0
+    docs_out: int = 0
+    rejected: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+    chars_changed: int = 0
+    chars_removed: int = 0
+    repairs: int = 0
+    bytes_in: int = 0  # UTF-8 size of the texts entering the stage (source bytes for `decode`)
+    seconds: float = 0.0
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: StageStats) -> None:
+        for f in ("docs_in", "docs_out", "rejected", "chars_in", "chars_out", "chars_changed",
+                  "chars_removed", "repairs", "bytes_in", "seconds"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        for reason, n in other.reject_reasons.items():
+            self.reject_reasons[reason] = self.reject_reasons.get(reason, 0) + n
+
+    def count_reject(self, reason: str) -> None:
+        self.rejected += 1
+        self.reject_reasons[reason] = self.reject_reasons.get(reason, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["mb_per_s"] = (self.bytes_in / 1e6 / self.seconds) if self.seconds > 0 else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StageStats:
+        d = {k: v for k, v in d.items() if k != "mb_per_s"}
+        return cls(**d)
 
 
 class Stage(ABC):
@@ -49,8 +90,73 @@ class Stage(ABC):
     def process(self, doc: Document) -> StageOutput:
         """Process one document."""
 
+    def process_batch(self, docs: list[Document]) -> list[StageOutput]:
+        """One output per document, in order. The default calls `process` on each; a document
+        on which it raises becomes a `stage_error` reject. A stage overrides this when one call
+        over many documents saves a fixed cost per call; should the override raise, `run_batch`
+        falls back to this default, so it must not change a document unless it succeeds."""
+        out: list[StageOutput] = []
+        for doc in docs:
+            try:
+                out.append(self.process(doc))
+            except Exception as exc:  # a bug or bad input in one document must not stop the run
+                out.append(Reject.of(doc, self.name, "stage_error", f"{type(exc).__name__}: {exc}"))
+        return out
+
+    def run_batch(self, items: list[Item], stats: StageStats) -> list[Item]:
+        """Process a batch (rejects pass straight through, in place) and add what this stage
+        did to `stats`. Counters are kept in locals and added once per batch: with small
+        documents this bookkeeping is a visible share of the run."""
+        docs = [item for item in items if not isinstance(item, Reject)]
+        if not docs:
+            return items
+        before = [(len(d.text), len(d.removed), len(d.repairs)) for d in docs]
+        bytes_in = sum([d.utf8_size() if d.text else d.byte_end - d.byte_start for d in docs])
+        t0 = time.perf_counter()
+        try:
+            results = self.process_batch(docs)
+            if len(results) != len(docs):
+                raise TypeError(f"{self.name}: process_batch gave {len(results)} outputs for {len(docs)} documents")
+        except Exception:  # redone one by one: only the bad document becomes a reject
+            results = Stage.process_batch(self, docs)
+        elapsed = time.perf_counter() - t0
+
+        name = self.name
+        out: list[Item] = []
+        docs_out = chars_out = chars_changed = chars_removed = repairs = 0
+        produced = iter(zip(results, before))
+        for item in items:
+            if isinstance(item, Reject):
+                out.append(item)
+                continue
+            result, (_, n_removed, n_repairs) = next(produced)
+            outputs: Sequence[Item] = (result,) if isinstance(result, (Document, Reject)) else result
+            for o in outputs:
+                if isinstance(o, Reject):
+                    stats.count_reject(o.reason)
+                else:
+                    docs_out += 1
+                    chars_out += len(o.text)
+                    records = o.stages
+                    if records and records[-1].name == name:
+                        chars_changed += records[-1].chars_changed
+                    if len(o.removed) > n_removed:
+                        chars_removed += sum([len(r.text) for r in o.removed[n_removed:]])
+                    repairs += len(o.repairs) - n_repairs
+                out.append(o)
+        stats.docs_in += len(docs)
+        stats.docs_out += docs_out
+        stats.chars_in += sum([b[0] for b in before])
+        stats.chars_out += chars_out
+        stats.chars_changed += chars_changed
+        stats.chars_removed += chars_removed
+        stats.repairs += repairs
+        stats.bytes_in += bytes_in
+        stats.seconds += elapsed
+        return out
+
     def record(self, doc: Document, chars_changed: int) -> None:
-        doc.stages.append(_new_record(StageRecord, (self.name, self.version, chars_changed)))
+        doc.stages.append(StageRecord(self.name, self.version, chars_changed))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name}@{self.version})"
@@ -84,15 +190,15 @@ class TextStage(Stage):
 
     def transform_batch(self, texts: list[str]) -> list[TextEdit | str]:
         """Transform several texts; the same as `transform` on each (which is the default).
-        A stage overrides it when one call over many texts saves a fixed cost per call. The
-        pipeline hands each batch of documents to `process_batch`, and should that raise,
-        processes them one by one so that only the bad one is rejected."""
+        A stage overrides it when one call over many texts saves a fixed cost per call. Should
+        it raise, the batch is processed again one document at a time, so that only the bad
+        one is rejected."""
         return [self.transform(t) for t in texts]
 
     def process(self, doc: Document) -> Document:
         return self.apply(doc, self.transform(doc.text))
 
-    def process_batch(self, docs: list[Document]) -> list[Document]:
+    def process_batch(self, docs: list[Document]) -> list[StageOutput]:
         """`process` on each document through one `transform_batch` call. No document is
         changed if `transform_batch` raises."""
         results = self.transform_batch([d.text for d in docs])
@@ -108,10 +214,10 @@ class TextStage(Stage):
         doc.text = result.text
         if result.repairs:
             name = self.name
-            doc.repairs.extend([_new_record(Repair, (name, k, b, a, o)) for k, b, a, o in result.repairs])
+            doc.repairs.extend([Repair(name, k, b, a, o) for k, b, a, o in result.repairs])
         if result.removed:
             name = self.name
-            doc.removed.extend([_new_record(Removal, (name, r, t)) for r, t in result.removed])
+            doc.removed.extend([Removal(name, r, t) for r, t in result.removed])
         if result.title is not None:
             doc.title = result.title
         if result.script is not None:
@@ -127,17 +233,45 @@ class TextStage(Stage):
         return doc
 
 
-def _common_prefix_len(a: str, b: str) -> int:
-    # Binary search over slice equality: the comparisons run in C (memcmp), so this is
-    # O(n log n) machine work instead of an O(n) Python loop.
-    lo, hi = 0, min(len(a), len(b))
+def common_affixes(before: str, after: str) -> tuple[int, int]:
+    """(p, s): the lengths of the common prefix of two texts and of their common suffix that
+    does not reach into that prefix. `before[p:len(before) - s]` became `after[p:len(after) - s]`.
+
+    The one changed-span helper of the package. The prefix and suffix are found by galloping:
+    slices of 1, 2, 4… characters are compared (in C) until one differs, then the last step is
+    bisected, so the characters copied add up to about twice the answer; edits near the ends of
+    a long text (stripped edges, a first paragraph) cost little.
+    """
+    p = _gallop(before, after, 0, 1)
+    return p, _gallop(before, after, p, -1)
+
+
+def _gallop(a: str, b: str, floor: int, step: int) -> int:
+    # Length of the common prefix (step 1) or of the common suffix not reaching into the
+    # first `floor` characters (step -1).
+    m = min(len(a), len(b)) - floor
+    la, lb = len(a), len(b)
+
+    def same(i: int, j: int) -> bool:
+        # Whether characters i..j-1, counted from the start (or the end), agree.
+        return a[i:j] == b[i:j] if step == 1 else a[la - j : la - i] == b[lb - j : lb - i]
+
+    lo, k = 0, 1
+    while k <= m and same(lo, k):
+        lo, k = k, k * 2
+    hi = min(k, m + 1) - 1  # the longest length not yet ruled out
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if a[lo:mid] == b[lo:mid]:
+        if same(lo, mid):
             lo = mid
         else:
             hi = mid - 1
     return lo
+
+
+def _common_prefix_len(a: str, b: str) -> int:
+    # Kept for cleanse.repair.ftfy_zh until it calls `common_affixes`; remove then.
+    return common_affixes(a, b)[0]
 
 
 def changed_span(before: str, after: str) -> int:
@@ -148,6 +282,5 @@ def changed_span(before: str, after: str) -> int:
     """
     if before == after:
         return 0
-    p = _common_prefix_len(before, after)
-    s = _common_prefix_len(before[p:][::-1], after[p:][::-1])
+    p, s = common_affixes(before, after)
     return max(len(before), len(after)) - p - s

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from cleanse.io.layout import DOCUMENTS_DIR
 from tests.conftest import seed_paths
 
 SLOW_PIPELINE = '''
@@ -54,8 +55,8 @@ def make_corpus(root: Path, n_files: int, seed: int = 7, max_lines: int = 12) ->
     return root
 
 
-def read_rows(out: Path, sub: str = "") -> list[dict]:
-    """Every row of the part files of an output directory (or of `out/sub`), in part order."""
+def read_rows(out: Path, sub: str = DOCUMENTS_DIR) -> list[dict]:
+    """Every row of the part files of an output directory's documents (or of `out/sub`), in part order."""
     import pyarrow.parquet as pq
 
     return [r for p in sorted((out / sub).glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from cleanse import DOCUMENT_SCHEMA, REJECT_SCHEMA
+from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA
 from cleanse.cli import main
 from tests.conftest import SEED_DIR, seed_paths
 
@@ -38,18 +38,18 @@ def _run(inputs: Path, out: Path, *extra: str) -> None:
 
 
 def _rows(out: Path) -> list[dict]:
-    parts = sorted(out.glob("part-*.parquet"))
+    parts = sorted((out / "documents").glob("part-*.parquet"))
     return [r for p in parts for r in pq.read_table(p).to_pylist()]
 
 
 def test_corpus_layout_schema_and_rejects(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _run(inputs, out, "--workers", "1")
-    assert (out / "part-00000.parquet").exists()
+    assert (out / "documents" / "part-00000.parquet").exists()
     assert (out / "rejects" / "part-00000.parquet").exists()
     assert not list(out.rglob(".*.tmp-*")), "no temporary files left behind"
 
-    table = pq.read_table(out / "part-00000.parquet")
+    table = pq.read_table(out / "documents" / "part-00000.parquet")
     assert table.schema.equals(DOCUMENT_SCHEMA, check_metadata=False)
     rows = table.to_pylist()
     by_source: dict[str, list[dict]] = {}
@@ -114,10 +114,10 @@ def test_reads_back_with_duckdb(inputs: Path, tmp_path: Path) -> None:
     _run(inputs, out)
     con = duckdb.connect()
     n, sources = con.execute(
-        f"select count(*), count(distinct source) from read_parquet('{out}/part-*.parquet')"
+        f"select count(*), count(distinct source) from read_parquet('{out}/documents/part-*.parquet')"
     ).fetchone()
     assert sources == 6 and n == 8  # seed 003 holds three articles
-    cols = [r[0] for r in con.execute(f"describe select * from read_parquet('{out}/part-*.parquet')").fetchall()]
+    cols = [r[0] for r in con.execute(f"describe select * from read_parquet('{out}/documents/part-*.parquet')").fetchall()]
     assert cols == DOCUMENT_SCHEMA.names
     reasons = con.execute(
         f"select reason, count(*) from read_parquet('{out}/rejects/*.parquet') group by 1 order by 1"

@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from cleanse import DecodeStage, Document, Reject, byte_offsets, detect_and_decode
+from cleanse import DecodeStage, Document, Reject, detect_and_decode
+from cleanse.decoding import byte_offsets
 from tests.conftest import seed_bytes, seed_paths
 
 TEXT = seed_bytes("001").decode("utf-8")  # Traditional: encodable in Big5 as well as GBK

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from cleanse.document import Document, Reject, Removal, Repair, StageRecord
 from cleanse.io.columns import rows_table, string_array
-from cleanse.io.parquet import _doc_fields, documents_table
-from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA
+from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_row, reject_row
 
 # Han, pinyin tone marks, ASCII, NUL, an astral character (4 UTF-8 bytes), NBSP.
 text = st.text(alphabet=st.sampled_from("中文領導lǐngdǎo ab,.\x00\n𠀀\u00a0"), max_size=12)
@@ -38,18 +37,13 @@ def documents(draw: st.DrawFn) -> Document:
 
 
 def reference(docs: list[Document]) -> pa.Table:
-    rows = []
-    for d in docs:
-        row = d.to_row()
-        row["pipeline"] = "zh_web@1+abc"
-        rows.append(row)
-    return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
+    return pa.Table.from_pylist([document_row(d, "zh_web@1+abc") for d in docs], schema=DOCUMENT_SCHEMA)
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(documents(), max_size=6))
 def test_documents_table_equals_from_pylist(docs: list[Document]) -> None:
-    built = documents_table([_doc_fields(d) for d in docs], DOCUMENT_SCHEMA, "zh_web@1+abc")
+    built = rows_table([document_row(d, "zh_web@1+abc") for d in docs], DOCUMENT_SCHEMA)
     built.validate(full=True)
     assert built.schema.equals(DOCUMENT_SCHEMA, check_metadata=True)
     assert built.equals(reference(docs))
@@ -58,7 +52,7 @@ def test_documents_table_equals_from_pylist(docs: list[Document]) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(text, maybe(st.binary(max_size=20))), max_size=8))
 def test_rejects_table_equals_from_pylist(items: list[tuple[str, bytes | None]]) -> None:
-    rows = [Reject(src, "00" * 32, "stage_error", "decode", detail, raw or b"", i, 0, len(raw or b"")).to_row()
+    rows = [reject_row(Reject(src, "00" * 32, "stage_error", "decode", detail, raw or b"", i, 0, len(raw or b"")))
             for i, (src, raw) in enumerate(items) for detail in (src if raw else None,)]
     built = rows_table(rows, REJECT_SCHEMA)
     built.validate(full=True)
@@ -93,6 +87,7 @@ def test_records_keep_attribute_access_and_value_semantics() -> None:
 def test_corpus_writer_rows_are_snapshots_at_write_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pyarrow.parquet as pq
 
+    from cleanse.io.layout import documents_part
     from cleanse.io.parquet import CorpusPartWriter
 
     doc = Document(text="領導", id="a", source="s", source_sha256="0" * 64, meta={"k": "v"})
@@ -103,5 +98,5 @@ def test_corpus_writer_rows_are_snapshots_at_write_time(tmp_path) -> None:  # ty
     doc.removed.append(Removal("x", "y", "z"))  # after the write: not in the row
     doc.meta["late"] = "1"
     writer.close()
-    got = pq.read_table(tmp_path / "part-00000.parquet").replace_schema_metadata(None)
+    got = pq.read_table(tmp_path / documents_part(0)).replace_schema_metadata(None)
     assert got.equals(expected)

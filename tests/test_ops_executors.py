@@ -73,7 +73,7 @@ def test_workers_give_identical_output(corpus: Path, reference: Path, slow_scrip
     ref_rows = rows(reference)
     assert len(ref_rows) > 100 and rows(out) == ref_rows
     assert rejects(out) == rejects(reference) and len(rejects(reference)) > 10
-    assert sorted(p.name for p in out.glob("part-*")) == sorted(p.name for p in reference.glob("part-*"))
+    assert sorted(p.name for p in (out / "documents").glob("part-*")) == sorted(p.name for p in (reference / "documents").glob("part-*"))
     m1 = json.loads((reference / "_manifest.json").read_text())
     m2 = json.loads((out / "_manifest.json").read_text())
     assert m1["inputs"] == m2["inputs"] and m1["counts"] == m2["counts"] and m2["workers"] == 2
@@ -85,12 +85,12 @@ def test_workers_give_identical_output(corpus: Path, reference: Path, slow_scrip
 
 def _check_consistent(out: Path) -> None:
     """What a killed run may leave: every visible part complete and every marker truthful."""
-    for p in list(out.glob("part-*.parquet")) + list(out.glob("rejects/part-*.parquet")):
+    for p in list((out / "documents").glob("part-*.parquet")) + list(out.glob("rejects/part-*.parquet")):
         pq.read_table(p)  # raises on a truncated file
     for m in (out / "_shards").glob("*.json"):
         marker = json.loads(m.read_text())
         name = f"part-{marker['index']:05d}.parquet"
-        assert pq.read_metadata(out / name).num_rows == marker["rows"]
+        assert pq.read_metadata(out / "documents" / name).num_rows == marker["rows"]
         assert pq.read_metadata(out / "rejects" / name).num_rows == marker["rejects"]
 
 
@@ -142,7 +142,7 @@ def test_part_committed_without_marker_is_redone(corpus: Path, reference: Path, 
     (out / "_shards" / "00003.json").unlink()
     (out / "_shards" / "00007.json").unlink()
     (out / "rejects" / "part-00007.parquet").unlink()  # killed between the two part commits
-    (out / ".part-00011.parquet.tmp-999-deadbeef").write_bytes(b"PAR1 half a file")
+    (out / "documents" / ".part-00011.parquet.tmp-999-deadbeef").write_bytes(b"PAR1 half a file")
     (out / "_shards" / ".00011.json.tmp-999-deadbeef").write_bytes(b"{")
     (out / "_shards" / "00011.json").unlink()
     (out / "_manifest.json").write_text("{}")
@@ -161,15 +161,15 @@ def test_finished_run_is_skipped_and_overwrite_starts_afresh(corpus: Path, refer
     out = tmp_path / "out"
     shutil.copytree(reference, out)
     (out / "notes.txt").write_text("mine")
-    before = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*")}
+    before = {p.name: p.stat().st_mtime_ns for p in (out / "documents").glob("part-*")}
     assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "--shard-files", "4"]) == 0
-    assert {p.name: p.stat().st_mtime_ns for p in out.glob("part-*")} == before  # nothing redone
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "documents").glob("part-*")} == before  # nothing redone
     # Another shard plan is another run: refused without --overwrite ...
     assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "--shard-files", "1000"]) == 2
     # ... and done from scratch with it: the old run's files are gone, the user's file stays.
     assert main(["run", str(slow_script), "-i", str(corpus), "-o", str(out), "-q", "--shard-files", "1000",
                  "--overwrite"]) == 0
-    assert [p.name for p in out.glob("part-*")] == ["part-00000.parquet"]
+    assert [p.name for p in (out / "documents").glob("part-*")] == ["part-00000.parquet"]
     assert len(list((out / "_shards").glob("*.json"))) == 1
     assert rows(out) == rows(reference)
     assert (out / "notes.txt").read_text() == "mine"
@@ -189,7 +189,7 @@ def test_file_uri_inputs_and_output_go_through_pyarrow_fs(corpus: Path, referenc
     assert main(["run", str(slow_script), "-i", f"file://{corpus}", "-o", f"file://{out}", "-q",
                  "--shard-files", "4"]) == 0
     assert json.loads((out / "_manifest.json").read_text())["counts"]["shards_resumed"] == len(
-        list(out.glob("part-*")))
+        list((out / "documents").glob("part-*")))
     assert [f.path for f in expand_inputs([f"file://{corpus}"])] == [
         f"file://{f.path}" for f in expand_inputs([str(corpus)])]
 

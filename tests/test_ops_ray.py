@@ -33,8 +33,8 @@ def test_ray_output_equals_local_and_resumes(local_ray: None, tmp_path: Path) ->
     assert main(["run", str(script), "-o", str(on_ray), "--executor", "ray", *args]) == 0
     assert read_rows(on_ray) == read_rows(local) and len(read_rows(local)) > 40
     assert read_rows(on_ray, "rejects") == read_rows(local, "rejects")
-    parts = sorted(p.name for p in local.glob("part-*"))
-    assert sorted(p.name for p in on_ray.glob("part-*")) == parts and len(parts) == 8
+    parts = sorted(p.name for p in (local / "documents").glob("part-*"))
+    assert sorted(p.name for p in (on_ray / "documents").glob("part-*")) == parts and len(parts) == 8
     m_local = json.loads((local / "_manifest.json").read_text())
     m_ray = json.loads((on_ray / "_manifest.json").read_text())
     assert m_ray["executor"] == "ray" and m_ray["workers"] == 2
@@ -43,7 +43,7 @@ def test_ray_output_equals_local_and_resumes(local_ray: None, tmp_path: Path) ->
     # Resume on Ray: only the shards without a marker are redone.
     for i in (2, 5):
         (on_ray / "_shards" / f"{i:05d}.json").unlink()
-    (on_ray / "part-00005.parquet").unlink()
+    (on_ray / "documents" / "part-00005.parquet").unlink()
     done: list[int] = []
     summary = run_ray(load_pipeline(str(script)), expand_inputs([str(corpus)]), str(on_ray),
                       shard_max_files=8, on_shard=lambda res, shard: done.append(shard.index))

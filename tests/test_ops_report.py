@@ -37,7 +37,7 @@ def _table_rows(text: str) -> dict[str, list[str]]:
 def test_stats_json_counts_match_the_corpus(finished: Path) -> None:
     stats = json.loads((finished / "_stats.json").read_text(encoding="utf-8"))
     decode, mark = stats["stages"]
-    rows = [r for p in sorted(finished.glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
+    rows = [r for p in sorted((finished / "documents").glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
     rejects = [r for p in sorted(finished.glob("rejects/part-*.parquet")) for r in pq.read_table(p).to_pylist()]
     assert decode["docs_in"] == 30 and decode["docs_out"] + decode["rejected"] == 30
     assert decode["rejected"] == len(rejects) == sum(decode["reject_reasons"].values())
@@ -60,7 +60,7 @@ def test_report_prints_table_rejects_and_examples(finished: Path, capsys: pytest
                                                  "chars_removed", "repairs")]
     assert "Rejected:\n  decode: " in out and "binary" in out
     # Examples come from the corpus: real removed texts and repairs of the stage.
-    rows = [r for p in sorted(finished.glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
+    rows = [r for p in sorted((finished / "documents").glob("part-*.parquet")) for r in pq.read_table(p).to_pylist()]
     removed_texts = {r["text"] for row in rows for r in row["removed"]}
     section = out.split("Removed:\n  slow_mark:\n", 1)[1].split("Repairs:")[0]
     examples = [line.strip() for line in section.splitlines() if line.startswith("    ")]

@@ -165,7 +165,7 @@ def test_batch_conversion_equals_one_by_one_on_generated_texts(texts: list[str])
 
 def test_pipeline_rows_do_not_depend_on_the_batch_size() -> None:
     from cleanse.defaults import build_default_pipeline
-    from cleanse.io.sources import read_sources
+    from cleanse.io.readers import read_sources
 
     rows = []
     for batch_docs in (1, 64):

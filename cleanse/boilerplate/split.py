@@ -190,7 +190,7 @@ class SplitArticlesStage(Stage):
         offsets = byte_offsets(doc, [p for s in spans for p in (s.start, s.end)])
         out: list[Document] = []
         for i, span in enumerate(spans):
-            part = doc.segment_copy(i, doc.text[span.start : span.end], offsets[2 * i], offsets[2 * i + 1])
+            part = doc.segment_copy(doc.text[span.start : span.end], offsets[2 * i], offsets[2 * i + 1])
             changed = 0
             if span.marker is not None:
                 part.removed.append(Removal(self.name, "split.marker", span.marker.line))

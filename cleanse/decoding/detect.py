@@ -181,6 +181,34 @@ def _binary_reason(sample: bytes) -> str | None:
     return None
 
 
+def code_unit_layout(head: bytes) -> str:
+    """How `detect_and_decode` will read a source that starts with `head`, as far as the width
+    of its code units goes (what a reader needs to cut a large file between lines):
+    "utf-32" (BOM), "utf-16-le" or "utf-16-be" (BOM, or recognised without one), "binary" (the
+    decoder rejects it whole), else "bytes" (UTF-8 or a legacy codec: a newline is the byte
+    0A, never part of a multi-byte character). Checked in the decoder's order; a head cut
+    inside a UTF-8 character still counts as UTF-8.
+    """
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    if head.startswith(codecs.BOM_UTF8):
+        return "bytes"
+    try:
+        head.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError as exc:
+        utf8 = exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    if not utf8:
+        utf16 = _sniff_utf16(head)
+        if utf16:
+            return utf16
+    return "binary" if _binary_reason(head) else "bytes"
+
+
 def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     """Decode one source's bytes, or say why they are not text."""
     if not raw.strip():

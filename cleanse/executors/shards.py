@@ -1,9 +1,9 @@
 """Shards: the unit of work, of output and of resumption, shared by every executor.
 
 Inputs are sorted and cut into shards (contiguous runs of files, bounded in count and
-bytes). Each shard is processed independently and writes its own `part-NNNNN.parquet`,
+bytes). Each shard is processed independently and writes its own `documents/part-NNNNN.parquet`,
 `rejects/part-NNNNN.parquet` and, last, a marker `_shards/NNNNN.json` holding its stats and
-what became of each of its inputs. That gives:
+what became of each of its inputs (the layout: `cleanse.io.layout`). That gives:
 - determinism: the shard plan depends only on the sorted inputs (never on the number of
   workers or the executor), so ids, rows and row order are the same on every run;
 - resumability: a shard with a marker (and both its parts) is finished; anything else is
@@ -28,9 +28,12 @@ from importlib import metadata
 from typing import Any
 
 from cleanse.document import Document, Reject
-from cleanse.io.chunks import CHUNK_BYTES, ChunkedSource, renumber_segments
-from cleanse.io.parquet import CorpusPartWriter, part_name
-from cleanse.io.sources import SourceFile, read_source
+from cleanse.io import layout
+from cleanse.io.chunks import CHUNK_BYTES
+from cleanse.io.layout import MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
+from cleanse.io.parquet import CorpusPartWriter
+from cleanse.io.readers import FileReader, Reader, SourceInfo
+from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage, is_tmp_name
 from cleanse.pipeline import Pipeline, StageStats
 
@@ -42,10 +45,6 @@ SHARD_MAX_FILES = 1000
 SHARD_MIN_BYTES = 1 << 20
 SHARD_MAX_BYTES = 32 << 20
 TARGET_SHARDS = 64
-RUN_FILE = "_run.json"
-SHARDS_DIR = "_shards"
-MANIFEST_FILE = "_manifest.json"
-STATS_FILE = "_stats.json"
 
 
 class OutputConflict(RuntimeError):
@@ -110,59 +109,47 @@ class ShardResult:
         return cls(**d)
 
 
-def marker_name(index: int) -> str:
-    return f"{SHARDS_DIR}/{index:05d}.json"
-
-
-def _read_stream(files: Sequence[SourceFile], record: dict[str, dict[str, Any]], chunk_bytes: int,
-                 chunked: set[str]) -> Iterator[Document | Reject]:
+def _read(files: Sequence[SourceFile], reader: Reader, infos: dict[str, SourceInfo]) -> Iterator[Document | Reject]:
+    """The records of `files` in order, opening each file only when the pipeline gets to it;
+    what the reader says about each input goes into `infos`."""
     for src in files:
-        entry = record[src.path]
-        if src.size > chunk_bytes:
-            chunks = ChunkedSource(src.path, src.size, chunk_bytes)
-            entry["sha256"] = chunks.sha256
-            entry["bytes"] = src.size
-            if len(chunks) > 1:
-                entry["chunks"] = len(chunks)
-                chunked.add(src.path)
-            yield from chunks
-            continue
-        item = read_source(src)
-        entry["sha256"] = item.source_sha256
-        entry["bytes"] = len(item.raw) if isinstance(item, Document) and item.raw is not None else src.size
-        yield item
+        opened = reader.open(src)
+        infos[src.path] = opened.info
+        yield from opened.records
 
 
-def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES) -> ShardResult:
+def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES,
+                  reader: Reader | None = None) -> ShardResult:
     """Process one shard completely and write its parts and marker. Safe to call again after a
     crash, and safe to run twice at once (each writer has its own temporary names, and both
-    produce identical files)."""
+    produce identical files). `reader` defaults to `FileReader(chunk_bytes)`."""
     storage = out if isinstance(out, Storage) else Storage(out)
     t0 = time.perf_counter()
     pipeline.reset_stats()
-    record: dict[str, dict[str, Any]] = {
-        f.path: {"source": f.path, "sha256": None, "bytes": f.size, "rows": 0, "rejects": []} for f in shard.files
-    }
+    reader = reader or FileReader(chunk_bytes)
+    infos: dict[str, SourceInfo] = {}
+    fates: dict[str, dict[str, Any]] = {f.path: {"rows": 0, "rejects": []} for f in shard.files}
     writer = CorpusPartWriter(storage, shard.index, pipeline.id)
-    chunked: set[str] = set()
     try:
-        stream = pipeline.run(_read_stream(shard.files, record, chunk_bytes, chunked))  # type: ignore[arg-type]
-        for item in renumber_segments(stream, chunked):
+        for item in pipeline.run(_read(shard.files, reader, infos)):
             writer.write(item)
-            entry = record[item.source]
+            fate = fates[item.source]
             if isinstance(item, Reject):
-                entry["rejects"].append({"reason": item.reason, "stage": item.stage, "segment": item.segment})
+                fate["rejects"].append({"reason": item.reason, "stage": item.stage, "segment": item.segment})
             else:
-                entry["rows"] += 1
-        rows, rejects = writer.close()
+                fate["rows"] += 1
+        n_rows, n_rejects = writer.close()
     except BaseException:
         writer.abort()
         raise
-    inputs = list(record.values())
-    for entry in inputs:
-        entry["status"] = "rows" if entry["rows"] else ("rejected" if entry["rejects"] else "no_rows")
+    inputs = []  # the manifest's record of each input: the reader's facts, then the input's fate
+    for f in shard.files:
+        info, fate = infos.get(f.path, SourceInfo(None, f.size)), fates[f.path]
+        status = "rows" if fate["rows"] else ("rejected" if fate["rejects"] else "no_rows")
+        inputs.append({"source": f.path, "sha256": info.sha256, "bytes": info.bytes, **fate, **info.extra,
+                       "status": status})
     result = ShardResult(
-        index=shard.index, rows=rows, rejects=rejects, bytes=shard.bytes,
+        index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
         seconds=round(time.perf_counter() - t0, 6), inputs=inputs,
         stats=[s.to_dict() for s in pipeline.stats],
     )
@@ -209,18 +196,20 @@ def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: in
     for f in files:
         h.update(f"{f.path}\0{f.size}\n".encode("utf-8", "surrogateescape"))
     return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
-            "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes}
+            "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes,
+            "layout": layout.LAYOUT_VERSION}
 
 
-# Everything a run writes into its output directory (and `--overwrite` deletes; nothing else).
-_OWNED = ("part-*.parquet", MANIFEST_FILE, STATS_FILE)
+# Top-level files a run writes (and `--overwrite` deletes, with the data folders; nothing else).
+_OWNED = (layout.LEGACY_DOCUMENT_GLOB, MANIFEST_FILE, STATS_FILE)
 
 
 def _clear_output(storage: Storage) -> None:
     # Markers go first and the run identity last: a clear killed half-way leaves either the
     # old identity with fewer finished shards (still consistent) or nothing of the old run.
     storage.delete_dir(SHARDS_DIR)
-    storage.delete_dir("rejects")
+    for folder in layout.DATA_DIRS:
+        storage.delete_dir(folder)
     for rel in storage.list_files():
         if any(fnmatch.fnmatch(rel, pat) for pat in _OWNED) or is_tmp_name(rel):
             storage.delete_file(rel)
@@ -239,10 +228,15 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
     if overwrite:
         _clear_output(storage)
     storage.makedirs(SHARDS_DIR)
-    storage.makedirs("rejects")
+    storage.makedirs(layout.DOCUMENTS_DIR)
+    storage.makedirs(layout.REJECTS_DIR)
     if storage.exists(RUN_FILE):
         previous = storage.read_json(RUN_FILE)
         if previous != identity:
+            if previous.get("layout") != layout.LAYOUT_VERSION:
+                raise OutputConflict(
+                    f"{out_dir} holds output in an older layout (documents at the top level, not in "
+                    f"{layout.DOCUMENTS_DIR}/); use --overwrite to start afresh or choose another --output")
             raise OutputConflict(
                 f"{out_dir} holds output of a different run (pipeline {previous.get('pipeline')}, "
                 f"{previous.get('inputs')} inputs); use --overwrite to start afresh or choose another --output"
@@ -267,7 +261,7 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
 
 def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     """The finished result of `shard`, or None when it must be (re)done."""
-    parts = (part_name(shard.index), f"rejects/{part_name(shard.index)}")
+    parts = (layout.documents_part(shard.index), layout.rejects_part(shard.index))
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
     result = ShardResult.from_dict(storage.read_json(marker_name(shard.index)))
@@ -328,7 +322,7 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         "seconds": seconds,
         "setup_seconds": None if setup_seconds is None else round(setup_seconds, 3),
         "counts": counts,
-        "parts": [part_name(s.index) for s in plan.shards],
+        "parts": [layout.documents_part(s.index) for s in plan.shards],
     }
     _write_manifest(plan.storage, header, plan.shards)
     plan.storage.write_json_atomic(STATS_FILE, {"pipeline": pipeline.id, "counts": counts, "seconds": seconds,

@@ -14,15 +14,13 @@ A line longer than a chunk stays whole (the chunk grows to the end of the line).
 
 The chunk documents' `raw` is a `SourceBytes`, which reads ranges from the file on demand, so
 memory holds one chunk at a time. `source_sha256` is the hash of the whole file (streamed).
-Chunk k starts as segment k; `renumber_segments` then numbers every row and reject of a
-chunked file consecutively in output order (articles split inside chunks included), so ids
+Segments and ids are not set here: the pipeline numbers every row and reject of a source in
+output order (`cleanse.document.assign_ids`; articles split inside chunks included), so ids
 stay unique and stable.
 """
 
 from __future__ import annotations
 
-import codecs
-import dataclasses
 import hashlib
 import os
 from collections.abc import Iterator
@@ -30,7 +28,8 @@ from typing import overload
 
 import pyarrow.fs as pafs
 
-from cleanse.document import Document, Reject, make_id
+from cleanse.decoding.detect import code_unit_layout
+from cleanse.document import Document
 from cleanse.io.storage import is_uri
 
 CHUNK_BYTES = 8 << 20
@@ -86,36 +85,18 @@ class SourceBytes:
         return f"SourceBytes({self.path!r}, {self.size})"
 
 
+# Newline bytes and alignment by code-unit layout (None: do not cut).
+_NEWLINES: dict[str, tuple[bytes, int] | None] = {
+    "utf-32": None, "binary": None, "utf-16-le": (b"\n\x00", 2), "utf-16-be": (b"\x00\n", 2), "bytes": (b"\n", 1),
+}
+
+
 def newline_pattern(head: bytes) -> tuple[bytes, int] | None:
     """(newline bytes, alignment) for cutting a file with this head, or None: do not cut.
 
-    Follows the decoder's order (BOM, UTF-8, BOM-less UTF-16, binary check) so that a file is
-    cut the way it will be decoded.
+    Follows the decoder (`code_unit_layout`), so that a file is cut the way it will be decoded.
     """
-    from cleanse.decoding.detect import _binary_reason, _sniff_utf16
-
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return None
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return b"\n\x00", 2
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return b"\x00\n", 2
-    if head.startswith(codecs.BOM_UTF8):
-        return b"\n", 1
-    try:
-        head.decode("utf-8")
-        utf8 = True
-    except UnicodeDecodeError as exc:
-        utf8 = exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
-    if not utf8:
-        utf16 = _sniff_utf16(head)
-        if utf16 == "utf-16-le":
-            return b"\n\x00", 2
-        if utf16 == "utf-16-be":
-            return b"\x00\n", 2
-    if _binary_reason(head):
-        return None  # the decoder rejects it whole
-    return b"\n", 1
+    return _NEWLINES[code_unit_layout(head)]
 
 
 def _next_cut(data: SourceBytes, pos: int, newline: bytes, align: int) -> int:
@@ -173,23 +154,6 @@ class ChunkedSource:
         return len(self.ranges)
 
     def __iter__(self) -> Iterator[Document]:
-        for k, (s, e) in enumerate(self.ranges):
-            yield Document(text="", id=make_id(self.sha256, self.path, k), source=self.path,
-                           source_sha256=self.sha256, segment=k, byte_start=s, byte_end=e,
+        for s, e in self.ranges:
+            yield Document(text="", source=self.path, source_sha256=self.sha256, byte_start=s, byte_end=e,
                            raw=self.data)  # type: ignore[arg-type]
-
-
-def renumber_segments(items: Iterator[Document | Reject], chunked: set[str]) -> Iterator[Document | Reject]:
-    """Number the rows and rejects of each chunked source 0, 1, 2… in output order (with ids
-    to match); items of other sources pass unchanged."""
-    counters: dict[str, int] = {}
-    for item in items:
-        if item.source in chunked:
-            n = counters.get(item.source, 0)
-            counters[item.source] = n + 1
-            if isinstance(item, Reject):
-                item = dataclasses.replace(item, segment=n)
-            else:
-                item.segment = n
-                item.id = make_id(item.source_sha256, item.source, n)
-        yield item

@@ -132,14 +132,9 @@ def struct_list_array(lists: Sequence[Sequence[tuple[Any, ...]]], type: pa.ListT
 
 def rows_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     """`pa.Table.from_pylist(rows, schema=schema)` for flat and list<struct> columns (a
-    list<struct> value is a list of dicts or of tuples in field order)."""
+    list<struct> value is a list of tuples in the struct's field order)."""
     arrays = []
     for f in schema:
         col = [r[f.name] for r in rows]
-        if pa.types.is_list(f.type):
-            names = [g.name for g in f.type.value_type]
-            col = [[tuple(v[k] for k in names) if isinstance(v, dict) else v for v in lst] for lst in col]
-            arrays.append(struct_list_array(col, f.type))
-        else:
-            arrays.append(column_array(col, f.type))
+        arrays.append(struct_list_array(col, f.type) if pa.types.is_list(f.type) else column_array(col, f.type))
     return pa.Table.from_arrays(arrays, schema=schema)

@@ -1,15 +1,12 @@
 """Writing documents and rejects to Parquet: explicit schema, zstd, bounded row groups, atomic files.
 
-Rows are buffered as Python values and turned into Arrow columns per row group by
-`cleanse.io.columns` (no per-row dicts for documents, no pandas import).
+Rows (dicts by column name, from `cleanse.io.schema`) are buffered and turned into Arrow
+columns per row group by `cleanse.io.columns`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from functools import partial
-from operator import attrgetter
 from types import TracebackType
 from typing import Any
 
@@ -17,8 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cleanse.document import Document, Reject
-from cleanse.io.columns import column_array, rows_table, struct_list_array
-from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA
+from cleanse.io.columns import rows_table
+from cleanse.io.layout import documents_part, rejects_part
+from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_row, reject_row
 from cleanse.io.storage import Storage
 
 # A row group is flushed at whichever limit comes first: bounded memory whatever the corpus
@@ -57,11 +55,10 @@ class ParquetPartWriter:
     """
 
     def __init__(self, path: str, schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
-                 row_group_bytes: int = ROW_GROUP_BYTES, storage: Storage | None = None,
-                 to_table: Callable[[list[Any], pa.Schema], pa.Table] = rows_table):
+                 row_group_bytes: int = ROW_GROUP_BYTES, storage: Storage | None = None):
         # `path` is relative to `storage` when one is given (an output directory, possibly
-        # on a pyarrow filesystem), else a local path. `to_table` turns the buffered rows
-        # (dicts by default) into a table of `schema`.
+        # on a pyarrow filesystem), else a local path. Rows are dicts by column name (see
+        # `cleanse.io.schema.document_row`).
         if storage is None:
             storage, path = Storage(os.path.dirname(path) or "."), os.path.basename(path)
         self.storage = storage
@@ -71,7 +68,6 @@ class ParquetPartWriter:
         self.row_group_bytes = row_group_bytes
         self.rows_written = 0
         self._tmp = storage.tmp(path)
-        self._to_table = to_table
         self._buffer: list[Any] = []
         self._buffer_bytes = 0
         self._writer: pq.ParquetWriter | None = None
@@ -87,7 +83,7 @@ class ParquetPartWriter:
             return
         if self._writer is None:
             self._open()
-        table = self._to_table(self._buffer, self.schema)
+        table = rows_table(self._buffer, self.schema)
         self._writer.write_table(table, row_group_size=len(self._buffer))
         self.rows_written += len(self._buffer)
         self._buffer = []
@@ -126,48 +122,21 @@ class ParquetPartWriter:
             self.abort()
 
 
-def part_name(index: int) -> str:
-    return f"part-{index:05d}.parquet"
-
-
-# What a document row is buffered as: its fields in `_DOC_FIELDS` order, without the raw bytes.
-_DOC_FIELDS = ("id", "text", "title", "source", "source_sha256", "segment", "byte_start", "byte_end", "encoding",
-               "encoding_confidence", "undecodable_bytes", "script", "meta", "signals", "stages", "removed",
-               "repairs")
-_doc_fields = attrgetter(*_DOC_FIELDS)
-
-
-def documents_table(docs: list[tuple[Any, ...]], schema: pa.Schema, pipeline_id: str) -> pa.Table:
-    """The rows `Document.to_row` would give (plus `pipeline`), built column by column."""
-    n = len(docs)
-    cols = dict(zip(_DOC_FIELDS, zip(*docs))) if docs else {f: () for f in _DOC_FIELDS}
-    cols["meta"] = [sorted(m.items()) for m in cols["meta"]]
-    cols["signals"] = [[(k, float(v)) for k, v in sorted(s.items())] for s in cols["signals"]]
-    cols["pipeline"] = [pipeline_id] * n
-    arrays = [struct_list_array(cols[f.name], f.type) if pa.types.is_list(f.type) else column_array(cols[f.name], f.type)
-              for f in schema]
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 class CorpusPartWriter:
-    """The documents and rejects of one shard: `part-NNNNN.parquet` and `rejects/part-NNNNN.parquet`."""
+    """The documents and rejects of one shard: `documents/part-NNNNN.parquet` and
+    `rejects/part-NNNNN.parquet` (see `cleanse.io.layout`)."""
 
     def __init__(self, out_dir: str | Storage, index: int, pipeline_id: str):
         storage = out_dir if isinstance(out_dir, Storage) else Storage(out_dir)
         self.pipeline_id = pipeline_id
-        self.docs = ParquetPartWriter(part_name(index), DOCUMENT_SCHEMA, storage=storage,
-                                      to_table=partial(documents_table, pipeline_id=pipeline_id))
-        self.rejects = ParquetPartWriter(f"rejects/{part_name(index)}", REJECT_SCHEMA, storage=storage)
+        self.docs = ParquetPartWriter(documents_part(index), DOCUMENT_SCHEMA, storage=storage)
+        self.rejects = ParquetPartWriter(rejects_part(index), REJECT_SCHEMA, storage=storage)
 
     def write(self, item: Document | Reject) -> None:
         if isinstance(item, Reject):
-            self.rejects.write(item.to_row(), len(item.raw))
+            self.rejects.write(reject_row(item), len(item.raw))
         else:
-            # A snapshot, as a row dict was: the containers are copied (shallowly; records are
-            # immutable) so that changing the document after `write` does not change the row.
-            f = _doc_fields(item)
-            self.docs.write((*f[:12], dict(f[12]), dict(f[13]), list(f[14]), list(f[15]), list(f[16])),
-                            3 * len(item.text))
+            self.docs.write(document_row(item, self.pipeline_id), 3 * len(item.text))
 
     def close(self) -> tuple[int, int]:
         return self.docs.close(), self.rejects.close()

@@ -1,8 +1,15 @@
-"""The Parquet schemas of a cleanse corpus (documented in docs/schema.md; keep both in step)."""
+"""The Parquet schemas of a cleanse corpus, and the one mapping from a Document (or Reject)
+to its row, by column name (documented in docs/schema.md; keep both in step).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from cleanse.document import Document, Reject
 
 # key/value lists rather than Arrow maps: every reader (pandas, polars, DuckDB, HF datasets)
 # handles list<struct>, not all of them handle map columns.
@@ -54,3 +61,44 @@ REJECT_SCHEMA = pa.schema(
     ],
     metadata={"cleanse.schema": "reject/1"},
 )
+
+
+def document_row(doc: Document, pipeline: str) -> dict[str, Any]:
+    """The row of `doc` in DOCUMENT_SCHEMA, by column name. A snapshot: the containers are
+    copied (records are immutable tuples in their struct's field order), so changing the
+    document afterwards does not change the row."""
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "title": doc.title,
+        "source": doc.source,
+        "source_sha256": doc.source_sha256,
+        "segment": doc.segment,
+        "byte_start": doc.byte_start,
+        "byte_end": doc.byte_end,
+        "encoding": doc.encoding,
+        "encoding_confidence": doc.encoding_confidence,
+        "undecodable_bytes": doc.undecodable_bytes,
+        "script": doc.script,
+        "meta": sorted(doc.meta.items()),
+        "signals": [(k, float(v)) for k, v in sorted(doc.signals.items())],
+        "pipeline": pipeline,
+        "stages": list(doc.stages),
+        "removed": list(doc.removed),
+        "repairs": list(doc.repairs),
+    }
+
+
+def reject_row(reject: Reject) -> dict[str, Any]:
+    """The row of `reject` in REJECT_SCHEMA, by column name."""
+    return {
+        "source": reject.source,
+        "source_sha256": reject.source_sha256,
+        "segment": reject.segment,
+        "byte_start": reject.byte_start,
+        "byte_end": reject.byte_end,
+        "reason": reject.reason,
+        "stage": reject.stage,
+        "detail": reject.detail,
+        "raw": reject.raw,
+    }

@@ -1,16 +1,16 @@
-"""Finding input files (paths, directories, globs) and reading them as documents."""
+"""Finding input files: paths, directories, globs and URIs → a sorted list of `SourceFile`s.
+
+Reading them is `cleanse.io.readers`."""
 
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyarrow.fs as pafs
 
-from cleanse.document import Document, Reject
 from cleanse.io.storage import is_uri
 
 
@@ -100,24 +100,3 @@ def list_uri_files(uri: str) -> list[SourceFile]:
         if i.type == pafs.FileType.File and not any(part.startswith(".") for part in rel.split("/") if part):
             out.append(SourceFile(f"{scheme}://{i.path}", i.size or 0))
     return out
-
-
-def read_source(src: SourceFile) -> Document | Reject:
-    """Read one file as bytes into an undecoded document (or a reject if it cannot be read)."""
-    try:
-        if is_uri(src.path):
-            fs, path = pafs.FileSystem.from_uri(src.path)
-            with fs.open_input_stream(path) as stream:
-                raw = stream.read()
-        else:
-            with open(src.path, "rb") as fh:
-                raw = fh.read()
-    except OSError as exc:
-        return Reject(src.path, "", "unreadable", "read", f"{type(exc).__name__}: {exc}", b"")
-    return Document.from_bytes(src.path, raw, hashlib.sha256(raw).hexdigest())
-
-
-def read_sources(sources: Iterable[SourceFile | str]) -> Iterator[Document | Reject]:
-    """Stream documents from files, one file in memory at a time."""
-    for s in sources:
-        yield read_source(s if isinstance(s, SourceFile) else SourceFile(s, 0))

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleanse.stage import TextEdit, TextStage
+from cleanse.stage import TextEdit, TextStage, changed_span
 
 TABLE_PATH = os.path.join(os.path.dirname(__file__), "punctuation.json")
 
@@ -250,43 +250,7 @@ def normalize_zh(text: str) -> TextEdit:
     text = _punctuation(text)
     if " " in text:
         text = r.space_around_fw.sub("", text)
-    return TextEdit(text, chars_changed=_changed_span(before, text))
-
-
-def _changed_span(before: str, after: str) -> int:
-    """The stage wrapper's `changed_span` (same value), cheaper where the edits lie near the
-    ends, as normalization's usually do (stripped edges, first paragraph): the common
-    prefix and suffix are found by galloping, comparing short slices first, instead of
-    bisecting the whole text (which copies half of it to start with)."""
-    if before == after:
-        return 0
-    p = _gallop(before, after, 0, 1)
-    s = _gallop(before, after, p, -1)
-    return max(len(before), len(after)) - p - s
-
-
-def _gallop(a: str, b: str, floor: int, step: int) -> int:
-    # Length of the common prefix (step 1) or of the common suffix not reaching into the
-    # first `floor` characters (step -1). Each comparison covers only characters not yet
-    # known equal, so the slices copied add up to about twice the answer.
-    m = min(len(a), len(b)) - floor
-    la, lb = len(a), len(b)
-
-    def same(i: int, j: int) -> bool:
-        # Whether characters i..j-1, counted from the start (or the end), agree.
-        return a[i:j] == b[i:j] if step == 1 else a[la - j : la - i] == b[lb - j : lb - i]
-
-    lo, k = 0, 1
-    while k <= m and same(lo, k):
-        lo, k = k, k * 2
-    hi = min(k, m + 1) - 1  # the longest length not yet ruled out
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if same(lo, mid):
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    return TextEdit(text, chars_changed=changed_span(before, text))
 
 
 def split_paragraphs(text: str, other_spaces: bool | str = True) -> str:

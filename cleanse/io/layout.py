@@ -1,0 +1,60 @@
+"""The layout of an output directory: every path a run writes, named once.
+
+    OUT/
+      documents/part-NNNNN.parquet    the corpus: one row per document (DOCUMENT_SCHEMA)
+      rejects/part-NNNNN.parquet      what could not become a row, with reason and raw bytes (REJECT_SCHEMA)
+      duplicates/part-NNNNN.parquet   records dropped as duplicates of a kept row (written by dedup)
+      _run.json                       the run's identity (pipeline, inputs, shard plan)
+      _shards/NNNNN.json              one marker per finished shard (its stats and inputs)
+      _manifest.json                  configuration, package versions, every input and its fate
+      _stats.json                     per-stage stats
+
+Each data folder holds files of one schema only, so `pd.read_parquet("OUT/documents")`,
+`pyarrow.dataset.dataset("OUT/documents")`, DuckDB's `read_parquet('OUT/documents/*.parquet')`
+and `datasets.load_dataset("parquet", data_dir="OUT/documents")` see documents and nothing
+else. Part NNNNN of every folder comes from shard NNNNN. Paths here are relative to the output
+directory, with `/` separators (they are used on object stores as well as on local disks).
+Documented in docs/schema.md.
+"""
+
+from __future__ import annotations
+
+DOCUMENTS_DIR = "documents"
+REJECTS_DIR = "rejects"
+DUPLICATES_DIR = "duplicates"
+DATA_DIRS = (DOCUMENTS_DIR, REJECTS_DIR, DUPLICATES_DIR)
+
+RUN_FILE = "_run.json"
+SHARDS_DIR = "_shards"
+MANIFEST_FILE = "_manifest.json"
+STATS_FILE = "_stats.json"
+
+PART_GLOB = "part-*.parquet"
+# Version of this layout, part of a run's identity: an output directory written in another
+# layout is refused as a different run instead of being resumed into a mixed directory.
+LAYOUT_VERSION = 2
+# Layout 1 (before 2026-12) wrote the documents at the top level: `OUT/part-NNNNN.parquet`.
+# `--overwrite` still deletes those files.
+LEGACY_DOCUMENT_GLOB = PART_GLOB
+
+
+def part_name(index: int) -> str:
+    """The file name of shard `index`'s part in any data folder."""
+    return f"part-{index:05d}.parquet"
+
+
+def documents_part(index: int) -> str:
+    return f"{DOCUMENTS_DIR}/{part_name(index)}"
+
+
+def rejects_part(index: int) -> str:
+    return f"{REJECTS_DIR}/{part_name(index)}"
+
+
+def duplicates_part(index: int) -> str:
+    return f"{DUPLICATES_DIR}/{part_name(index)}"
+
+
+def marker_name(index: int) -> str:
+    """The marker that says shard `index` is finished."""
+    return f"{SHARDS_DIR}/{index:05d}.json"

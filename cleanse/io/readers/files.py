@@ -1,0 +1,54 @@
+"""Plain files: one document per file, or line-aligned chunks of a large one (`cleanse.io.chunks`)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+import pyarrow.fs as pafs
+
+from cleanse.document import Document, Reject
+from cleanse.io.chunks import CHUNK_BYTES, ChunkedSource
+from cleanse.io.readers.base import Opened, Reader, SourceInfo
+from cleanse.io.sources import SourceFile
+from cleanse.io.storage import is_uri
+
+
+def read_source(src: SourceFile) -> Document | Reject:
+    """Read one file as bytes into an undecoded document (or a reject if it cannot be read)."""
+    try:
+        if is_uri(src.path):
+            fs, path = pafs.FileSystem.from_uri(src.path)
+            with fs.open_input_stream(path) as stream:
+                raw = stream.read()
+        else:
+            with open(src.path, "rb") as fh:
+                raw = fh.read()
+    except OSError as exc:
+        return Reject(src.path, "", "unreadable", "read", f"{type(exc).__name__}: {exc}", b"")
+    return Document.from_bytes(src.path, raw, hashlib.sha256(raw).hexdigest())
+
+
+def read_sources(sources: Iterable[SourceFile | str]) -> Iterator[Document | Reject]:
+    """Stream documents from files, one file in memory at a time."""
+    for s in sources:
+        yield read_source(s if isinstance(s, SourceFile) else SourceFile(s, 0))
+
+
+class FileReader(Reader):
+    """A file as one document; a file larger than `chunk_bytes` as consecutive line-aligned
+    chunks (manifest field `chunks` when there are several)."""
+
+    name = "file"
+
+    def __init__(self, chunk_bytes: int = CHUNK_BYTES):
+        self.chunk_bytes = chunk_bytes
+
+    def open(self, src: SourceFile) -> Opened:
+        if src.size > self.chunk_bytes:
+            chunks = ChunkedSource(src.path, src.size, self.chunk_bytes)
+            extra = {"chunks": len(chunks)} if len(chunks) > 1 else {}
+            return Opened(SourceInfo(chunks.sha256, src.size, extra), iter(chunks))
+        item = read_source(src)
+        size = len(item.raw) if isinstance(item, Document) and item.raw is not None else src.size
+        return Opened(SourceInfo(item.source_sha256, size), iter((item,)))
