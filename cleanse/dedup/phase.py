@@ -24,7 +24,7 @@ Three steps, each resumable, with every file written atomically:
 
 from __future__ import annotations
 
-import json
+import fnmatch
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -40,9 +40,10 @@ from cleanse.dedup.clusters import KIND_EXACT, KIND_KEPT, KIND_NAMES, resolve
 from cleanse.dedup.minhash import MinHashConfig, band_keys, signatures
 from cleanse.dedup.normalize import FORM_VERSION, dedup_form, exact_key
 from cleanse.dedup.schema import duplicate_schema
+from cleanse.io import layout
 from cleanse.io.storage import Storage
 
-WORK_DIR = "_dedup"
+WORK_DIR = layout.DEDUP_DIR
 CONFIG_FILE = f"{WORK_DIR}/config.json"
 PLAN_FILE = f"{WORK_DIR}/plan.parquet"
 SUMMARY_FILE = f"{WORK_DIR}/summary.json"
@@ -69,19 +70,10 @@ class DedupConfig:
                 "minhash": self.minhash.config() if self.near else None}
 
 
-def _layout() -> tuple[str, str]:
-    try:
-        from cleanse.io.layout import DOCUMENTS_DIR, DUPLICATES_DIR
-        return DOCUMENTS_DIR, DUPLICATES_DIR
-    except ImportError:  # layout 1: documents at the top level
-        return "", "duplicates"
-
-
 def document_parts(storage: Storage) -> list[str]:
-    docs_dir, _ = _layout()
-    return [p for p in storage.list_files(docs_dir) if p.rsplit("/", 1)[-1].startswith("part-")
-            and p.endswith(".parquet")] if docs_dir else \
-        [p for p in storage.list_files() if p.startswith("part-") and p.endswith(".parquet")]
+    """The document parts of an output directory, sorted (relative paths)."""
+    return [p for p in storage.list_files(layout.DOCUMENTS_DIR)
+            if fnmatch.fnmatch(p.rsplit("/", 1)[-1], layout.PART_GLOB)]
 
 
 def _name(part: str) -> str:
@@ -93,7 +85,7 @@ def signatures_file(part: str) -> str:
 
 
 def duplicates_file(part: str) -> str:
-    return f"{_layout()[1]}/{_name(part)}"
+    return f"{layout.DUPLICATES_DIR}/{_name(part)}"
 
 
 def applied_marker(part: str) -> str:
@@ -311,13 +303,9 @@ def _map(fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int) -> l
 
 
 def _check_identity(storage: Storage, cfg: DedupConfig, parts: list[str]) -> dict[str, Any]:
-    try:
-        from cleanse.io.layout import MANIFEST_FILE, RUN_FILE
-    except ImportError:
-        MANIFEST_FILE, RUN_FILE = "_manifest.json", "_run.json"
-    if not storage.exists(MANIFEST_FILE) or not storage.exists(RUN_FILE):
-        raise DedupError(f"{storage.location} is not a finished cleanse output (no {MANIFEST_FILE})")
-    identity = {"dedup": cfg.config(), "run": storage.read_json(RUN_FILE), "parts": [_name(p) for p in parts]}
+    if not storage.exists(layout.MANIFEST_FILE) or not storage.exists(layout.RUN_FILE):
+        raise DedupError(f"{storage.location} is not a finished cleanse output (no {layout.MANIFEST_FILE})")
+    identity = {"dedup": cfg.config(), "run": storage.read_json(layout.RUN_FILE), "parts": [_name(p) for p in parts]}
     if storage.exists(CONFIG_FILE):
         previous = storage.read_json(CONFIG_FILE)
         if previous != identity:
@@ -325,7 +313,7 @@ def _check_identity(storage: Storage, cfg: DedupConfig, parts: list[str]) -> dic
                 f"{storage.location} was already deduplicated with another configuration or run; "
                 "start the run afresh (cleanse run --overwrite) to deduplicate it differently")
     else:
-        for d in (WORK_DIR, f"{WORK_DIR}/signatures", f"{WORK_DIR}/applied", _layout()[1]):
+        for d in (WORK_DIR, f"{WORK_DIR}/signatures", f"{WORK_DIR}/applied", layout.DUPLICATES_DIR):
             storage.makedirs(d)
         storage.write_json_atomic(CONFIG_FILE, identity)
     return identity
@@ -338,7 +326,7 @@ def dedup_output(out_dir: str, cfg: DedupConfig | None = None, workers: int = 1,
     t0 = time.perf_counter()
     storage = Storage(out_dir)
     if storage.exists(SUMMARY_FILE) and storage.exists(CONFIG_FILE):
-        parts = [f"{_layout()[0]}/{p}" if _layout()[0] else p for p in storage.read_json(CONFIG_FILE)["parts"]]
+        parts = [f"{layout.DOCUMENTS_DIR}/{p}" for p in storage.read_json(CONFIG_FILE)["parts"]]
         _check_identity(storage, cfg, parts)
         return DedupSummary(**{**storage.read_json(SUMMARY_FILE), "resumed": True})
     parts = document_parts(storage)
