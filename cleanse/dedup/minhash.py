@@ -43,9 +43,9 @@ class MinHashConfig:
     """
 
     ngram: int = 5
-    bands: int = 16
-    rows: int = 8
-    threshold: float = 0.7
+    bands: int = 32
+    rows: int = 4
+    threshold: float = 0.6
     seed: int = 42
     backend: str = "rensa"
 

@@ -335,26 +335,12 @@ def dedup_output(out_dir: str, cfg: DedupConfig | None = None, workers: int = 1,
         if rel.rsplit("/", 1)[-1].startswith(".") and ".tmp-" in rel:
             storage.delete_file(rel)
     if executor == "ray":
-        from cleanse.dedup.ray import ray_signatures
+        from cleanse.dedup.ray import ray_session
 
-        ray_signatures(out_dir, parts, cfg, workers, address)
+        with ray_session(address, workers if workers > 0 else None):
+            plan, t_sig = _signatures_and_plan(storage, parts, cfg, workers, "ray", t0)
     else:
-        _map(compute_part_signatures, [(out_dir, p, cfg) for p in parts], workers)
-    t_sig = time.perf_counter() - t0
-    if storage.exists(PLAN_FILE):
-        plan = _open_parquet(storage, PLAN_FILE).read()
-    else:
-        corpus = load_corpus(storage, parts, cfg, with_bands=cfg.near and executor != "ray")
-        pairs = None
-        if cfg.near and executor == "ray":
-            from cleanse.dedup.ray import ray_band_pairs
-
-            pairs = ray_band_pairs(out_dir, parts, corpus, cfg, address)
-        res = resolve(corpus.rank, corpus.exact if cfg.exact else _unique_rows(len(corpus.rank)),
-                      corpus.bands, signature_lookup(storage, corpus) if cfg.near else None,
-                      cfg.minhash.threshold, pairs=pairs)
-        plan = plan_table(corpus, res)
-        _write_table(storage, PLAN_FILE, plan)
+        plan, t_sig = _signatures_and_plan(storage, parts, cfg, workers, "local", t0)
     part_index = {p: i for i, p in enumerate(parts)}
     by_part = [plan.filter(pc.equal(plan.column("part"), part_index[p])) for p in parts]
     _map(apply_part, [(out_dir, p, t) for p, t in zip(parts, by_part)], workers)
@@ -366,6 +352,33 @@ def dedup_output(out_dir: str, cfg: DedupConfig | None = None, workers: int = 1,
     summary.kept = summary.documents - summary.exact - summary.near
     storage.write_json_atomic(SUMMARY_FILE, summary.to_dict())
     return summary
+
+
+def _signatures_and_plan(storage: Storage, parts: list[str], cfg: DedupConfig, workers: int, executor: str,
+                         t0: float) -> tuple[pa.Table, float]:
+    """Steps 1 and 2: the signature files, then the plan (read back when a run got that far)."""
+    out_dir = storage.location
+    if executor == "ray":
+        from cleanse.dedup.ray import ray_signatures
+
+        ray_signatures(out_dir, parts, cfg, workers if workers > 0 else None)
+    else:
+        _map(compute_part_signatures, [(out_dir, p, cfg) for p in parts], workers)
+    t_sig = time.perf_counter() - t0
+    if storage.exists(PLAN_FILE):
+        return _open_parquet(storage, PLAN_FILE).read(), t_sig
+    corpus = load_corpus(storage, parts, cfg, with_bands=cfg.near and executor != "ray")
+    pairs = None
+    if cfg.near and executor == "ray":
+        from cleanse.dedup.ray import ray_band_pairs
+
+        pairs = ray_band_pairs(out_dir, parts, corpus.offsets, corpus.rank)
+    res = resolve(corpus.rank, corpus.exact if cfg.exact else _unique_rows(len(corpus.rank)),
+                  corpus.bands, signature_lookup(storage, corpus) if cfg.near else None,
+                  cfg.minhash.threshold, pairs=pairs)
+    plan = plan_table(corpus, res)
+    _write_table(storage, PLAN_FILE, plan)
+    return plan, t_sig
 
 
 def _unique_rows(n: int) -> np.ndarray:
