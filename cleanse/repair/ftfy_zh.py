@@ -19,6 +19,7 @@ and with hypothesis.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import ftfy
@@ -26,7 +27,7 @@ import numpy as np
 from ftfy.chardata import UTF8_CLUES, UTF8_DETECTOR_RE
 
 from cleanse.repair.pinyin import TONED
-from cleanse.stage import TextEdit, TextStage, _common_prefix_len
+from cleanse.stage import TextEdit, TextStage, common_affixes
 
 CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -128,9 +129,56 @@ def _clue_pair_in(fl: np.ndarray) -> bool:
     return bool((((fl[:-1] & _UTF8_FIRST_BIT) != 0) & ((fl[1:] & _UTF8_CONTINUATION_BIT) != 0)).any())
 
 
+# CJK compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F) are kept: NFC maps each to a
+# unified ideograph, which loses the variant form an edition chose (甾 U+2F936 -> 甾 U+753E
+# in a classical text). ftfy runs without NFC on a segment that has one, and NFC is applied
+# to the text between them.
+_COMPAT_IDEOGRAPH = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f])")
+_CONFIG_NO_NFC = CONFIG._replace(normalization=None)
+
+
+def _fix_segment(segment: str) -> str:
+    """ftfy on one segment, compatibility ideographs kept, GBK/Big5 damage left to cjk_mojibake."""
+    if _COMPAT_IDEOGRAPH.search(segment) is None:
+        fixed = ftfy.fix_and_explain(segment, CONFIG)[0]
+    else:
+        fixed = ftfy.fix_and_explain(segment, _CONFIG_NO_NFC)[0]
+        parts = _COMPAT_IDEOGRAPH.split(fixed)
+        fixed = "".join(p if k % 2 else unicodedata.normalize("NFC", p) for k, p in enumerate(parts))
+    if fixed != segment and _cjk_reading_first(segment, fixed):
+        return segment
+    return fixed
+
+
 def fix_text_ungated(text: str) -> str:
-    """ftfy with the Chinese-safe config on the whole text (the reference for the gate)."""
-    return ftfy.fix_text(text, CONFIG)
+    """ftfy with the Chinese-safe config on every segment, split as ftfy.fix_text splits (the
+    reference for the gate)."""
+    out = []
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos) + 1 or len(text)
+        end = min(end, pos + CONFIG.max_decode_length)
+        out.append(_fix_segment(text[pos:end]))
+        pos = end
+    return "".join(out)
+
+
+# ftfy reads GBK-as-Latin-1 damage (`ÎÒÃÇ½ñÌì`) as broken UTF-8 and turns pieces of it
+# into Latin Extended, Greek or Cyrillic letters (`Ç½` -> `ǽ`, `Ð¡Î¢` -> `С΢`), destroying
+# the bytes `cjk_mojibake` restores the Chinese from. When ftfy's result has such letters,
+# the CJK repair gets the first look: if it repairs the segment by re-encoding, ftfy leaves it.
+_NON_CJK_LETTERS = re.compile("[\u0100-\u06ff]")
+# Two GBK/Big5 characters read as Latin-1/cp1252 in a row at least (`Ä°stanbul` is Turkish).
+_LEGACY_PAIRS = re.compile("[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{4}")
+_REENCODE_KINDS = frozenset({"gbk_as_latin1", "gbk_as_cp1252", "big5_as_latin1", "utf8_as_gbk", "big5_as_gbk",
+                             "gbk_as_big5"})
+
+
+def _cjk_reading_first(segment: str, fixed: str) -> bool:
+    if _NON_CJK_LETTERS.search(fixed) is None or _LEGACY_PAIRS.search(segment) is None:
+        return False
+    from cleanse.repair.mojibake import repair_mojibake
+    return any(r[0] in _REENCODE_KINDS for r in repair_mojibake(segment).repairs)
 
 
 def fix_text_zh(text: str) -> TextEdit:
@@ -151,10 +199,9 @@ def fix_text_zh(text: str) -> TextEdit:
             end = pos + limit
         segment = text[pos:end]
         if ftfy_may_change(segment):
-            fixed, _ = ftfy.fix_and_explain(segment, CONFIG)
+            fixed = _fix_segment(segment)
             if fixed != segment:
-                p = _common_prefix_len(segment, fixed)
-                s = _common_prefix_len(segment[p:][::-1], fixed[p:][::-1])
+                p, s = common_affixes(segment, fixed)
                 repairs.append(("ftfy", segment[p:len(segment) - s], fixed[p:len(fixed) - s], pos + p))
             segment = fixed
         out.append(segment)
@@ -166,7 +213,7 @@ class FtfyStage(TextStage):
     """Slot 3: ftfy with the Chinese-safe config, gated."""
 
     name = "ftfy_zh"
-    version = "1"
+    version = "2"
 
     def setup(self) -> None:
         _char_flags()

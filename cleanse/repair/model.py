@@ -25,10 +25,91 @@ COST_ASCII = 2.5
 # Common punctuation: rough -log10 frequency in Chinese prose.
 PUNCT_COST = {c: 1.6 for c in "，。"}
 PUNCT_COST.update({c: 2.2 for c in "、“”：；（）《》！？"})
-PUNCT_COST.update({c: 2.8 for c in "‘’—…·「」『』【】〈〉"})
+PUNCT_COST.update({c: 2.8 for c in "‘’—…·「」『』【】〈〉―□○●"})  # ― U+2015: GBK's dash (A1AA);
+# □ ○ ● mark missing or illegible characters in editions of classical texts
+# Symbols of legal, government and technical text (GB2312 row 2 and row 1): Roman numerals
+# Ⅰ-Ⅻ, circled and parenthesised numbers ①⑴⒈, ㈠-㈩.
+LEGAL_SYMBOLS = "".join(map(chr, [*range(0x2160, 0x216C), *range(0x2170, 0x217C), *range(0x2460, 0x249C),
+                                  *range(0x3220, 0x322A)]))
+# The rest of GB2312 row 1 (A1A1-A1FE): symbols Chinese text uses (℃ ※ → ⊙ in ⊙o⊙), costed
+# like rare punctuation; not its Latin-1 characters (¨ ± ° ¤ §), which GBK read as Latin-1
+# is made of. In the identity of the stage via RULES_CONFIG.
+ROW1_SYMBOLS = "ˉˇ〃々～‖〔〕〖〗∶∧∨∑∏∪∩∈∷√⊥∥∠⌒⊙∫∮≡≌≈∽∝≠≮≯≤≥∞∵∴♂♀′″℃＄￠￡‰№☆★◎◇◆■△▲※→←↑↓〓"
+ROW1_COST = 3.5
+PUNCT_COST.update({c: 3.0 for c in LEGAL_SYMBOLS})
+PUNCT_COST.update({c: ROW1_COST for c in ROW1_SYMBOLS if c not in PUNCT_COST})
 # An ASCII question mark is rare in Chinese prose and is what a decoder leaves for bytes it
 # could not decode; U+FFFD is damage by definition.
 PUNCT_COST.update({"?": 5.0, "!": 4.0, "\ufffd": 7.5})
+
+# Evidence that text in another script, or classical usage, is real text (issue 11): each
+# rule gives cost(b | a) a ceiling when a and b fit it. Rules are data (`RULES_CONFIG`).
+RUN_COST = 1.0  # a letter after a letter of the same script (kana, Hangul, Cyrillic, Greek, fullwidth)
+COST_FULLWIDTH = 3.0  # fullwidth forms ！-～ (０-９ Ａ-Ｚ: legal and government text writes numbers and names so)
+LATIN_WORD_COST = 1.5  # a Latin letter with a diacritic next to an ASCII letter (pinyin Hànyǔ, café)
+REDUP_P = 0.02  # P(c | c) at least, for a Han character: reduplication (芃芃, 瀼瀼, 硁硁) is common;
+# any other repeated non-ASCII character costs RUN_COST (□□□ lacunae, ●●, ㄡㄡ)
+PARTICLE_MARK_COST = 2.2  # ASCII ? or ! after a sentence-final particle is the question mark (乎哉?)
+PARTICLES = "乎哉耶邪歟欤與与也矣焉兮夫吗嗎呢么麼吧啊呀否耳"
+
+
+def script_of(c: str) -> str:
+    """Script class of a letter for the run rule ("" for Han, punctuation, ASCII...)."""
+    o = ord(c)
+    if 0x3041 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF:
+        return "kana"
+    if 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3131 <= o <= 0x318E:
+        return "hangul"
+    if 0x0400 <= o <= 0x04FF:
+        return "cyrillic"
+    if 0x0370 <= o <= 0x03FF:
+        return "greek"
+    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
+        return "fullwidth"
+    return ""
+
+
+def is_latin_diacritic(c: str) -> bool:
+    o = ord(c)
+    return (0xC0 <= o <= 0x24F and o not in (0xD7, 0xF7)) or 0x1E00 <= o <= 0x1EFF
+
+
+def _ascii_letter(c: str) -> bool:
+    return "a" <= c <= "z" or "A" <= c <= "Z"
+
+
+def context_ceiling(a: str, b: str) -> float | None:
+    """The ceiling the rules above put on cost(b | a), or None."""
+    s = script_of(b)
+    if s:
+        return RUN_COST if script_of(a) == s else None
+    if b in "?!":
+        return PARTICLE_MARK_COST if a in PARTICLES else None
+    if is_latin_diacritic(b):
+        return LATIN_WORD_COST if _ascii_letter(a) else None
+    if _ascii_letter(b):
+        return LATIN_WORD_COST if is_latin_diacritic(a) else None
+    if a == b and b >= "\x80":
+        return -math.log10(REDUP_P) if is_han(b) else RUN_COST
+    return None
+
+
+def context_floor(c: str) -> float | None:
+    """The lowest ceiling any left neighbour can give c (for `Model.min_cost`)."""
+    if script_of(c):
+        return RUN_COST
+    if c in "?!":
+        return PARTICLE_MARK_COST
+    if is_latin_diacritic(c) or _ascii_letter(c):
+        return LATIN_WORD_COST
+    if c >= "\x80":
+        return min(RUN_COST, -math.log10(REDUP_P))
+    return None
+
+
+RULES_CONFIG = {"run_cost": RUN_COST, "fullwidth": COST_FULLWIDTH, "legal_symbols": LEGAL_SYMBOLS,
+                "row1_symbols": ROW1_SYMBOLS, "row1_cost": ROW1_COST, "latin_word": LATIN_WORD_COST,
+                "redup_p": REDUP_P, "particle_mark": PARTICLE_MARK_COST, "particles": PARTICLES}
 
 
 class Model:
@@ -83,6 +164,8 @@ class Model:
             return PUNCT_COST[c]
         if c < "\x80":
             return COST_ASCII
+        if "\uff01" <= c <= "\uff5e":
+            return COST_FULLWIDTH
         if is_han(c):
             return COST_UNKNOWN_HAN
         return COST_SYMBOL
@@ -101,10 +184,13 @@ class Model:
             return u
         k = self.bigram.get(self.t2s.get(a, a) + self.t2s.get(b, b))
         if k is None:
-            return u - math.log10(1 - BIGRAM_WEIGHT)
-        na = self.count.get(self.t2s.get(a, a), 1)
-        p_bi = min(1.0, (2.0 ** k) * 1.41 / na)
-        return -math.log10(BIGRAM_WEIGHT * p_bi + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))
+            got = u - math.log10(1 - BIGRAM_WEIGHT)
+        else:
+            na = self.count.get(self.t2s.get(a, a), 1)
+            p_bi = min(1.0, (2.0 ** k) * 1.41 / na)
+            got = -math.log10(BIGRAM_WEIGHT * p_bi + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))
+        ceiling = context_ceiling(a, b)
+        return got if ceiling is None or ceiling >= got else ceiling
 
     def min_cost(self, c: str) -> float:
         """A lower bound of cost(a, c) over every left context a (None included): lets a
@@ -195,7 +281,11 @@ class _MinCosts(dict):
         p = self.best_bigram_p.get(m.t2s.get(c, c), 0.0)
         # cost() is decreasing in the bigram estimate (no bigram = estimate 0), and the
         # unigram alone is the cost without left context. Slack for rounding.
-        got = self[c] = min(u, -math.log10(BIGRAM_WEIGHT * p + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u))) - 1e-9
+        got = min(u, -math.log10(BIGRAM_WEIGHT * p + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u)))
+        floor = context_floor(c)
+        if floor is not None:
+            got = min(got, floor)
+        got = self[c] = got - 1e-9
         return got
 
 

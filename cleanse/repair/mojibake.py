@@ -34,7 +34,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from cleanse.repair.model import COST_SYMBOL, Model, is_han, model
+from cleanse.repair.model import (BIGRAM_WEIGHT, COST_ASCII, COST_SYMBOL, COST_UNKNOWN_HAN, LEGAL_SYMBOLS,
+                                  ROW1_SYMBOLS, RULES_CONFIG, Model, is_han, model)
 from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
 from cleanse.stage import TextEdit, TextStage
 
@@ -52,7 +53,7 @@ GUESS_MIN_BIGRAM = 6  # log2 dictionary count of a bigram that backs a restored 
 GUESS_MARGIN = 0.4  # the best guess must be 10**0.4 times more probable than the runner-up
 
 # Characters whose presence makes a span worth a look. Built lazily from the model.
-_COMMON_PUNCT = "，。、“”：；（）《》！？‘’—…·「」『』【】〈〉\u3000\xa0"
+_COMMON_PUNCT = "，。、“”：；（）《》！？‘’—…·「」『』【】〈〉―□○●\u3000\xa0" + LEGAL_SYMBOLS + ROW1_SYMBOLS
 
 
 @lru_cache(maxsize=1)
@@ -441,6 +442,11 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
     n_orig = j - i
     if n == 0 or n_orig == 0:
         return None
+    if not any(p and not isinstance(p, Slot) for p in pieces) and any(
+            is_han(c) and m.unigram_cost(c) < SLOTS_ONLY_MIN_COST for c in text[i:j]):
+        # Lost characters alone do not replace a common character (`点?` in a review, `挣?`
+        # in a Yuan song): garbage of a lost byte is rarely one.
+        return None
     gain = orig - cand + bonus
     if bonus > 0:
         # The pinyin note that follows names the decoded character: strong evidence on its
@@ -456,6 +462,8 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
         return None
     return gain
 
+
+SLOTS_ONLY_MIN_COST = 4.0  # unigram cost below which a Han character is not replaced by lost characters alone
 
 BOUND_SLACK = 1e-6  # rounding allowance of the bounds below (costs are sums of a few dozen terms)
 
@@ -1420,7 +1428,7 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "3"
+    version = "4"
 
     def setup(self) -> None:
         model()
@@ -1436,7 +1444,15 @@ class CjkMojibakeStage(TextStage):
         _simplified_only()
 
     def config(self) -> dict:
-        return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK}
+        return {"min_gain": MIN_GAIN, "max_cand_mean": MAX_CAND_MEAN, "local_ok": LOCAL_OK,
+                "local_ok_rare": LOCAL_OK_RARE, "min_mean_drop": MIN_MEAN_DROP, "slot_cost": SLOT_COST,
+                "note_bonus": NOTE_BONUS, "note_min_gain": NOTE_MIN_GAIN, "window": WINDOW,
+                "guess_min_bigram": GUESS_MIN_BIGRAM, "guess_margin": GUESS_MARGIN, "fill_penalty": FILL_PENALTY,
+                "min_gain_letter": MIN_GAIN_LETTER, "approx_slack": APPROX_SLACK, "max_verify": MAX_VERIFY,
+                "start_jitter": START_JITTER, "shift_back": SHIFT_BACK, "marked_prior": MARKED_PRIOR,
+                "slots_only_min_cost": SLOTS_ONLY_MIN_COST, "common_punct": _COMMON_PUNCT,
+                "model": {"bigram_weight": BIGRAM_WEIGHT, "cost_unknown_han": COST_UNKNOWN_HAN,
+                          "cost_symbol": COST_SYMBOL, "cost_ascii": COST_ASCII, **RULES_CONFIG}}
 
     def transform(self, text: str) -> TextEdit:
         return repair_mojibake(text)

@@ -16,9 +16,12 @@ from itertools import repeat
 
 import numpy as np
 
-from cleanse.repair.model import model, strip_tone
+from cleanse.repair.model import is_han, model, strip_tone
 from cleanse.stage import TextEdit, TextStage
 
+# Fewer runs of notes than this after Han characters in one text are glosses (content).
+RESIDUE_MIN_RUNS = 3
+GLOSS_MIN_COST = 4.5  # -log10 frequency of a character rare enough to be glossed (陂 4.8, 領 3.0)
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # One syllable: lowercase letters, ü and tone-marked vowels. Validated against the table.
 _SYLLABLE = f"[a-zü{TONED}]{{1,6}}"
@@ -109,6 +112,13 @@ def strip_ruby(text: str) -> TextEdit:
     parts = ruby_re().split(text)  # kept text and removed runs, alternately
     if not removed and len(parts) == 1:
         return TextEdit(text)
+    if not removed and len(parts) < 2 * RESIDUE_MIN_RUNS + 1 and all(
+            is_han(parts[k][-1]) and model().unigram_cost(parts[k][-1]) >= GLOSS_MIN_COST
+            for k in range(0, len(parts) - 1, 2)):
+        # One or two notes, each after a rare character: glosses that are content
+        # (`陂(bēi)田` in an annotated classical text). Residue of flattened ruby markup
+        # annotates common characters too, all over the page; a note after debris is residue.
+        return TextEdit(text)
     removed.extend(zip(repeat("pinyin_ruby"), parts[1::2]))
     # A lost character's debris may sit between a character and its note: run to a fixpoint
     # so that the stage is idempotent.
@@ -139,7 +149,10 @@ class PinyinRubyStage(TextStage):
     """Slot 5: remove the pinyin notes left by flattened `<ruby>` markup."""
 
     name = "pinyin_ruby"
-    version = "1"
+    version = "2"
+
+    def config(self) -> dict:
+        return {"residue_min_runs": RESIDUE_MIN_RUNS, "gloss_min_cost": GLOSS_MIN_COST}
 
     def setup(self) -> None:
         toneless_syllables()
