@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from cleanse.dedup.minhash import MinHashConfig
+from cleanse.io.lock import OutputError
 from cleanse.dedup.phase import DedupConfig, DedupError, DedupSummary, dedup_output
 
 
@@ -38,7 +39,7 @@ def run_dedup(out: str, args: argparse.Namespace, workers: int) -> int:
     try:
         summary = dedup_output(out, dedup_config(args), workers=workers, executor=args.executor,
                                address=getattr(args, "address", None))
-    except DedupError as exc:
+    except (DedupError, OutputError) as exc:
         print(f"cleanse: error: {exc}", file=sys.stderr)
         return 2
     if not getattr(args, "quiet", False):

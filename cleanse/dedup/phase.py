@@ -41,6 +41,7 @@ from cleanse.dedup.minhash import MinHashConfig, band_keys, signatures
 from cleanse.dedup.normalize import FORM_VERSION, dedup_form, exact_key
 from cleanse.dedup.schema import duplicate_schema
 from cleanse.io import layout
+from cleanse.io.lock import output_lock
 from cleanse.io.storage import Storage
 
 WORK_DIR = layout.DEDUP_DIR
@@ -321,8 +322,13 @@ def _check_identity(storage: Storage, cfg: DedupConfig, parts: list[str]) -> dic
 
 def dedup_output(out_dir: str, cfg: DedupConfig | None = None, workers: int = 1, executor: str = "local",
                  address: str | None = None) -> DedupSummary:
-    """Deduplicate a finished cleanse output directory in place (see the module docstring)."""
-    cfg = cfg or DedupConfig()
+    """Deduplicate a finished cleanse output directory in place (see the module docstring).
+    The directory is locked meanwhile (`cleanse.io.lock`), as for a run."""
+    with output_lock(out_dir):
+        return _dedup_locked(out_dir, cfg or DedupConfig(), workers, executor, address)
+
+
+def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, address: str | None) -> DedupSummary:
     t0 = time.perf_counter()
     storage = Storage(out_dir)
     if storage.exists(SUMMARY_FILE) and storage.exists(CONFIG_FILE):

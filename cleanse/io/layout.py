@@ -9,6 +9,7 @@
       _manifest.json                  configuration, package versions, every input and its fate
       _stats.json                     per-stage stats
       _dedup/                         the dedup phase's work files and markers (cleanse.dedup.phase)
+      _lock                           present while a run holds the directory (cleanse.io.lock)
 
 Each data folder holds files of one schema only, so `pd.read_parquet("OUT/documents")`,
 `pyarrow.dataset.dataset("OUT/documents")`, DuckDB's `read_parquet('OUT/documents/*.parquet')`
@@ -30,6 +31,7 @@ SHARDS_DIR = "_shards"
 MANIFEST_FILE = "_manifest.json"
 STATS_FILE = "_stats.json"
 DEDUP_DIR = "_dedup"
+LOCK_FILE = "_lock"
 
 PART_GLOB = "part-*.parquet"
 # Version of this layout, part of a run's identity: an output directory written in another
