@@ -8,7 +8,7 @@ ray = pytest.importorskip("ray")
 pytest.importorskip("ray.data")
 
 from cleanse.cli import main  # noqa: E402
-from tests.test_dedup import _dups, _rows, _write_corpus  # noqa: E402
+from tests.dedup.test_dedup import _dups, _rows, _write_corpus  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from cleanse.dedup import DedupConfig, DedupError, MinHashConfig, dedup_form, de
 from cleanse.dedup import phase as phase_mod
 from cleanse.dedup.clusters import KIND_EXACT, KIND_KEPT, KIND_NEAR, resolve
 
-POEMS = open(os.path.join(os.path.dirname(__file__), "data", "poetry_zh", "tang_1000.txt"), encoding="utf-8").read().split()
+POEMS = open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "poetry_zh", "tang_1000.txt"), encoding="utf-8").read().split()
 
 
 def _docs_dir(out: str) -> list[str]:
