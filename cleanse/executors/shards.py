@@ -49,6 +49,11 @@ SHARD_MAX_BYTES = 32 << 20
 TARGET_SHARDS = 64
 
 
+# Version of how inputs are named (`SourceFile.name`), part of a run's identity. 1: the path as
+# typed (working-directory dependent); 2: the canonical name.
+NAMES_VERSION = 2
+
+
 class OutputConflict(OutputError):
     """The output directory holds a different run (other inputs or pipeline), or files that
     are not a cleanse output."""
@@ -122,7 +127,7 @@ def _read(files: Sequence[SourceFile], reader: Reader, infos: dict[str, SourceIn
     what the reader says about each input goes into `infos`."""
     for src in files:
         opened = reader.open(src)
-        infos[src.path] = opened.info
+        infos[src.name] = opened.info
         yield from opened.records
 
 
@@ -137,7 +142,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     pipeline.reset_stats()
     reader = reader or FileReader(chunk_bytes)
     infos: dict[str, SourceInfo] = {}
-    fates: dict[str, dict[str, Any]] = {f.path: {"rows": 0, "rejects": []} for f in shard.files}
+    fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
     writer = CorpusPartWriter(storage, shard.index, pipeline.id)
     try:
         for item in pipeline.run(_read(shard.files, reader, infos)):
@@ -156,9 +161,9 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
         raise
     inputs = []  # the manifest's record of each input: the reader's facts, then the input's fate
     for f in shard.files:
-        info, fate = infos.get(f.path, SourceInfo(None, f.size)), fates[f.path]
+        info, fate = infos.get(f.name, SourceInfo(None, f.size)), fates[f.name]
         status = "rows" if fate["rows"] else ("rejected" if fate["rejects"] else "no_rows")
-        inputs.append({"source": f.path, "sha256": info.sha256, "bytes": info.bytes, **fate, **info.extra,
+        inputs.append({"source": f.name, "path": f.path, "sha256": info.sha256, "bytes": info.bytes, **fate, **info.extra,
                        "status": status})
     result = ShardResult(
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
@@ -206,10 +211,10 @@ def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: in
                   chunk_bytes: int) -> dict[str, Any]:
     h = hashlib.sha256()
     for f in files:
-        h.update(f"{f.path}\0{f.size}\n".encode("utf-8", "surrogateescape"))
+        h.update(f"{f.name}\0{f.size}\n".encode("utf-8", "surrogateescape"))
     return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
             "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes,
-            "layout": layout.LAYOUT_VERSION}
+            "layout": layout.LAYOUT_VERSION, "names": NAMES_VERSION}
 
 
 # Top-level files a run writes (and `--overwrite` deletes, with the data folders; nothing else).
@@ -279,7 +284,8 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
 
 _IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_max_files": "--shard-files",
                    "shard_max_bytes": "shard bytes (--shard-mb)", "chunk_bytes": "chunk bytes (--chunk-mb)",
-                   "layout": "layout version"}
+                   "layout": "layout version",
+                   "names": "input naming version"}
 
 
 def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
@@ -320,7 +326,7 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
     result = ShardResult.from_dict(storage.read_json(marker_name(shard.index)))
-    if [i["source"] for i in result.inputs] != [f.path for f in shard.files]:
+    if [i["source"] for i in result.inputs] != [f.name for f in shard.files]:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
     return result
 
