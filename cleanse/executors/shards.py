@@ -34,6 +34,7 @@ from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
 from cleanse.io.parquet import CorpusPartWriter
+from cleanse.io.schema import document_schema
 from cleanse.io.readers import FileReader, Reader, SourceInfo
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage, is_tmp_name, is_uri
@@ -143,7 +144,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     reader = reader or FileReader(chunk_bytes)
     infos: dict[str, SourceInfo] = {}
     fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
-    writer = CorpusPartWriter(storage, shard.index, pipeline.id)
+    writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages))
     try:
         for item in pipeline.run(_read(shard.files, reader, infos)):
             writer.write(item)

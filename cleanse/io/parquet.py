@@ -16,7 +16,8 @@ import pyarrow.parquet as pq
 from cleanse.document import Document, Reject
 from cleanse.io.columns import rows_table
 from cleanse.io.layout import documents_part, rejects_part
-from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_row, reject_row
+from cleanse.io import schema as schema_module
+from cleanse.io.schema import REJECT_SCHEMA, document_row, reject_row
 from cleanse.io.storage import Storage
 
 # A row group is flushed at whichever limit comes first: bounded memory whatever the corpus
@@ -126,16 +127,21 @@ class CorpusPartWriter:
     """The documents and rejects of one shard: `documents/part-NNNNN.parquet` and
     `rejects/part-NNNNN.parquet` (see `cleanse.io.layout`)."""
 
-    def __init__(self, out_dir: str | Storage, index: int, pipeline_id: str):
+    def __init__(self, out_dir: str | Storage, index: int, pipeline_id: str, schema: pa.Schema | None = None):
+        # `schema`: the pipeline's documents schema (`cleanse.io.schema.document_schema`;
+        # default: the default pipeline's).
         storage = out_dir if isinstance(out_dir, Storage) else Storage(out_dir)
         self.pipeline_id = pipeline_id
-        self.docs = ParquetPartWriter(documents_part(index), DOCUMENT_SCHEMA, storage=storage)
+        self.docs = ParquetPartWriter(documents_part(index), schema or schema_module.DOCUMENT_SCHEMA, storage=storage)
         self.rejects = ParquetPartWriter(rejects_part(index), REJECT_SCHEMA, storage=storage)
 
     def write(self, item: Document | Reject) -> None:
         if isinstance(item, Reject):
             self.rejects.write(reject_row(item), len(item.raw))
         else:
+            if item.signals and "signals" not in self.docs.schema.names:
+                raise ValueError(f"signals {sorted(item.signals)} not declared by any stage of the pipeline (a stage "
+                                 f"declares the signals it writes in `signal_types`)")
             self.docs.write(document_row(item, self.pipeline_id), 3 * len(item.text))
 
     def close(self) -> tuple[int, int]:
