@@ -14,6 +14,7 @@ import os
 import sys
 from typing import Any
 
+from cleanse.config import ConfigError, build_pipeline, read_toml, with_overrides
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import StageFailed, run
 from cleanse.executors.shards import SHARD_MAX_FILES
@@ -24,6 +25,7 @@ from cleanse.io.lock import OutputError
 from cleanse.io.storage import Storage, is_uri
 from cleanse.io.sources import InputError, expand_inputs
 from cleanse.loader import PipelineScriptError, load_pipeline
+from cleanse.pipeline import Pipeline
 from cleanse.report import report, stats_table
 
 
@@ -59,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run a pipeline over input files into an output directory")
     r.add_argument("pipeline", nargs="?", help="pipeline script defining build_pipeline() (default: the zh_web pipeline)")
+    r.add_argument("--config", "-c", metavar="FILE",
+                   help="a TOML pipeline configuration: the default pipeline's stages and their options "
+                        "(docs/operations.md, Configuration)")
+    r.add_argument("--no-t2s", action="store_true", help="leave the script as it is (no Traditional->Simplified)")
+    r.add_argument("--t2s-config", metavar="NAME",
+                   help="the OpenCC conversion (default t2s; tw2s, hk2s also convert regional words/variants)")
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
@@ -136,15 +144,28 @@ def _input_roots_check(inputs: list[str], output: str) -> str | None:
     return None
 
 
+def _pipeline(args: argparse.Namespace) -> Pipeline:
+    toggles = args.no_t2s or args.t2s_config
+    if args.pipeline:
+        if args.config or toggles:
+            raise ConfigError("--config, --no-t2s and --t2s-config apply to the default pipeline, not to a pipeline "
+                              "script (build the stages you want in the script)")
+        return load_pipeline(args.pipeline)
+    if not (args.config or toggles):
+        return build_default_pipeline()
+    config = read_toml(args.config) if args.config else {}
+    return build_pipeline(with_overrides(config, args.no_t2s, args.t2s_config), args.config or "the command line")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     _setup_logging(args.verbose, args.log_file)
     args.workers_given = args.workers is not None
     if args.workers is None:
         args.workers = os.cpu_count() or 1
     try:
-        pipeline = load_pipeline(args.pipeline) if args.pipeline else build_default_pipeline()
+        pipeline = _pipeline(args)
         files = expand_inputs(args.input)
-    except (PipelineScriptError, InputError) as exc:
+    except (PipelineScriptError, InputError, ConfigError) as exc:
         return _error(str(exc))
     if not files:
         return _error("the inputs hold no files")
