@@ -14,6 +14,8 @@ import os
 import sys
 from typing import Any
 
+import pyarrow as pa
+
 from cleanse.config import ConfigError, build_pipeline, read_toml, with_overrides
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import StageFailed, run
@@ -22,6 +24,8 @@ from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
 from cleanse.io.layout import STATS_FILE
 from cleanse.io.lock import OutputError
+from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions
+from cleanse.io.schema import document_schema
 from cleanse.io.storage import Storage, is_uri
 from cleanse.io.sources import InputError, expand_inputs
 from cleanse.loader import PipelineScriptError, load_pipeline
@@ -100,6 +104,16 @@ def _parser() -> argparse.ArgumentParser:
     adv.add_argument("--chunk-mb", type=_positive(float), default=CHUNK_BYTES / 1e6, metavar="MB",
                      help=f"files larger than this are read as line-aligned chunks of about this size "
                           f"(default: {CHUNK_BYTES / 1e6:.1f})")
+    out = r.add_argument_group("output files (part of the run identity)")
+    out.add_argument("--columns", metavar="C1,C2",
+                     help="document columns to write (default: all; id is always kept; docs/schema.md)")
+    out.add_argument("--compression", choices=COMPRESSIONS, default="zstd", help="Parquet codec (default: zstd)")
+    out.add_argument("--compression-level", type=int, default=None, metavar="N",
+                     help="codec level (default: the codec's; zstd 1-22, gzip 1-9, brotli 0-11)")
+    out.add_argument("--row-group-rows", type=_positive(int), default=ROW_GROUP_ROWS, metavar="N",
+                     help=f"at most N rows per row group (default: {ROW_GROUP_ROWS})")
+    out.add_argument("--row-group-mb", type=_positive(float), default=ROW_GROUP_BYTES / 1e6, metavar="MB",
+                     help=f"at most about MB of text per row group (default: {ROW_GROUP_BYTES / 1e6:.1f})")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -169,6 +183,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return _error(str(exc))
     if not files:
         return _error("the inputs hold no files")
+    writer = WriterOptions(
+        columns=None if args.columns is None else tuple(c.strip() for c in args.columns.split(",") if c.strip()),
+        compression=args.compression, compression_level=args.compression_level,
+        row_group_rows=args.row_group_rows, row_group_bytes=max(1, int(args.row_group_mb * 1e6)))
+    try:
+        writer.select(document_schema(pipeline.stages))
+        if writer.compression_level is not None:
+            pa.Codec(writer.compression, writer.compression_level)
+    except ValueError as exc:
+        return _error(f"--columns: {exc}" if "columns" in str(exc) else f"--compression-level: {exc}")
+    if args.executor == "ray" and writer != WriterOptions():
+        return _error("--columns, --compression, --compression-level and --row-group-* are not supported with "
+                      "--executor ray yet")
     unsafe = _input_roots_check(args.input, args.output)
     if unsafe:
         return _error(unsafe)
@@ -191,7 +218,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             except RayUnavailable as exc:
                 return _error(str(exc))
         else:
-            summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast, **common)
+            summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast,
+                          writer_options=writer, **common)
     except KeyboardInterrupt:
         if progress:
             progress.close()

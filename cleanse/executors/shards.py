@@ -33,7 +33,7 @@ from cleanse.io import layout
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
-from cleanse.io.parquet import CorpusPartWriter
+from cleanse.io.parquet import CorpusPartWriter, WriterOptions
 from cleanse.io.schema import document_schema
 from cleanse.io.readers import FileReader, Reader, SourceInfo
 from cleanse.io.sources import SourceFile
@@ -133,7 +133,8 @@ def _read(files: Sequence[SourceFile], reader: Reader, infos: dict[str, SourceIn
 
 
 def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES,
-                  reader: Reader | None = None, fail_fast: bool = False) -> ShardResult:
+                  reader: Reader | None = None, fail_fast: bool = False,
+                  writer_options: WriterOptions | None = None) -> ShardResult:
     """Process one shard completely and write its parts and marker. Safe to call again after a
     crash, and safe to run twice at once (each writer has its own temporary names, and both
     produce identical files). `reader` defaults to `FileReader(chunk_bytes)`. With `fail_fast`
@@ -144,7 +145,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     reader = reader or FileReader(chunk_bytes)
     infos: dict[str, SourceInfo] = {}
     fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
-    writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages))
+    writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages), writer_options)
     try:
         for item in pipeline.run(_read(shard.files, reader, infos)):
             writer.write(item)
@@ -209,13 +210,14 @@ def _package_versions() -> dict[str, str]:
 
 
 def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: int, max_bytes: int,
-                  chunk_bytes: int) -> dict[str, Any]:
+                  chunk_bytes: int, writer_options: WriterOptions | None = None) -> dict[str, Any]:
     h = hashlib.sha256()
     for f in files:
         h.update(f"{f.name}\0{f.size}\n".encode("utf-8", "surrogateescape"))
     return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
             "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes,
-            "layout": layout.LAYOUT_VERSION, "names": NAMES_VERSION}
+            "layout": layout.LAYOUT_VERSION, "names": NAMES_VERSION,
+            **({"writer": writer_options.to_dict()} if writer_options and writer_options != WriterOptions() else {})}
 
 
 # Top-level files a run writes (and `--overwrite` deletes, with the data folders; nothing else).
@@ -236,12 +238,12 @@ def _clear_output(storage: Storage) -> None:
 
 def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, overwrite: bool = False,
                 shard_max_files: int = SHARD_MAX_FILES, shard_max_bytes: int | None = None,
-                chunk_bytes: int = CHUNK_BYTES) -> RunPlan:
+                chunk_bytes: int = CHUNK_BYTES, writer_options: WriterOptions | None = None) -> RunPlan:
     """Check or create the output directory and find the shards an earlier run finished."""
     started = time.time()
     if shard_max_bytes is None:
         shard_max_bytes = auto_shard_bytes(sum(f.size for f in files))
-    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes)
+    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes, writer_options)
     storage = Storage(out_dir)
     _check_inputs_outside(storage, files)
     if not overwrite and not storage.exists(RUN_FILE):
@@ -286,7 +288,8 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
 _IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_max_files": "--shard-files",
                    "shard_max_bytes": "shard bytes (--shard-mb)", "chunk_bytes": "chunk bytes (--chunk-mb)",
                    "layout": "layout version",
-                   "names": "input naming version"}
+                   "names": "input naming version",
+                   "writer": "writer options"}
 
 
 def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
