@@ -31,9 +31,10 @@ def arbitrary_text(draw: st.DrawFn) -> str:
     if kind == "bytes":
         raw = draw(st.binary(max_size=120))
         codec = draw(st.sampled_from(["utf-8", "gbk", "big5", "latin-1", "cp1252", "utf-16-le"]))
-        if codec == "utf-16-le":
-            raw = raw[: len(raw) // 2 * 2]  # surrogateescape cannot take a lone last byte
-        return raw.decode(codec, draw(st.sampled_from(["replace", "surrogateescape", "ignore"])))
+        errors = draw(st.sampled_from(["replace", "surrogateescape", "ignore"]))
+        if codec == "utf-16-le" and errors == "surrogateescape":
+            errors = "replace"  # surrogateescape cannot take a lone UTF-16 surrogate or last byte
+        return raw.decode(codec, errors)
     if kind == "mutated":
         text = draw(st.sampled_from(SEED_TEXT))
         for _ in range(draw(st.integers(1, 6))):
