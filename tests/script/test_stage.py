@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cleanse.document import Document
 from cleanse.script import ConvertStage, convert, convert_edit, detect_script, script_sets, traditional_only_chars
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "seeds"
 
 

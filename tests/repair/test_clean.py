@@ -7,7 +7,7 @@ import pytest
 
 from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def clean_corpus() -> list[str]:

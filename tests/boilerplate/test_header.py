@@ -9,11 +9,11 @@ import opencc
 import pytest
 
 from cleanse.boilerplate import HeaderMetaStage, extract_header
-from cleanse.boilerplate.split import is_marker_line
+from cleanse.boilerplate.headings import is_marker_line
 from cleanse.defaults import text_stages
 from cleanse.document import Document
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 S2T = opencc.OpenCC("s2t")
 
 BYLINE = "朝阳日报 本报讯（记者 马隽）4月8日，记者在市科技局获悉，今年该局重点聚焦五大主导产业发展。"

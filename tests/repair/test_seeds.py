@@ -16,7 +16,7 @@ def _t2s(text: str) -> str:
 
 
 def _text(run_default, prefix: str) -> str:
-    from conftest import seed_bytes
+    from tests.conftest import seed_bytes
 
     docs = [d for d in run_default(seed_bytes(prefix)) if isinstance(d, Document)]
     return _t2s("\n".join(d.text for d in docs))
@@ -49,13 +49,13 @@ def test_clean_seeds_unchanged_by_repair(run_default, prefix):
 
 
 def seed_bytes_(prefix):
-    from conftest import seed_bytes
+    from tests.conftest import seed_bytes
 
     return seed_bytes(prefix)
 
 
 def test_provenance_recorded(run_default):
-    from conftest import seed_bytes
+    from tests.conftest import seed_bytes
 
     docs = [d for d in run_default(seed_bytes("004")) if isinstance(d, Document)]
     repairs = [r for d in docs for r in d.repairs]

@@ -86,6 +86,14 @@ def test_records_keep_attribute_access_and_value_semantics() -> None:
     assert Repair("s", "k", "a", "b", 3).offset == 3 and StageRecord("s", "1", 2).chars_changed == 2
 
 
+def test_fast_record_construction_equals_the_constructor() -> None:
+    from cleanse.stage import _new_record
+
+    for cls, values in ((Removal, ("a", "b", "c")), (Repair, ("s", "k", "a", "b", 3)), (StageRecord, ("s", "1", 2))):
+        fast = _new_record(cls, values)
+        assert type(fast) is cls and fast == cls(*values) and fast._asdict() == cls(*values)._asdict()
+
+
 def test_corpus_writer_rows_are_snapshots_at_write_time(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import pyarrow.parquet as pq
 

@@ -7,7 +7,7 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_repair_equivalence import _damaged_pieces, _scan_pieces
+from tests.repair.test_equivalence import _damaged_pieces, _scan_pieces
 
 from cleanse.repair.model import model
 from cleanse.repair.mojibake import (_LETTER_SUSPECT, _DocNotes, _OddPhase, _all_suspects, _doc_notes, _gbk2,

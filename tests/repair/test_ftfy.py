@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cleanse.document import Document
 from cleanse.repair.ftfy_zh import UNSAFE_RE, FtfyStage, fix_text_ungated, fix_text_zh
 
-CASES = json.loads((Path(__file__).parent / "data/ftfy/test_cases.json").read_text(encoding="utf-8"))
+CASES = json.loads((Path(__file__).resolve().parents[1] / "data/ftfy/test_cases.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
@@ -111,7 +111,7 @@ def test_tone_letters_are_inert_for_the_other_fixers():
 def test_tone_gate_matches_ungated_on_ruby_and_adversarial_lines():
     from cleanse.repair.ftfy_zh import ftfy_may_change
 
-    seed = next((Path(__file__).parent.parent / "seeds").glob("004_*.txt")).read_text(encoding="utf-8")
+    seed = next((Path(__file__).resolve().parents[2] / "seeds").glob("004_*.txt")).read_text(encoding="utf-8")
     lines = seed.splitlines() + [
         "領(lǐng)導(dǎo)“引號”è“”",  # tone letter followed by cp1252 continuation characters
         "中文é¤ 测试",  # a real UTF-8 mojibake pair next to Chinese

@@ -13,7 +13,7 @@ from cleanse.boilerplate import BoilerplateLinesStage, HeaderMetaStage, HtmlResi
 from cleanse.document import Document, assign_ids
 from cleanse.normalization import NormalizeZhStage, QualitySignalsStage
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 T2S = opencc.OpenCC("t2s")
 HAN = "\u3400-\u9fff"
 

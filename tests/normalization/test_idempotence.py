@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cleanse.boilerplate import clean_boilerplate
 from cleanse.normalization import normalize_zh, quality_signals
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+SEEDS = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
 T2S = opencc.OpenCC("t2s")
 
 

@@ -20,7 +20,7 @@ from cleanse.script.legacy import LegacyGroup, legacy_separators
 from cleanse.script.engine import Step
 from cleanse.script import fastscan
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
 LEGACY_CONFIGS = available_configs("legacy")
 _REFERENCES: dict[str, ReferenceOpenCC] = {}

@@ -6,7 +6,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_repair_equivalence import _scan_pieces
+from tests.repair.test_equivalence import _scan_pieces
 
 from cleanse.repair import ftfy_zh, pinyin
 from cleanse.repair.mojibake import _all_suspects, _flagged_suspects, _scanned_suspects

@@ -19,7 +19,7 @@ from cleanse.executors.shards import SHARD_MAX_BYTES, SHARD_MIN_BYTES, auto_shar
 from cleanse.io.sources import SourceFile, expand_inputs
 from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def rows(out: Path) -> list[dict]:

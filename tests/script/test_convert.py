@@ -19,7 +19,7 @@ from cleanse.script.dictionaries import ConfigSpec, Group, Leaf, load_opencc_dat
 from cleanse.script.engine import IDS_ARITY, Converter
 from cleanse.script.fastscan import count_changed
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _testcases() -> list[dict]:

@@ -47,7 +47,7 @@ def test_idempotent(text):
 
 
 def test_seed_004_idempotent():
-    from conftest import seed_bytes
+    from tests.conftest import seed_bytes
 
     once = strip_ruby(seed_bytes("004").decode("utf-8")).text
     assert strip_ruby(once).text == once

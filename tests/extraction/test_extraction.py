@@ -11,7 +11,7 @@ import pytest
 from cleanse.extraction import ExtractHtmlStage, extract_main, is_html
 from cleanse.script import convert
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from benchmarks.eval_extraction import SAMPLE, char_prf, load_pages  # noqa: E402
 

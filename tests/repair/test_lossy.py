@@ -9,7 +9,7 @@ import pytest
 
 from cleanse.repair import repair_mojibake
 
-SAMPLE = Path(__file__).parent / "data" / "clean_corpus" / "sample.jsonl"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "clean_corpus" / "sample.jsonl"
 
 
 def paragraphs(genre: str, n: int) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from cleanse import Document
-from conftest import seed_bytes
+from tests.conftest import seed_bytes
 
 HAN = "\u3400-\u9fff"
 PINYIN_NOTE = re.compile(r"\((?:[a-zü]|[\u00e0-\u01dc])+\)")

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from repair_damage import gbk_lost_lead, reencode
+from tests.repair_damage import gbk_lost_lead, reencode
 
 from cleanse.document import Document
 from cleanse.repair import CjkMojibakeStage, repair_mojibake
@@ -75,7 +75,7 @@ def test_round_trip_lookalike_not_repaired():
 
 
 def test_idempotent_on_seeds():
-    from conftest import seed_bytes
+    from tests.conftest import seed_bytes
 
     for prefix in ("003", "004"):
         once = repair_mojibake(seed_bytes(prefix).decode("utf-8")).text

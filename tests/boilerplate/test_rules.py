@@ -11,7 +11,8 @@ import pytest
 from cleanse.boilerplate import remove_boilerplate_lines, strip_html_residue
 from cleanse.boilerplate.header import parse_date_line, parse_labelled_line
 from cleanse.boilerplate.rules import line_rules, load_table
-from cleanse.boilerplate.split import _marker_regexes, find_markers
+from cleanse.boilerplate.headings import _marker_regexes
+from cleanse.boilerplate.split import find_markers
 
 S2T = opencc.OpenCC("s2t")
 CONTENT = "全市科技工作取得了显著成效，各项指标均超额完成年度计划。"

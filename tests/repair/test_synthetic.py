@@ -5,7 +5,7 @@ rates rounded down (docs/repair.md), so that a regression fails; raise them as r
 improves."""
 
 import pytest
-from repair_damage import evaluate, synthetic_cases
+from tests.repair_damage import evaluate, synthetic_cases
 
 from cleanse.repair import repair_mojibake
 

@@ -14,7 +14,7 @@ import pytest
 
 from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
 
-SAMPLE = Path(__file__).parent / "data" / "clean_corpus" / "sample.jsonl"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "clean_corpus" / "sample.jsonl"
 
 
 def _by_genre() -> dict[str, list[dict]]:
