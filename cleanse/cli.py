@@ -14,6 +14,10 @@ import os
 import sys
 from typing import Any
 
+import pyarrow as pa
+
+from cleanse.config import ConfigError, build_pipeline, read_toml, with_overrides
+from cleanse.dedup.cli import add_dedup_options, run_dedup
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import StageFailed, run
 from cleanse.executors.shards import SHARD_MAX_FILES
@@ -21,9 +25,12 @@ from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
 from cleanse.io.layout import STATS_FILE
 from cleanse.io.lock import OutputError
+from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions
+from cleanse.io.schema import document_schema
 from cleanse.io.storage import Storage, is_uri
 from cleanse.io.sources import InputError, expand_inputs
 from cleanse.loader import PipelineScriptError, load_pipeline
+from cleanse.pipeline import Pipeline
 from cleanse.report import report, stats_table
 
 
@@ -59,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run a pipeline over input files into an output directory")
     r.add_argument("pipeline", nargs="?", help="pipeline script defining build_pipeline() (default: the zh_web pipeline)")
+    r.add_argument("--config", "-c", metavar="FILE",
+                   help="a TOML pipeline configuration: the default pipeline's stages and their options "
+                        "(docs/operations.md, Configuration)")
+    r.add_argument("--no-t2s", action="store_true", help="leave the script as it is (no Traditional->Simplified)")
+    r.add_argument("--t2s-config", metavar="NAME",
+                   help="the OpenCC conversion (default t2s; tw2s, hk2s also convert regional words/variants)")
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
@@ -92,6 +105,26 @@ def _parser() -> argparse.ArgumentParser:
     adv.add_argument("--chunk-mb", type=_positive(float), default=CHUNK_BYTES / 1e6, metavar="MB",
                      help=f"files larger than this are read as line-aligned chunks of about this size "
                           f"(default: {CHUNK_BYTES / 1e6:.1f})")
+    r.add_argument("--dedup", action="store_true",
+                   help="after the run, remove exact and near duplicates across the corpus (default: off)")
+    add_dedup_options(r)
+    dd = sub.add_parser("dedup", help="remove exact and near duplicates from a finished output directory")
+    dd.add_argument("output", metavar="OUT")
+    dd.add_argument("--workers", "-w", type=int, default=None, help="worker processes (default: all cores)")
+    dd.add_argument("--executor", choices=["local", "ray"], default="local")
+    dd.add_argument("--address", metavar="ADDR", help="Ray cluster address (with --executor ray)")
+    dd.add_argument("--quiet", "-q", action="store_true")
+    add_dedup_options(dd)
+    out = r.add_argument_group("output files (part of the run identity)")
+    out.add_argument("--columns", metavar="C1,C2",
+                     help="document columns to write (default: all; id is always kept; docs/schema.md)")
+    out.add_argument("--compression", choices=COMPRESSIONS, default="zstd", help="Parquet codec (default: zstd)")
+    out.add_argument("--compression-level", type=int, default=None, metavar="N",
+                     help="codec level (default: the codec's; zstd 1-22, gzip 1-9, brotli 0-11)")
+    out.add_argument("--row-group-rows", type=_positive(int), default=ROW_GROUP_ROWS, metavar="N",
+                     help=f"at most N rows per row group (default: {ROW_GROUP_ROWS})")
+    out.add_argument("--row-group-mb", type=_positive(float), default=ROW_GROUP_BYTES / 1e6, metavar="MB",
+                     help=f"at most about MB of text per row group (default: {ROW_GROUP_BYTES / 1e6:.1f})")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -136,18 +169,44 @@ def _input_roots_check(inputs: list[str], output: str) -> str | None:
     return None
 
 
+def _pipeline(args: argparse.Namespace) -> Pipeline:
+    toggles = args.no_t2s or args.t2s_config
+    if args.pipeline:
+        if args.config or toggles:
+            raise ConfigError("--config, --no-t2s and --t2s-config apply to the default pipeline, not to a pipeline "
+                              "script (build the stages you want in the script)")
+        return load_pipeline(args.pipeline)
+    if not (args.config or toggles):
+        return build_default_pipeline()
+    config = read_toml(args.config) if args.config else {}
+    return build_pipeline(with_overrides(config, args.no_t2s, args.t2s_config), args.config or "the command line")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     _setup_logging(args.verbose, args.log_file)
     args.workers_given = args.workers is not None
     if args.workers is None:
         args.workers = os.cpu_count() or 1
     try:
-        pipeline = load_pipeline(args.pipeline) if args.pipeline else build_default_pipeline()
+        pipeline = _pipeline(args)
         files = expand_inputs(args.input)
-    except (PipelineScriptError, InputError) as exc:
+    except (PipelineScriptError, InputError, ConfigError) as exc:
         return _error(str(exc))
     if not files:
         return _error("the inputs hold no files")
+    writer = WriterOptions(
+        columns=None if args.columns is None else tuple(c.strip() for c in args.columns.split(",") if c.strip()),
+        compression=args.compression, compression_level=args.compression_level,
+        row_group_rows=args.row_group_rows, row_group_bytes=max(1, int(args.row_group_mb * 1e6)))
+    try:
+        writer.select(document_schema(pipeline.stages))
+        if writer.compression_level is not None:
+            pa.Codec(writer.compression, writer.compression_level)
+    except ValueError as exc:
+        return _error(f"--columns: {exc}" if "columns" in str(exc) else f"--compression-level: {exc}")
+    if args.executor == "ray" and writer != WriterOptions():
+        return _error("--columns, --compression, --compression-level and --row-group-* are not supported with "
+                      "--executor ray yet")
     unsafe = _input_roots_check(args.input, args.output)
     if unsafe:
         return _error(unsafe)
@@ -170,7 +229,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             except RayUnavailable as exc:
                 return _error(str(exc))
         else:
-            summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast, **common)
+            summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast,
+                          writer_options=writer, **common)
     except KeyboardInterrupt:
         if progress:
             progress.close()
@@ -198,7 +258,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         secs, setup = m["seconds"], m.get("setup_seconds")
         print(f"{secs:.2f} s" + (f" ({setup:.2f} s of it loading dictionaries and rules)" if setup else "")
               + (f", {c['bytes'] / 1e6 / secs:.2f} MB/s" if secs else ""))
-    return _check_counts(c, args)
+    status = _check_counts(c, args)
+    if args.dedup and status == EXIT_OK:
+        return run_dedup(args.output, args, max(1, args.workers))
+    return status
 
 
 def _check_counts(counts: dict[str, Any], args: argparse.Namespace) -> int:
@@ -225,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
         return _cmd_run(args)
+    if args.command == "dedup":
+        return run_dedup(args.output, args, max(1, args.workers or os.cpu_count() or 1))
     if args.command == "report":
         try:
             if not Storage(args.output).exists(STATS_FILE):

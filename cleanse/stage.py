@@ -83,6 +83,11 @@ class Stage(ABC):
 
     name: ClassVar[str]
     version: ClassVar[str]
+    # The signals this stage writes into `Document.signals`, by name, with their types
+    # ("double", "int64", "bool" or "string"): the writer assembles the `signals` struct
+    # column from the declarations of the pipeline's stages (`cleanse.io.schema`). A signal a
+    # stage writes without declaring it stops the shard with an error naming it.
+    signal_types: ClassVar[dict[str, str]] = {}
 
     def config(self) -> dict[str, Any]:
         """The options that change this stage's output (hashed into the pipeline id)."""

@@ -56,10 +56,10 @@ def test_corpus_layout_schema_and_rejects(inputs: Path, tmp_path: Path) -> None:
     for r in rows:
         by_source.setdefault(r["source"], []).append(r)
     assert len(by_source) == 6  # five seeds + the GBK copy: every text input has rows
-    gbk = by_source[str(inputs / "gbk.txt")][0]
+    gbk = by_source[f"{inputs.name}/gbk.txt"][0]
     assert gbk["encoding"] == "gb18030" and gbk["text"]
     for source, segs in by_source.items():
-        raw = Path(source).read_bytes()
+        raw = (inputs.parent / source).read_bytes()  # source: the name under the input directory given
         assert [r["segment"] for r in segs] == list(range(len(segs)))
         # segments tile part of the file in order, inside its bounds
         assert 0 <= segs[0]["byte_start"] and segs[-1]["byte_end"] <= len(raw)
@@ -68,7 +68,7 @@ def test_corpus_layout_schema_and_rejects(inputs: Path, tmp_path: Path) -> None:
         for r in segs:
             assert r["pipeline"].startswith("zh_web@")
             assert r["stages"][0]["name"] == "decode"
-    assert len(by_source[str(inputs / "seeds" / os.path.basename(seed_paths()[3]))]) == 3  # 【篇一】…【篇三】
+    assert len(by_source[f"{inputs.name}/seeds/{os.path.basename(seed_paths()[3])}"]) == 3  # 【篇一】…【篇三】
 
     rejects = pq.read_table(out / "rejects" / "part-00000.parquet")
     assert rejects.schema.equals(REJECT_SCHEMA, check_metadata=False)
@@ -84,7 +84,7 @@ def test_manifest_accounts_for_every_input(inputs: Path, tmp_path: Path) -> None
     _run(inputs, out)
     manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     on_disk = sorted(str(p) for p in inputs.rglob("*") if p.is_file())
-    assert sorted(i["source"] for i in manifest["inputs"]) == on_disk
+    assert sorted(i["path"] for i in manifest["inputs"]) == on_disk
     for entry in manifest["inputs"]:
         assert entry["sha256"] and len(entry["sha256"]) == 64
         assert entry["status"] in ("rows", "rejected")

@@ -18,6 +18,9 @@ MAX_TITLE = 60
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_INSIDE = re.compile(r"[，。；！？;]")  # inside a heading only ASCII ,!? (titles of code, English)
+# ASCII ,!? next to a Han character: normalize_zh makes it full-width, so it counts as sentence
+# punctuation here too (the decision must be the same before and after normalization).
+_ASCII_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff])[,!?]|[,!?](?=[\u3400-\u9fff])")
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十百]+\s*[、.．]|\d{1,3}\s*[、.．)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]"
     r"|第[一二三四五六七八九十百\d]+[章节条部分篇])"
@@ -32,7 +35,7 @@ def is_heading(line: str) -> bool:
         return False
     if "。" in compact or compact[-1] in "，,；;：:、":
         return False
-    if _SENTENCE_INSIDE.search(compact[:-1]):  # 《浪淘沙・北戴河》毛泽东 一九五四年夏大雨落幽燕，白浪滔天，…
+    if _SENTENCE_INSIDE.search(compact[:-1]) or _ASCII_BY_HAN.search(compact[:-1]):  # 《浪淘沙・北戴河》毛泽东 一九五四年夏大雨落幽燕，白浪滔天，…
         return False
     if _LIST_MARKER.match(compact):
         return False

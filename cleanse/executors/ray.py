@@ -82,7 +82,8 @@ class ShardWorker:
         self.pipeline.setup()
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        shard = Shard(int(row["index"]), tuple(SourceFile(p, int(s)) for p, s in zip(row["paths"], row["sizes"])))
+        files = zip(row["paths"], row["sizes"], row["names"])
+        shard = Shard(int(row["index"]), tuple(SourceFile(p, int(s), n) for p, s, n in files))
         result = process_shard(self.pipeline, shard, self.storage, self.chunk_bytes)
         # JSON keeps the nested, irregular result out of Arrow type inference.
         return {"index": shard.index, "result": json.dumps(result.to_dict(), ensure_ascii=False)}
@@ -137,7 +138,8 @@ def _run_ray_locked(ray: Any, pipeline: Pipeline, files: Sequence[SourceFile], o
             actors = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
             actors = min(actors, len(plan.pending))
             by_index = {s.index: s for s in plan.pending}
-            items = [{"index": s.index, "paths": [f.path for f in s.files], "sizes": [f.size for f in s.files]}
+            items = [{"index": s.index, "paths": [f.path for f in s.files], "sizes": [f.size for f in s.files],
+                      "names": [f.name for f in s.files]}
                      for s in plan.pending]
             ds = ray.data.from_items(items, override_num_blocks=len(items)).map(
                 ShardWorker,

@@ -33,8 +33,9 @@ from cleanse.io import layout
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
-from cleanse.io.parquet import CorpusPartWriter
+from cleanse.io.parquet import CorpusPartWriter, WriterOptions
 from cleanse.io.readers import CrawlReader, Reader, SourceInfo
+from cleanse.io.schema import document_schema
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage, is_tmp_name, is_uri
 from cleanse.pipeline import Pipeline, StageStats
@@ -47,6 +48,11 @@ SHARD_MAX_FILES = 1000
 SHARD_MIN_BYTES = 1 << 20
 SHARD_MAX_BYTES = 32 << 20
 TARGET_SHARDS = 64
+
+
+# Version of how inputs are named (`SourceFile.name`), part of a run's identity. 1: the path as
+# typed (working-directory dependent); 2: the canonical name.
+NAMES_VERSION = 2
 
 
 class OutputConflict(OutputError):
@@ -122,12 +128,13 @@ def _read(files: Sequence[SourceFile], reader: Reader, infos: dict[str, SourceIn
     what the reader says about each input goes into `infos`."""
     for src in files:
         opened = reader.open(src)
-        infos[src.path] = opened.info
+        infos[src.name] = opened.info
         yield from opened.records
 
 
 def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES,
-                  reader: Reader | None = None, fail_fast: bool = False) -> ShardResult:
+                  reader: Reader | None = None, fail_fast: bool = False,
+                  writer_options: WriterOptions | None = None) -> ShardResult:
     """Process one shard completely and write its parts and marker. Safe to call again after a
     crash, and safe to run twice at once (each writer has its own temporary names, and both
     produce identical files). `reader` defaults to `CrawlReader(chunk_bytes)`. With `fail_fast`
@@ -137,8 +144,8 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     pipeline.reset_stats()
     reader = reader or CrawlReader(chunk_bytes)
     infos: dict[str, SourceInfo] = {}
-    fates: dict[str, dict[str, Any]] = {f.path: {"rows": 0, "rejects": []} for f in shard.files}
-    writer = CorpusPartWriter(storage, shard.index, pipeline.id)
+    fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
+    writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages), writer_options)
     try:
         for item in pipeline.run(_read(shard.files, reader, infos)):
             writer.write(item)
@@ -156,9 +163,9 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
         raise
     inputs = []  # the manifest's record of each input: the reader's facts, then the input's fate
     for f in shard.files:
-        info, fate = infos.get(f.path, SourceInfo(None, f.size)), fates[f.path]
+        info, fate = infos.get(f.name, SourceInfo(None, f.size)), fates[f.name]
         status = "rows" if fate["rows"] else ("rejected" if fate["rejects"] else "no_rows")
-        inputs.append({"source": f.path, "sha256": info.sha256, "bytes": info.bytes, **fate, **info.extra,
+        inputs.append({"source": f.name, "path": f.path, "sha256": info.sha256, "bytes": info.bytes, **fate, **info.extra,
                        "status": status})
     result = ShardResult(
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
@@ -203,13 +210,14 @@ def _package_versions() -> dict[str, str]:
 
 
 def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: int, max_bytes: int,
-                  chunk_bytes: int) -> dict[str, Any]:
+                  chunk_bytes: int, writer_options: WriterOptions | None = None) -> dict[str, Any]:
     h = hashlib.sha256()
     for f in files:
-        h.update(f"{f.path}\0{f.size}\n".encode("utf-8", "surrogateescape"))
+        h.update(f"{f.name}\0{f.size}\n".encode("utf-8", "surrogateescape"))
     return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
             "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes,
-            "layout": layout.LAYOUT_VERSION}
+            "layout": layout.LAYOUT_VERSION, "names": NAMES_VERSION,
+            **({"writer": writer_options.to_dict()} if writer_options and writer_options != WriterOptions() else {})}
 
 
 # Top-level files a run writes (and `--overwrite` deletes, with the data folders; nothing else).
@@ -220,6 +228,7 @@ def _clear_output(storage: Storage) -> None:
     # Markers go first and the run identity last: a clear killed half-way leaves either the
     # old identity with fewer finished shards (still consistent) or nothing of the old run.
     storage.delete_dir(SHARDS_DIR)
+    storage.delete_dir(layout.DEDUP_DIR)
     for folder in layout.DATA_DIRS:
         storage.delete_dir(folder)
     for rel in storage.list_files():
@@ -230,12 +239,12 @@ def _clear_output(storage: Storage) -> None:
 
 def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, overwrite: bool = False,
                 shard_max_files: int = SHARD_MAX_FILES, shard_max_bytes: int | None = None,
-                chunk_bytes: int = CHUNK_BYTES) -> RunPlan:
+                chunk_bytes: int = CHUNK_BYTES, writer_options: WriterOptions | None = None) -> RunPlan:
     """Check or create the output directory and find the shards an earlier run finished."""
     started = time.time()
     if shard_max_bytes is None:
         shard_max_bytes = auto_shard_bytes(sum(f.size for f in files))
-    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes)
+    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes, writer_options)
     storage = Storage(out_dir)
     _check_inputs_outside(storage, files)
     if not overwrite and not storage.exists(RUN_FILE):
@@ -279,7 +288,9 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
 
 _IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_max_files": "--shard-files",
                    "shard_max_bytes": "shard bytes (--shard-mb)", "chunk_bytes": "chunk bytes (--chunk-mb)",
-                   "layout": "layout version"}
+                   "layout": "layout version",
+                   "names": "input naming version",
+                   "writer": "writer options"}
 
 
 def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
@@ -320,7 +331,7 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
     result = ShardResult.from_dict(storage.read_json(marker_name(shard.index)))
-    if [i["source"] for i in result.inputs] != [f.path for f in shard.files]:
+    if [i["source"] for i in result.inputs] != [f.name for f in shard.files]:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
     return result
 

@@ -141,8 +141,9 @@ class ChunkedSource:
     """A large file planned as chunks; iterating creates each chunk's document only when it is
     needed (a list of documents would keep every decoded chunk's text alive)."""
 
-    def __init__(self, path: str, size: int, chunk_bytes: int = CHUNK_BYTES):
+    def __init__(self, path: str, size: int, chunk_bytes: int = CHUNK_BYTES, name: str | None = None):
         self.path = path
+        self.name = name or path  # the documents' `source` (`SourceFile.name`)
         self.data = SourceBytes(path, size)
         h = hashlib.sha256()
         for block in self.data.blocks():
@@ -155,5 +156,5 @@ class ChunkedSource:
 
     def __iter__(self) -> Iterator[Document]:
         for s, e in self.ranges:
-            yield Document(text="", source=self.path, source_sha256=self.sha256, byte_start=s, byte_end=e,
+            yield Document(text="", source=self.name, source_sha256=self.sha256, byte_start=s, byte_end=e,
                            raw=self.data)  # type: ignore[arg-type]

@@ -136,11 +136,36 @@ def struct_list_array(lists: Sequence[Sequence[tuple[Any, ...]]], type: pa.ListT
                                     values, type=type)
 
 
+def struct_array(dicts: Sequence[dict[str, Any]], type: pa.StructType, column: str) -> pa.Array:
+    """A struct column from one dict per row (a missing key is a null field). A key that is not
+    a field of the struct raises ValueError: nothing is dropped silently."""
+    names = {f.name for f in type}
+    for d in dicts:
+        if not d.keys() <= names:
+            extra = sorted(set(d) - names)
+            raise ValueError(f"{column}: {extra} not declared by any stage of the pipeline (a stage declares the "
+                             f"signals it writes in `signal_types`)")
+    children = []
+    for f in type:
+        values = [d.get(f.name) for d in dicts]
+        if pa.types.is_integer(f.type):
+            values = [None if v is None else int(v) for v in values]
+        elif pa.types.is_floating(f.type):
+            values = [None if v is None else float(v) for v in values]
+        children.append(pa.array(values, type=f.type) if pa.types.is_boolean(f.type) else column_array(values, f.type))
+    return pa.StructArray.from_arrays(children, fields=list(type))
+
+
 def rows_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    """`pa.Table.from_pylist(rows, schema=schema)` for flat and list<struct> columns (a
-    list<struct> value is a list of tuples in the struct's field order)."""
+    """`pa.Table.from_pylist(rows, schema=schema)` for flat, struct (a dict per row) and
+    list<struct> columns (a list<struct> value is a list of tuples in the struct's field order)."""
     arrays = []
     for f in schema:
         col = [r[f.name] for r in rows]
-        arrays.append(struct_list_array(col, f.type) if pa.types.is_list(f.type) else column_array(col, f.type))
+        if pa.types.is_list(f.type):
+            arrays.append(struct_list_array(col, f.type))
+        elif pa.types.is_struct(f.type):
+            arrays.append(struct_array(col, f.type, f.name))
+        else:
+            arrays.append(column_array(col, f.type))
     return pa.Table.from_arrays(arrays, schema=schema)

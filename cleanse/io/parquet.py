@@ -7,6 +7,7 @@ columns per row group by `cleanse.io.columns`.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
@@ -16,7 +17,8 @@ import pyarrow.parquet as pq
 from cleanse.document import Document, Reject
 from cleanse.io.columns import rows_table
 from cleanse.io.layout import documents_part, rejects_part
-from cleanse.io.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_row, reject_row
+from cleanse.io import schema as schema_module
+from cleanse.io.schema import REJECT_SCHEMA, document_row, reject_row
 from cleanse.io.storage import Storage
 
 # A row group is flushed at whichever limit comes first: bounded memory whatever the corpus
@@ -42,9 +44,46 @@ def _leaf_paths(schema: pa.Schema) -> list[str]:
     return [p for f in schema for p in walk(f.name, f.type)]
 
 
-def _writer_options(schema: pa.Schema) -> dict[str, Any]:
+@dataclass(frozen=True)
+class WriterOptions:
+    """How documents are written (`cleanse run --compression … --columns …`).
+
+    `columns`: the document columns to keep, in schema order (None: all; `id` is always kept).
+    `compression`: a Parquet codec (`zstd`, `snappy`, `gzip`, `brotli`, `lz4`, `none`) and
+    `compression_level` its level (None: the codec's default). Row groups close at
+    `row_group_rows` rows or about `row_group_bytes` bytes of text, whichever comes first.
+    """
+
+    columns: tuple[str, ...] | None = None
+    compression: str = "zstd"
+    compression_level: int | None = None
+    row_group_rows: int = ROW_GROUP_ROWS
+    row_group_bytes: int = ROW_GROUP_BYTES
+
+    def select(self, schema: pa.Schema) -> pa.Schema:
+        """`schema` with only the chosen columns; ValueError names an unknown one."""
+        if self.columns is None:
+            return schema
+        unknown = sorted(set(self.columns) - set(schema.names))
+        if unknown:
+            raise ValueError(f"unknown document columns {unknown} (columns: {', '.join(schema.names)})")
+        keep = set(self.columns) | {"id"}
+        return pa.schema([f for f in schema if f.name in keep], metadata=schema.metadata)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": None if self.columns is None else list(self.columns), "compression": self.compression,
+                "compression_level": self.compression_level, "row_group_rows": self.row_group_rows,
+                "row_group_bytes": self.row_group_bytes}
+
+
+COMPRESSIONS = ("zstd", "snappy", "gzip", "brotli", "lz4", "none")
+
+
+def _writer_options(schema: pa.Schema, options: WriterOptions | None = None) -> dict[str, Any]:
+    options = options or WriterOptions()
     keep = [p for p in _leaf_paths(schema) if p not in _FREE_TEXT]
-    return {"compression": "zstd", "use_dictionary": keep, "write_statistics": keep}
+    return {"compression": options.compression, "compression_level": options.compression_level,
+            "use_dictionary": keep, "write_statistics": keep}
 
 
 class ParquetPartWriter:
@@ -55,7 +94,8 @@ class ParquetPartWriter:
     """
 
     def __init__(self, path: str, schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
-                 row_group_bytes: int = ROW_GROUP_BYTES, storage: Storage | None = None):
+                 row_group_bytes: int = ROW_GROUP_BYTES, storage: Storage | None = None,
+                 options: WriterOptions | None = None):
         # `path` is relative to `storage` when one is given (an output directory, possibly
         # on a pyarrow filesystem), else a local path. Rows are dicts by column name (see
         # `cleanse.io.schema.document_row`).
@@ -64,8 +104,9 @@ class ParquetPartWriter:
         self.storage = storage
         self.path = path
         self.schema = schema
-        self.row_group_rows = row_group_rows
-        self.row_group_bytes = row_group_bytes
+        self.options = options
+        self.row_group_rows = options.row_group_rows if options else row_group_rows
+        self.row_group_bytes = options.row_group_bytes if options else row_group_bytes
         self.rows_written = 0
         self._tmp = storage.tmp(path)
         self._buffer: list[Any] = []
@@ -93,7 +134,7 @@ class ParquetPartWriter:
         self.storage.makedirs(os.path.dirname(self.path))
         self._writer = pq.ParquetWriter(self.storage.path(self._tmp), self.schema,
                                         filesystem=None if self.storage.local else self.storage.fs,
-                                        **_writer_options(self.schema))
+                                        **_writer_options(self.schema, self.options))
 
     def close(self) -> int:
         """Flush, close and move the file into place (an empty part is still written, so a
@@ -126,16 +167,26 @@ class CorpusPartWriter:
     """The documents and rejects of one shard: `documents/part-NNNNN.parquet` and
     `rejects/part-NNNNN.parquet` (see `cleanse.io.layout`)."""
 
-    def __init__(self, out_dir: str | Storage, index: int, pipeline_id: str):
+    def __init__(self, out_dir: str | Storage, index: int, pipeline_id: str, schema: pa.Schema | None = None,
+                 options: WriterOptions | None = None):
+        # `schema`: the pipeline's documents schema (`cleanse.io.schema.document_schema`;
+        # default: the default pipeline's).
         storage = out_dir if isinstance(out_dir, Storage) else Storage(out_dir)
         self.pipeline_id = pipeline_id
-        self.docs = ParquetPartWriter(documents_part(index), DOCUMENT_SCHEMA, storage=storage)
-        self.rejects = ParquetPartWriter(rejects_part(index), REJECT_SCHEMA, storage=storage)
+        options = options or WriterOptions()
+        full = schema or schema_module.DOCUMENT_SCHEMA
+        self.declares_signals = "signals" in full.names
+        self.docs = ParquetPartWriter(documents_part(index), options.select(full), storage=storage, options=options)
+        self.rejects = ParquetPartWriter(rejects_part(index), REJECT_SCHEMA, storage=storage,
+                                         options=replace(options, columns=None))
 
     def write(self, item: Document | Reject) -> None:
         if isinstance(item, Reject):
             self.rejects.write(reject_row(item), len(item.raw))
         else:
+            if item.signals and not self.declares_signals:
+                raise ValueError(f"signals {sorted(item.signals)} not declared by any stage of the pipeline (a stage "
+                                 f"declares the signals it writes in `signal_types`)")
             self.docs.write(document_row(item, self.pipeline_id), 3 * len(item.text))
 
     def close(self) -> tuple[int, int]:

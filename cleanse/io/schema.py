@@ -4,17 +4,21 @@ to its row, by column name (documented in docs/schema.md; keep both in step).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 if TYPE_CHECKING:
     from cleanse.document import Document, Reject
+    from cleanse.stage import Stage
 
-# key/value lists rather than Arrow maps: every reader (pandas, polars, DuckDB, HF datasets)
-# handles list<struct>, not all of them handle map columns.
+# `meta` is a key/value list rather than an Arrow map: Hugging Face datasets cannot read map
+# columns ("does not have a datasets dtype equivalent"), every reader handles list<struct>.
 KEY_STRING = pa.list_(pa.struct([("key", pa.string()), ("value", pa.string())]))
-KEY_DOUBLE = pa.list_(pa.struct([("key", pa.string()), ("value", pa.float64())]))
+# The types a stage may declare for a signal (`Stage.signal_types`).
+SIGNAL_TYPES = {"double": pa.float64(), "int64": pa.int64(), "bool": pa.bool_(), "string": pa.string()}
 
 STAGE_RECORD = pa.struct([("name", pa.string()), ("version", pa.string()), ("chars_changed", pa.int64())])
 REMOVAL = pa.struct([("stage", pa.string()), ("reason", pa.string()), ("text", pa.string())])
@@ -23,8 +27,28 @@ REPAIR = pa.struct(
      ("after", pa.string()), ("offset", pa.int64())]
 )
 
-DOCUMENT_SCHEMA = pa.schema(
-    [
+def signal_fields(stages: Sequence[Stage]) -> dict[str, tuple[str, str]]:
+    """The signals the stages declare: name -> (type, "stage@version"), sorted by name.
+    Raises ValueError for an unknown type or one name declared with two types."""
+    out: dict[str, tuple[str, str]] = {}
+    for stage in stages:
+        for name, kind in stage.signal_types.items():
+            if kind not in SIGNAL_TYPES:
+                raise ValueError(f"stage {stage.name}: signal {name!r} has type {kind!r}, not one of "
+                                 f"{sorted(SIGNAL_TYPES)}")
+            if name in out and out[name][0] != kind:
+                raise ValueError(f"signal {name!r} declared as {out[name][0]} by {out[name][1]} and as {kind} by "
+                                 f"{stage.name}@{stage.version}")
+            out.setdefault(name, (kind, f"{stage.name}@{stage.version}"))
+    return dict(sorted(out.items()))
+
+
+def document_schema(stages: Sequence[Stage]) -> pa.Schema:
+    """The documents' schema for a pipeline of `stages`: fixed columns, and `signals` a struct
+    of the signals the stages declare (no `signals` column when none does). The schema's
+    metadata records each signal's type and declaring stage (`cleanse.signals`)."""
+    signals = signal_fields(stages)
+    fields = [
         pa.field("id", pa.string(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
         pa.field("title", pa.string()),
@@ -38,14 +62,31 @@ DOCUMENT_SCHEMA = pa.schema(
         pa.field("undecodable_bytes", pa.int64(), nullable=False),
         pa.field("script", pa.string()),
         pa.field("meta", KEY_STRING),
-        pa.field("signals", KEY_DOUBLE),
+    ]
+    if signals:
+        fields.append(pa.field("signals", pa.struct([(n, SIGNAL_TYPES[k]) for n, (k, _) in signals.items()])))
+    fields += [
         pa.field("pipeline", pa.string(), nullable=False),
         pa.field("stages", pa.list_(STAGE_RECORD)),
         pa.field("removed", pa.list_(REMOVAL)),
         pa.field("repairs", pa.list_(REPAIR)),
-    ],
-    metadata={"cleanse.schema": "document/1"},
-)
+    ]
+    meta = {"cleanse.schema": "document/2",
+            "cleanse.signals": json.dumps({n: {"type": k, "stage": s} for n, (k, s) in signals.items()})}
+    return pa.schema(fields, metadata=meta)
+
+
+def __getattr__(name: str) -> Any:
+    # DOCUMENT_SCHEMA: the schema of the default pipeline, built on first use (the default
+    # stages import this module).
+    if name == "DOCUMENT_SCHEMA":
+        from cleanse.defaults import zh_web_stages
+
+        schema = document_schema(zh_web_stages())
+        globals()["DOCUMENT_SCHEMA"] = schema
+        return schema
+    raise AttributeError(name)
+
 
 REJECT_SCHEMA = pa.schema(
     [
@@ -81,7 +122,7 @@ def document_row(doc: Document, pipeline: str) -> dict[str, Any]:
         "undecodable_bytes": doc.undecodable_bytes,
         "script": doc.script,
         "meta": sorted(doc.meta.items()),
-        "signals": [(k, float(v)) for k, v in sorted(doc.signals.items())],
+        "signals": dict(doc.signals),
         "pipeline": pipeline,
         "stages": list(doc.stages),
         "removed": list(doc.removed),

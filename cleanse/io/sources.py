@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import os
+import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -20,10 +21,23 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """One input file: the path as the user would recognise it, and its size."""
+    """One input file: where to read it (`path`, as given or found), its size, and its
+    canonical `name` — what the `source` column, ids and a run's identity are made of.
+
+    The name does not depend on the working directory or on how a path was typed: a file
+    found in a directory argument `D` is `basename(D)/relative/path` (`/` separators), a file
+    given by itself is its base name, a file matched by a glob is named from the glob's
+    literal directory like a directory argument, and URIs are named the same way. `name` defaults to
+    `path` (for `SourceFile`s built by hand).
+    """
 
     path: str
     size: int
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.path)
 
 
 def _is_glob(p: str) -> bool:
@@ -34,10 +48,12 @@ def expand_inputs(inputs: Sequence[str]) -> list[SourceFile]:
     """Files, directories (recursively) and globs → a sorted, de-duplicated list of files.
 
     Hidden files and directories (names starting with '.') inside a directory are skipped.
-    The order is the same on every run and machine (sorted by path), which is what makes ids
-    and row order reproducible. Raises `InputError` naming every input that matches nothing.
+    The order is the same on every run and machine (sorted by canonical name, see
+    `SourceFile`), which is what makes ids and row order reproducible whatever the working
+    directory. Raises `InputError` naming every input that matches nothing, and two different
+    files that would get the same name.
     """
-    found: dict[str, SourceFile] = {}
+    found: dict[str, SourceFile] = {}  # by real path: one file given twice is read once
     missing: list[str] = []
     for item in inputs:
         if is_uri(item):
@@ -47,30 +63,58 @@ def expand_inputs(inputs: Sequence[str]) -> list[SourceFile]:
             for f in uri_files:
                 found.setdefault(f.path, f)
             continue
+        named: list[tuple[str, str]]  # (path, canonical name)
         if os.path.isdir(item):
-            paths = list(_walk(item))
+            named = [(p, _name_in(item, p)) for p in _walk(item)]
         elif os.path.isfile(item):
-            paths = [item]
+            named = [(item, os.path.basename(os.path.realpath(item)))]
         elif _is_glob(item):
-            paths = []
+            base = _glob_base(item)
+            named = []
             for m in glob.glob(item, recursive=True):
-                paths.extend(_walk(m) if os.path.isdir(m) else [m])
-            if not paths:
+                named.extend((p, _name_in(base, p)) for p in (_walk(m) if os.path.isdir(m) else [m]))
+            if not named:
                 missing.append(f"{item} (glob matched nothing)")
         else:
             missing.append(f"{item} (no such file or directory)")
             continue
-        for p in paths:
+        for p, name in named:
             norm = os.path.normpath(p)
-            if norm not in found:
+            key = os.path.realpath(norm)
+            if key not in found:
                 try:
                     size = os.path.getsize(norm)
                 except OSError:
                     size = 0  # unreadable: the reader turns it into a reject with the reason
-                found[norm] = SourceFile(norm, size)
+                found[key] = SourceFile(norm, size, name)
     if missing:
         raise InputError("input not found: " + "; ".join(missing))
-    return [found[k] for k in sorted(found)]
+    by_name: dict[str, SourceFile] = {}
+    for f in found.values():
+        other = by_name.setdefault(f.name, f)
+        if other is not f:
+            raise InputError(f"two inputs have the same name {f.name!r} ({other.path} and {f.path}); "
+                             f"give their directories instead, or rename one")
+    return [by_name[k] for k in sorted(by_name)]
+
+
+def _name_in(root: str, path: str) -> str:
+    """The canonical name of `path` found under the directory `root`: `basename(root)/rel`."""
+    real_root = os.path.realpath(root)
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    parts = [os.path.basename(real_root) or "root", *rel.split(os.sep)]
+    return "/".join(p for p in parts if p not in ("", "."))
+
+
+def _glob_base(pattern: str) -> str:
+    """The literal directory a glob starts from (`data/2024/*.txt` -> `data/2024`)."""
+    parts = pattern.split(os.sep)
+    literal = []
+    for part in parts[:-1]:
+        if _is_glob(part):
+            break
+        literal.append(part)
+    return os.sep.join(literal) or ("." if not pattern.startswith(os.sep) else os.sep)
 
 
 def _walk(root: str) -> Iterator[str]:
@@ -83,7 +127,9 @@ def _walk(root: str) -> Iterator[str]:
 
 def list_uri_files(uri: str) -> list[SourceFile]:
     """The files at a pyarrow filesystem URI (a file, or a directory listed recursively;
-    hidden names skipped), as `scheme://path` URIs. Globs are not expanded on URIs."""
+    hidden names skipped), as `scheme://path` URIs named like local files (a directory's files
+    `basename(dir)/rel`, so a corpus has the same names and ids on a local disk and on an
+    object store). Globs are not expanded on URIs."""
     scheme = uri.partition("://")[0]
     fs, root = pafs.FileSystem.from_uri(uri)
     info = fs.get_file_info(root)
@@ -94,9 +140,11 @@ def list_uri_files(uri: str) -> list[SourceFile]:
     else:
         return []
     base = info.path
+    top = posixpath.basename(base.rstrip("/")) or "root"
     out = []
     for i in infos:
         rel = i.path[len(base):] if i.path.startswith(base) else i.path
         if i.type == pafs.FileType.File and not any(part.startswith(".") for part in rel.split("/") if part):
-            out.append(SourceFile(f"{scheme}://{i.path}", i.size or 0))
+            name = top if info.type == pafs.FileType.File else posixpath.join(top, rel.strip("/"))
+            out.append(SourceFile(f"{scheme}://{i.path}", i.size or 0, name))
     return out

@@ -140,6 +140,8 @@ class QualitySignalsStage(TextStage):
 
     name = "quality_signals"
     version = "1"
+    signal_types = {"char_count": "int64", "han_ratio": "double", "placeholder_count": "int64",
+                    "masked_count": "int64", "mojibake_score": "double"}
 
     def setup(self) -> None:
         common_han()

@@ -27,7 +27,9 @@ def documents(draw: st.DrawFn) -> Document:
         encoding_confidence=draw(maybe(st.floats(0, 1))), undecodable_bytes=draw(st.integers(0, 10**6)),
         title=draw(maybe(text)), script=draw(maybe(st.sampled_from(["hans", "hant"]))),
         meta=draw(st.dictionaries(text, text, max_size=3)),
-        signals=draw(st.dictionaries(text, st.floats(allow_nan=False) | st.integers(-5, 5), max_size=3)),
+        signals={**draw(st.dictionaries(st.sampled_from(["han_ratio", "mojibake_score"]),
+                                        st.floats(allow_nan=False) | st.integers(-5, 5))),
+                 **draw(st.dictionaries(st.sampled_from(["char_count", "masked_count"]), st.integers(0, 2**62)))},
     )
     doc.stages.extend(StageRecord(draw(text), "1", draw(st.integers(0, 10**9))) for _ in range(draw(st.integers(0, 3))))
     doc.removed.extend(Removal(draw(text), draw(text), draw(text | long_text)) for _ in range(draw(st.integers(0, 4))))

@@ -43,6 +43,7 @@ GENERATED = st.lists(TOKENS, max_size=40).map("".join)
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(GENERATED)
+@example("核心提示:2008年是全面贯彻落实十七大精神的开局之年,也是加快实现十一五规划的重要一年")  # ASCII commas: a title on pass 1, a summary on pass 2
 @example("2008-03-28 洛阳市科技局\xa0“")  # found by hypothesis: a quote mark taken into the publisher
 def test_cleaning_is_idempotent_on_generated_text(text: str) -> None:
     once = clean(text)

@@ -98,7 +98,7 @@ class CrawlReader(Reader):
         try:
             sha = _sha256(src.path)
         except OSError as exc:
-            reject = Reject(src.path, "", "unreadable", READ_STAGE, f"{type(exc).__name__}: {exc}", b"")
+            reject = Reject(src.name, "", "unreadable", READ_STAGE, f"{type(exc).__name__}: {exc}", b"")
             return Opened(SourceInfo("", src.size), iter((reject,)))
         info = SourceInfo(sha, src.size)
         return Opened(info, self._records(src, sha, info, part))
@@ -108,7 +108,7 @@ class CrawlReader(Reader):
         skipped: Counter[str] = Counter()
         n_records = 0
         with _open(src.path) as fh:
-            reading = open_records(fh, name=src.path, text_field=self.text_field)
+            reading = open_records(fh, name=src.name, text_field=self.text_field)
             info.extra.update({"format": reading.format, **({"compression": reading.compression} if reading.compression else {})})
             base = {"source_format": reading.format, **({"compression": reading.compression} if reading.compression else {})}
             for item in reading.items:
@@ -119,10 +119,10 @@ class CrawlReader(Reader):
                     skipped[item.reason] += 1
                 elif isinstance(item, BadRecord):
                     end = item.offset + item.length if item.offset >= 0 else 0
-                    yield Reject(src.path, sha, item.reason, READ_STAGE, f"record {item.index}: {item.detail}", item.raw,
+                    yield Reject(src.name, sha, item.reason, READ_STAGE, f"record {item.index}: {item.detail}", item.raw,
                                  byte_start=max(item.offset, 0), byte_end=end, record=item.index)
                 else:
-                    yield record_document(item, src.path, sha, base)
+                    yield record_document(item, src.name, sha, base)
         info.extra["records"] = n_records
         if skipped:
             info.extra["skipped"] = dict(sorted(skipped.items()))

@@ -25,8 +25,8 @@ def read_source(src: SourceFile) -> Document | Reject:
             with open(src.path, "rb") as fh:
                 raw = fh.read()
     except OSError as exc:
-        return Reject(src.path, "", "unreadable", "read", f"{type(exc).__name__}: {exc}", b"")
-    return Document.from_bytes(src.path, raw, hashlib.sha256(raw).hexdigest())
+        return Reject(src.name, "", "unreadable", "read", f"{type(exc).__name__}: {exc}", b"")
+    return Document.from_bytes(src.name, raw, hashlib.sha256(raw).hexdigest())
 
 
 def read_sources(sources: Iterable[SourceFile | str]) -> Iterator[Document | Reject]:
@@ -46,7 +46,7 @@ class FileReader(Reader):
 
     def open(self, src: SourceFile) -> Opened:
         if src.size > self.chunk_bytes:
-            chunks = ChunkedSource(src.path, src.size, self.chunk_bytes)
+            chunks = ChunkedSource(src.path, src.size, self.chunk_bytes, name=src.name)
             extra = {"chunks": len(chunks)} if len(chunks) > 1 else {}
             return Opened(SourceInfo(chunks.sha256, src.size, extra), iter(chunks))
         item = read_source(src)
