@@ -25,6 +25,7 @@ Three steps, each resumable, with every file written atomically:
 from __future__ import annotations
 
 import fnmatch
+import json
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -229,14 +230,24 @@ def plan_table(corpus: Corpus, res: Any) -> pa.Table:
 
 
 # --- step 3: apply --------------------------------------------------------------------------
-def _with_cluster_size(signals: pa.Array, sizes: list[int | None]) -> pa.Array:
-    out = []
-    for s, n in zip(signals.to_pylist(), sizes):
-        s = [d for d in (s or []) if d["key"] != CLUSTER_SIGNAL]
-        if n is not None:
-            s = sorted(s + [{"key": CLUSTER_SIGNAL, "value": float(n)}], key=lambda d: d["key"])
-        out.append(s)
-    return pa.array(out, signals.type)
+def _with_cluster_size(signals: pa.StructArray | None, sizes: list[int | None]) -> pa.StructArray:
+    """The `signals` struct with the field `dup_cluster_size` (int64; null on rows that head no
+    cluster) set from `sizes`. Fields stay sorted by name, as the writer sorts them."""
+    values = pa.array(sizes, pa.int64())
+    if signals is None:
+        return pa.StructArray.from_arrays([values], names=[CLUSTER_SIGNAL])
+    pairs = [(f.name, signals.field(f.name)) for f in signals.type if f.name != CLUSTER_SIGNAL]
+    pairs = sorted(pairs + [(CLUSTER_SIGNAL, values)], key=lambda p: p[0])
+    mask = signals.is_null() if signals.null_count else None
+    return pa.StructArray.from_arrays([v for _, v in pairs], names=[n for n, _ in pairs], mask=mask)
+
+
+def _declare_cluster_signal(metadata: dict[bytes, bytes] | None) -> dict[bytes, bytes]:
+    meta = dict(metadata or {})
+    declared = json.loads(meta.get(b"cleanse.signals", b"{}"))
+    declared[CLUSTER_SIGNAL] = {"type": "int64", "stage": f"dedup@{FORM_VERSION}"}
+    meta[b"cleanse.signals"] = json.dumps(dict(sorted(declared.items()))).encode()
+    return meta
 
 
 def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
@@ -263,15 +274,19 @@ def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
             [c.cast(f.type) for c, f in zip(cols, schema)], schema=schema))
     elif drop.num_rows:
         pass  # applied before a kill: the duplicates file holds them and the part is already rewritten
-    if dropped_here or plan.num_rows:
-        kept = table.filter(pc.invert(present))
-        sizes_of = dict(zip(plan.column("id").to_pylist(), plan.column("cluster_size").to_pylist()))
-        sizes = [sizes_of.get(i) for i in kept.column("id").to_pylist()]
-        if any(s is not None for s in sizes) or dropped_here:
-            idx = kept.schema.get_field_index("signals")
-            kept = kept.set_column(idx, kept.schema.field(idx),
-                                   _with_cluster_size(kept.column("signals").combine_chunks(), sizes))
-            _write_table(storage, part, kept.replace_schema_metadata(table.schema.metadata))
+    # Every part is rewritten with the `dup_cluster_size` signal field, so that all parts keep
+    # one schema (a struct field present in some parts only would break readers of the folder).
+    kept = table.filter(pc.invert(present))
+    sizes_of = dict(zip(plan.column("id").to_pylist(), plan.column("cluster_size").to_pylist()))
+    sizes = [sizes_of.get(i) for i in kept.column("id").to_pylist()]
+    idx = kept.schema.get_field_index("signals")
+    old = kept.column("signals").combine_chunks() if idx >= 0 else None
+    column = _with_cluster_size(old, sizes)
+    if idx >= 0:
+        kept = kept.set_column(idx, pa.field("signals", column.type), column)
+    else:
+        kept = kept.append_column(pa.field("signals", column.type), column)
+    _write_table(storage, part, kept.replace_schema_metadata(_declare_cluster_signal(table.schema.metadata)))
     result = {"rows": table.num_rows - dropped_here, "dropped": drop.num_rows}
     storage.write_json_atomic(marker, result, indent=None)
     return result

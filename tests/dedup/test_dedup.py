@@ -153,8 +153,7 @@ def test_planted_duplicates_are_found_and_kept_rows_are_the_originals(corpus, tm
     assert d["text"].startswith(POEMS[0][:0]) and d["byte_end"] > 0 and d["stages"]
     assert 0.6 <= d["similarity"] < 1.0
     sizes = pq.ParquetDataset(_docs_dir(out)).read(columns=["source", "signals"]).to_pylist()
-    size = {os.path.basename(r["source"]): dict((s["key"], s["value"]) for s in r["signals"]).get("dup_cluster_size")
-            for r in sizes}
+    size = {os.path.basename(r["source"]): r["signals"]["dup_cluster_size"] for r in sizes}
     assert size["a0.txt"] == 2 and size["z0.txt"] is None
 
 
