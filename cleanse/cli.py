@@ -1,22 +1,57 @@
-"""The `cleanse` command: `cleanse run` and `cleanse report`."""
+"""The `cleanse` command: `cleanse run` and `cleanse report`.
+
+Exit codes (docs/operations.md): 0 success; 1 the run finished but failed a check (no input
+became a row, or rejects above `--max-reject-rate`); 2 a user error (bad arguments, inputs not
+found, an unusable, locked or different output directory), one line on stderr; 3 stopped by
+`--fail-fast` at a stage error; 130 interrupted (Ctrl-C), the directory left resumable.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from typing import Any
 
 from cleanse.defaults import build_default_pipeline
-from cleanse.executors.local import OutputConflict, run
+from cleanse.executors.local import StageFailed, run
 from cleanse.executors.shards import SHARD_MAX_FILES
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
 from cleanse.io.layout import STATS_FILE
-from cleanse.io.storage import Storage
+from cleanse.io.lock import OutputError
+from cleanse.io.storage import Storage, is_uri
 from cleanse.io.sources import InputError, expand_inputs
 from cleanse.loader import PipelineScriptError, load_pipeline
 from cleanse.report import report, stats_table
+
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_STAGE_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+log = logging.getLogger("cleanse")
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+        return value
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction between 0 and 1, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,10 +62,22 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
-    r.add_argument("--workers", "-w", type=int, default=None,
+    r.add_argument("--workers", "-w", type=_positive(int), default=None,
                    help="worker processes (default: all cores; with --executor ray: all CPUs of the cluster)")
-    r.add_argument("--overwrite", action="store_true", help="delete existing output and start afresh")
+    r.add_argument("--overwrite", action="store_true",
+                   help="delete existing cleanse output and start afresh (also: write into a non-empty directory "
+                        "that holds no cleanse output; its other files are left alone)")
+    r.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first document a stage raises on (exit 3; the directory stays resumable) "
+                        "instead of rejecting it as stage_error")
+    r.add_argument("--max-reject-rate", type=_rate, default=None, metavar="FRACTION",
+                   help="exit 1 when more than this fraction of the records are rejects (of --reject-reasons)")
+    r.add_argument("--reject-reasons", default=None, metavar="R1,R2",
+                   help="the reject reasons --max-reject-rate counts (default: all)")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress output and no report")
+    r.add_argument("--verbose", "-v", action="count", default=0,
+                   help="log what the run does on stderr (-v: steps, -vv: every shard and error tracebacks)")
+    r.add_argument("--log-file", metavar="FILE", help="also write the full log (debug level) to FILE")
     r.add_argument("--progress", choices=["auto", "bar", "log"], default="auto",
                    help="progress style (default: bar on a terminal, log lines otherwise)")
     r.add_argument("--executor", choices=["local", "ray"], default="local",
@@ -38,11 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--address", metavar="ADDR",
                    help="Ray cluster address (with --executor ray; default: RAY_ADDRESS or a local Ray instance)")
     adv = r.add_argument_group("advanced (these change the shard plan: a run resumes only with the same values)")
-    adv.add_argument("--shard-files", type=int, default=SHARD_MAX_FILES, metavar="N",
+    adv.add_argument("--shard-files", type=_positive(int), default=SHARD_MAX_FILES, metavar="N",
                      help=f"at most N files per shard (default: {SHARD_MAX_FILES})")
-    adv.add_argument("--shard-mb", type=float, default=None, metavar="MB",
+    adv.add_argument("--shard-mb", type=_positive(float), default=None, metavar="MB",
                      help="at most MB megabytes per shard (default: corpus size / 64, within 1-32 MiB)")
-    adv.add_argument("--chunk-mb", type=float, default=CHUNK_BYTES / 1e6, metavar="MB",
+    adv.add_argument("--chunk-mb", type=_positive(float), default=CHUNK_BYTES / 1e6, metavar="MB",
                      help=f"files larger than this are read as line-aligned chunks of about this size "
                           f"(default: {CHUNK_BYTES / 1e6:.1f})")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
@@ -51,7 +98,46 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _error(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"cleanse: error: {message}", file=sys.stderr)
+    return code
+
+
+def _setup_logging(verbose: int, log_file: str | None) -> None:
+    root = logging.getLogger("cleanse")
+    for h in list(root.handlers):
+        root.removeHandler(h)
+        h.close()
+    root.setLevel(logging.DEBUG)
+    root.propagate = False
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG)
+    console.setFormatter(logging.Formatter("cleanse: %(levelname)s: %(message)s"))
+    root.addHandler(console)
+    if log_file:
+        fh = logging.FileHandler(log_file, encoding="utf-8")
+        fh.setLevel(logging.DEBUG)
+        fh.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        root.addHandler(fh)
+
+
+def _input_roots_check(inputs: list[str], output: str) -> str | None:
+    """An error message when the output directory lies inside a local input directory."""
+    if is_uri(output):
+        return None
+    out = os.path.realpath(output)
+    for item in inputs:
+        if is_uri(item) or not os.path.isdir(item):
+            continue
+        root = os.path.realpath(item)
+        if out == root or out.startswith(root.rstrip(os.sep) + os.sep):
+            return (f"the output {output} is inside the input directory {item}: a later run would read its own "
+                    f"output as input; choose an --output outside the input tree")
+    return None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    _setup_logging(args.verbose, args.log_file)
     args.workers_given = args.workers is not None
     if args.workers is None:
         args.workers = os.cpu_count() or 1
@@ -59,16 +145,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         pipeline = load_pipeline(args.pipeline) if args.pipeline else build_default_pipeline()
         files = expand_inputs(args.input)
     except (PipelineScriptError, InputError) as exc:
-        print(f"cleanse: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
     if not files:
-        print("cleanse: error: the inputs hold no files", file=sys.stderr)
-        return 2
+        return _error("the inputs hold no files")
+    unsafe = _input_roots_check(args.input, args.output)
+    if unsafe:
+        return _error(unsafe)
+    log.info("pipeline %s, %d input files, output %s", pipeline.id, len(files), args.output)
     progress = None if args.quiet else Progress(args.progress)
     common: dict[str, Any] = dict(
         overwrite=args.overwrite,
         on_shard=progress.update if progress else None, on_start=progress.start if progress else None,
-        shard_max_files=max(1, args.shard_files),
+        shard_max_files=args.shard_files,
         shard_max_bytes=None if args.shard_mb is None else max(1, int(args.shard_mb * 1e6)),
         chunk_bytes=max(1024, int(args.chunk_mb * 1e6)),
     )
@@ -80,18 +168,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 summary = run_ray(pipeline, files, args.output, address=args.address,
                                   workers=args.workers if args.workers_given else None, **common)
             except RayUnavailable as exc:
-                print(f"cleanse: error: {exc}", file=sys.stderr)
-                return 2
+                return _error(str(exc))
         else:
-            summary = run(pipeline, files, args.output, workers=max(1, args.workers), **common)
-    except OutputConflict as exc:
-        print(f"cleanse: error: {exc}", file=sys.stderr)
-        return 2
+            summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast, **common)
+    except KeyboardInterrupt:
+        if progress:
+            progress.close()
+            progress = None
+        print(f"\ncleanse: interrupted; run the same command again to resume {args.output}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except StageFailed as exc:
+        log.debug("stopped by --fail-fast", exc_info=True)
+        return _error(f"--fail-fast: {str(exc).splitlines()[0]} (run again without --fail-fast to reject such "
+                      f"documents as stage_error; the finished shards are kept)", EXIT_STAGE_ERROR)
+    except OutputError as exc:
+        return _error(str(exc))
+    except OSError as exc:  # storage that fails mid-run (a full disk, a lost connection)
+        log.debug("storage error", exc_info=True)
+        return _error(f"{args.output}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
     finally:
         if progress:
             progress.close()
+    c = summary.manifest["counts"]
     if not args.quiet:
-        c = summary.manifest["counts"]
         print(f"{c['inputs']} inputs -> {c['rows']} rows, {c['rejects']} rejects in {args.output}"
               + (f" ({summary.skipped_shards} shards resumed from an earlier run)" if summary.skipped_shards else ""))
         print(stats_table([s.to_dict() for s in summary.stats]))
@@ -99,7 +198,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
         secs, setup = m["seconds"], m.get("setup_seconds")
         print(f"{secs:.2f} s" + (f" ({setup:.2f} s of it loading dictionaries and rules)" if setup else "")
               + (f", {c['bytes'] / 1e6 / secs:.2f} MB/s" if secs else ""))
-    return 0
+    return _check_counts(c, args)
+
+
+def _check_counts(counts: dict[str, Any], args: argparse.Namespace) -> int:
+    """EXIT_CHECK_FAILED (with one line on stderr) when the run produced no row, or more rejects
+    of the chosen reasons than `--max-reject-rate` allows; else EXIT_OK."""
+    reasons: dict[str, int] = counts.get("reject_reasons", {})
+    if counts["rows"] == 0:
+        detail = ", ".join(f"{r}: {n}" for r, n in reasons.items()) or "no records"
+        return _error(f"no input became a row ({counts['inputs']} inputs, {counts['rejects']} rejects: {detail})",
+                      EXIT_CHECK_FAILED)
+    if args.max_reject_rate is not None:
+        chosen = None if args.reject_reasons is None else {r.strip() for r in args.reject_reasons.split(",")}
+        counted = {r: n for r, n in reasons.items() if chosen is None or r in chosen}
+        total = counts["rows"] + counts["rejects"]
+        rate = sum(counted.values()) / total if total else 0.0
+        if rate > args.max_reject_rate:
+            detail = ", ".join(f"{r}: {n}" for r, n in counted.items())
+            return _error(f"{sum(counted.values())} of {total} records rejected ({rate:.1%}: {detail}), above "
+                          f"--max-reject-rate {args.max_reject_rate}", EXIT_CHECK_FAILED)
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,12 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         return _cmd_run(args)
     if args.command == "report":
-        if not Storage(args.output).exists(STATS_FILE):
-            print(f"cleanse: error: {args.output} has no {STATS_FILE} (not a finished cleanse output)", file=sys.stderr)
-            return 2
+        try:
+            if not Storage(args.output).exists(STATS_FILE):
+                return _error(f"{args.output} has no {STATS_FILE} (not a finished cleanse output)")
+        except (OSError, ValueError) as exc:
+            return _error(f"cannot read {args.output}: {exc}")
         print(report(args.output, with_examples=not args.no_examples))
-        return 0
-    return 2
+        return EXIT_OK
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ reject (reason `stage_error`) instead of stopping the run.
 from __future__ import annotations
 
 import time
+import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -100,7 +101,7 @@ class Stage(ABC):
             try:
                 out.append(self.process(doc))
             except Exception as exc:  # a bug or bad input in one document must not stop the run
-                out.append(Reject.of(doc, self.name, "stage_error", f"{type(exc).__name__}: {exc}"))
+                out.append(Reject.of(doc, self.name, "stage_error", error_detail(exc)))
         return out
 
     def run_batch(self, items: list[Item], stats: StageStats) -> list[Item]:
@@ -231,6 +232,13 @@ class TextStage(Stage):
             changed = changed_span(before, result.text)
         self.record(doc, changed)
         return doc
+
+
+def error_detail(exc: BaseException) -> str:
+    """A `stage_error` reject's detail: `Type: message` on the first line (what reports group
+    by), then the traceback (what a developer needs to find the bug)."""
+    head = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+    return head + "\n\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip()
 
 
 def common_affixes(before: str, after: str) -> tuple[int, int]:

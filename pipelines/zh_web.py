@@ -24,13 +24,27 @@ def build_pipeline() -> Pipeline:
     return build_default_pipeline()
 
 
+def _given(args: list[str], long: str, short: str) -> bool:
+    """Whether an option is among `args` in any spelling argparse accepts (`--input X`,
+    `--input=X`, `-i X`, `-iX`, an unambiguous prefix such as `--inp`)."""
+    for a in args:
+        if a == "--":
+            break
+        name = a.split("=", 1)[0]
+        if a.startswith("--") and len(name) > 2 and long.startswith(name):
+            return True
+        if not a.startswith("--") and a.startswith(short):
+            return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     from cleanse.cli import main as cli_main
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if "--input" not in args:
+    if not _given(args, "--input", "-i"):
         args += ["--input", os.path.relpath(os.path.join(ROOT, "seeds"))]
-    if "--output" not in args:
+    if not _given(args, "--output", "-o"):
         args += ["--output", os.path.relpath(os.path.join(ROOT, "out", "zh_web"))]
     return cli_main(["run", os.path.abspath(__file__), *args])
 

@@ -7,13 +7,16 @@ of workers gives the same output and a killed run resumes.
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from cleanse.executors.shards import (
     SHARD_MAX_FILES,
     OutputConflict,
+    StageFailed,
     RunSummary,
     Shard,
     ShardResult,
@@ -25,10 +28,14 @@ from cleanse.executors.shards import (
 )
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.sources import SourceFile
+from cleanse.io.lock import output_lock
 from cleanse.io.storage import Storage
 from cleanse.pipeline import Pipeline
 
-__all__ = ["OutputConflict", "RunSummary", "Shard", "ShardResult", "plan_shards", "process_shard", "run"]
+__all__ = ["OutputConflict", "RunSummary", "Shard", "ShardResult", "StageFailed", "plan_shards", "process_shard",
+           "run"]
+
+log = logging.getLogger("cleanse.run")
 
 ProgressCallback = Callable[[ShardResult, Shard], None]
 
@@ -38,12 +45,15 @@ _worker_pipeline: Pipeline | None = None
 def _init_worker(pipeline: Pipeline) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
+    # Ctrl-C reaches the whole process group: the driver handles it (and stops the workers),
+    # so a worker does not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     pipeline.setup()  # done before fork (then a no-op); needed under spawn
 
 
-def _worker_process(shard: Shard, out_dir: str, chunk_bytes: int) -> ShardResult:
+def _worker_process(shard: Shard, out_dir: str, chunk_bytes: int, fail_fast: bool) -> ShardResult:
     assert _worker_pipeline is not None
-    return process_shard(_worker_pipeline, shard, Storage(out_dir), chunk_bytes)
+    return process_shard(_worker_pipeline, shard, Storage(out_dir), chunk_bytes, fail_fast=fail_fast)
 
 
 def run(
@@ -57,11 +67,24 @@ def run(
     shard_max_files: int = SHARD_MAX_FILES,
     shard_max_bytes: int | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    fail_fast: bool = False,
 ) -> RunSummary:
     """Process `files` into `out_dir` (a path or a pyarrow filesystem URI); resumes a previous
     run of the same inputs and pipeline. `on_start` gets the shards left to do, `on_shard`
-    each finished one."""
+    each finished one. The directory is locked for the run (`cleanse.io.lock`); with
+    `fail_fast` the first `stage_error` stops the run (`StageFailed`), leaving it resumable."""
+    with output_lock(out_dir):
+        return _run_locked(pipeline, files, out_dir, workers, overwrite, on_shard, on_start, shard_max_files,
+                           shard_max_bytes, chunk_bytes, fail_fast)
+
+
+def _run_locked(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, workers: int, overwrite: bool,
+                on_shard: ProgressCallback | None, on_start: Callable[[list[Shard]], None] | None,
+                shard_max_files: int, shard_max_bytes: int | None, chunk_bytes: int,
+                fail_fast: bool) -> RunSummary:
     plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes)
+    log.info("%s: %d shards, %d already finished, %d to do", out_dir, len(plan.shards), len(plan.done),
+             len(plan.pending))
     results: dict[int, ShardResult] = dict(plan.done)
     # Before the pool forks, so that workers share the loaded tables.
     setup_seconds = pipeline.setup() if plan.pending else 0.0
@@ -69,26 +92,28 @@ def run(
         on_start(plan.pending)
 
     def finished(res: ShardResult, shard: Shard) -> None:
+        log.debug("shard %d finished: %d rows, %d rejects, %.2f s", shard.index, res.rows, res.rejects, res.seconds)
         if on_shard:
             on_shard(res, shard)
         results[shard.index] = forget_inputs(res)
 
     if workers <= 1 or len(plan.pending) <= 1:
         for shard in plan.pending:
-            finished(process_shard(pipeline, shard, plan.storage, chunk_bytes), shard)
+            finished(process_shard(pipeline, shard, plan.storage, chunk_bytes, fail_fast=fail_fast), shard)
     else:
         # Frozen objects are left alone by the collector, so the workers' collections do not
         # write to (and copy) the pages of the tables they inherited.
         gc.freeze()
         try:
-            _run_pool(pipeline, plan.pending, out_dir, chunk_bytes, min(workers, len(plan.pending)), finished)
+            _run_pool(pipeline, plan.pending, out_dir, chunk_bytes, min(workers, len(plan.pending)), finished,
+                      fail_fast)
         finally:
             gc.unfreeze()
     return finalize(pipeline, plan, results, workers, "local", setup_seconds)
 
 
 def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_bytes: int, workers: int,
-              finished: Callable[[ShardResult, Shard], None]) -> None:
+              finished: Callable[[ShardResult, Shard], None], fail_fast: bool) -> None:
     # fork: workers inherit the built pipeline (dictionaries loaded once, pages shared)
     # instead of unpickling it; spawn where fork does not exist. (The writers never convert
     # Python objects with pyarrow, so no worker pays pyarrow's ~0.5 s import of pandas.)
@@ -103,12 +128,16 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
         while queue or in_flight:
             while queue and len(in_flight) < 2 * workers:
                 shard = queue.pop()
-                in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes)] = shard
+                in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast)] = shard
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for fut in sorted(done, key=lambda f: in_flight[f].index):
                 shard = in_flight.pop(fut)
                 finished(fut.result(), shard)
     except BaseException:
+        # Interrupted or failed: the shards in flight are abandoned (their parts stay under
+        # temporary names, which the next run deletes), so stop the workers now.
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)

@@ -32,6 +32,7 @@ from cleanse.executors.shards import (
     process_shard,
 )
 from cleanse.io.chunks import CHUNK_BYTES
+from cleanse.io.lock import output_lock
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage
 from cleanse.pipeline import Pipeline
@@ -109,6 +110,15 @@ def run_ray(
     `workers`: actors (one CPU each); default: all CPUs of the cluster.
     """
     ray = _import_ray()
+    with output_lock(out_dir):
+        return _run_ray_locked(ray, pipeline, files, out_dir, address, workers, overwrite, on_shard, on_start,
+                               shard_max_files, shard_max_bytes, num_cpus, chunk_bytes)
+
+
+def _run_ray_locked(ray: Any, pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, address: str | None,
+                    workers: int | None, overwrite: bool, on_shard: Callable[[ShardResult, Shard], None] | None,
+                    on_start: Callable[[list[Shard]], None] | None, shard_max_files: int,
+                    shard_max_bytes: int | None, num_cpus: int | None, chunk_bytes: int) -> RunSummary:
     plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes)
     results: dict[int, ShardResult] = dict(plan.done)
     if on_start:

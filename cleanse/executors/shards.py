@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -30,11 +31,12 @@ from typing import Any
 from cleanse.document import Document, Reject
 from cleanse.io import layout
 from cleanse.io.chunks import CHUNK_BYTES
-from cleanse.io.layout import MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
+from cleanse.io.lock import OutputError
+from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
 from cleanse.io.parquet import CorpusPartWriter
 from cleanse.io.readers import FileReader, Reader, SourceInfo
 from cleanse.io.sources import SourceFile
-from cleanse.io.storage import Storage, is_tmp_name
+from cleanse.io.storage import Storage, is_tmp_name, is_uri
 from cleanse.pipeline import Pipeline, StageStats
 
 SHARD_MAX_FILES = 1000
@@ -47,8 +49,14 @@ SHARD_MAX_BYTES = 32 << 20
 TARGET_SHARDS = 64
 
 
-class OutputConflict(RuntimeError):
-    """The output directory holds a different run (other inputs or pipeline)."""
+class OutputConflict(OutputError):
+    """The output directory holds a different run (other inputs or pipeline), or files that
+    are not a cleanse output."""
+
+
+class StageFailed(RuntimeError):
+    """A stage raised on a document and the run was asked to stop at the first error
+    (`fail_fast`). The message names the document, the stage and the error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +127,11 @@ def _read(files: Sequence[SourceFile], reader: Reader, infos: dict[str, SourceIn
 
 
 def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int = CHUNK_BYTES,
-                  reader: Reader | None = None) -> ShardResult:
+                  reader: Reader | None = None, fail_fast: bool = False) -> ShardResult:
     """Process one shard completely and write its parts and marker. Safe to call again after a
     crash, and safe to run twice at once (each writer has its own temporary names, and both
-    produce identical files). `reader` defaults to `FileReader(chunk_bytes)`."""
+    produce identical files). `reader` defaults to `FileReader(chunk_bytes)`. With `fail_fast`
+    the first `stage_error` reject raises `StageFailed` and the shard writes nothing."""
     storage = out if isinstance(out, Storage) else Storage(out)
     t0 = time.perf_counter()
     pipeline.reset_stats()
@@ -135,6 +144,9 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
             writer.write(item)
             fate = fates[item.source]
             if isinstance(item, Reject):
+                if fail_fast and item.reason == "stage_error":
+                    raise StageFailed(f"stage {item.stage} failed on {item.source} (segment {item.segment}): "
+                                      f"{item.detail}")
                 fate["rejects"].append({"reason": item.reason, "stage": item.stage, "segment": item.segment})
             else:
                 fate["rows"] += 1
@@ -225,6 +237,13 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
         shard_max_bytes = auto_shard_bytes(sum(f.size for f in files))
     identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes)
     storage = Storage(out_dir)
+    _check_inputs_outside(storage, files)
+    if not overwrite and not storage.exists(RUN_FILE):
+        foreign = [r for r in storage.list_files(recursive=True) if r != LOCK_FILE]
+        if foreign:
+            raise OutputConflict(
+                f"{out_dir} is not empty and holds no cleanse output ({len(foreign)} files, e.g. {foreign[0]}); "
+                f"choose an empty or new --output, or use --overwrite to write into it anyway")
     if overwrite:
         _clear_output(storage)
     storage.makedirs(SHARDS_DIR)
@@ -238,9 +257,8 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
                     f"{out_dir} holds output in an older layout (documents at the top level, not in "
                     f"{layout.DOCUMENTS_DIR}/); use --overwrite to start afresh or choose another --output")
             raise OutputConflict(
-                f"{out_dir} holds output of a different run (pipeline {previous.get('pipeline')}, "
-                f"{previous.get('inputs')} inputs); use --overwrite to start afresh or choose another --output"
-            )
+                f"{out_dir} holds output of a different run ({describe_difference(previous, identity)}); "
+                f"use --overwrite to start afresh or choose another --output")
     else:
         storage.write_json_atomic(RUN_FILE, identity)
     # Temporary files of a killed run are never valid output: remove them.
@@ -257,6 +275,43 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
         else:
             pending.append(shard)
     return RunPlan(storage, identity, chunk_bytes, shards, done, pending, started)
+
+
+_IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_max_files": "--shard-files",
+                   "shard_max_bytes": "shard bytes (--shard-mb)", "chunk_bytes": "chunk bytes (--chunk-mb)",
+                   "layout": "layout version"}
+
+
+def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
+    """What differs between two run identities, in words: `pipeline zh_web@0.1.0+ab… before,
+    zh_web@0.1.0+cd… now; the input files (names or sizes)`."""
+    parts = []
+    for key in sorted(set(before) | set(now)):
+        if before.get(key) == now.get(key):
+            continue
+        if key == "inputs_hash":
+            if before.get("inputs") == now.get("inputs"):
+                parts.append("the input files (their names or sizes)")
+            continue
+        parts.append(f"{_IDENTITY_WORDS.get(key, key)} {before.get(key)} before, {now.get(key)} now")
+    return "; ".join(parts) or "identity differs"
+
+
+def _check_inputs_outside(storage: Storage, files: Sequence[SourceFile]) -> None:
+    """Refuse inputs inside the output directory (a run would read its own output, and
+    `--overwrite` would delete inputs)."""
+    if not storage.local:
+        return
+    root = os.path.realpath(storage.root)
+    for f in files:
+        if not is_uri(f.path) and is_within(os.path.realpath(f.path), root):
+            raise OutputConflict(f"the input {f.path} is inside the output directory {storage.location}; "
+                                 f"choose an --output outside the input tree")
+
+
+def is_within(path: str, root: str) -> bool:
+    """Whether `path` is `root` or below it (both real, absolute paths)."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
@@ -300,6 +355,7 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
     stats = [StageStats(s.name, s.version) for s in pipeline.stages]
     counts = {"inputs": 0, "inputs_with_rows": 0, "inputs_rejected": 0, "rows": 0, "rejects": 0, "bytes": 0,
               "shards": len(plan.shards), "shards_resumed": len(plan.done)}
+    reasons: dict[str, int] = {}
     for shard in plan.shards:
         res = results[shard.index]
         counts["rows"] += res.rows
@@ -311,6 +367,9 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
             counts["inputs_with_rows"] += 1 if entry["rows"] else 0
             counts["inputs_rejected"] += 1 if entry["status"] == "rejected" else 0
             counts["bytes"] += entry["bytes"] or 0
+            for r in entry["rejects"]:
+                reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
+    counts["reject_reasons"] = dict(sorted(reasons.items()))
     seconds = round(time.time() - plan.started, 3)
     header = {
         "pipeline": {"name": pipeline.name, "version": pipeline.version, "id": pipeline.id,
