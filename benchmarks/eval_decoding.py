@@ -1,0 +1,195 @@
+"""Decoding accuracy per encoding on chardet's own labelled test files: cleanse vs chardet.
+
+    python benchmarks/eval_decoding.py [--git /work/.mirror/chardet+chardet/repo | --dir TESTS] [--failures]
+
+The files are not vendored (they are web pages of many authors; chardet itself is LGPL):
+the script reads them from a bare git mirror of chardet (`fetch github:chardet/chardet`)
+or from a checkout's `tests/` directory. Each file sits in a folder named after its
+encoding, optionally with a language suffix (`windows-1251-russian`).
+
+A decoder's text is right when it equals the file decoded with its labelled codec, or with
+an equivalent superset of it (a GB2312 file decoded as GB18030 is right when the text is
+the same; WHATWG's equivalences for the single-byte labels: ISO-8859-1 = windows-1252,
+ISO-8859-9 = windows-1254, TIS-620 = windows-874). A leading BOM is not part of the text.
+chardet's text is `raw.decode(guess)` (strict; an error or no guess is wrong). Folders
+whose label Python cannot decode (EUC-TW) are listed but not scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import chardet
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cleanse.decoding import detect_and_decode  # noqa: E402
+
+DEFAULT_GIT = "/work/.mirror/chardet+chardet/repo"
+
+# Folder label (lower case, language suffix removed) -> codecs whose strict decoding is right.
+EQUIVALENT: dict[str, tuple[str, ...]] = {
+    "ascii": ("ascii", "utf-8"),
+    "utf-8": ("utf-8",),
+    "utf-8-sig": ("utf-8-sig",),
+    "utf-16": ("utf-16",),
+    "utf-16be": ("utf-16-be",),
+    "utf-16le": ("utf-16-le",),
+    "utf-32": ("utf-32",),
+    "utf-32be": ("utf-32-be",),
+    "utf-32le": ("utf-32-le",),
+    "gb2312": ("gb2312", "gbk", "gb18030"),
+    "big5": ("big5", "cp950", "big5hkscs"),
+    "euc-tw": (),
+    "shift_jis": ("shift_jis", "cp932", "shift_jisx0213", "shift_jis_2004"),
+    "cp932": ("cp932",),
+    "euc-jp": ("euc_jp", "euc_jis_2004", "euc_jisx0213"),
+    "iso-2022-jp": ("iso2022_jp", "iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3", "iso2022_jp_ext"),
+    "euc-kr": ("euc_kr", "cp949"),
+    "cp949": ("cp949",),
+    "iso-2022-kr": ("iso2022_kr",),
+    "johab": ("johab",),
+    "iso-8859-1": ("latin-1", "cp1252"),
+    "windows-1252": ("cp1252",),
+    "iso-8859-9": ("iso-8859-9", "cp1254"),
+    "tis-620": ("tis-620", "cp874"),
+    "macroman": ("mac_roman",),
+    "maccyrillic": ("mac_cyrillic",),
+    "ibm855": ("cp855",),
+    "ibm866": ("cp866",),
+}
+
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "Chinese": ("gb2312", "big5", "euc-tw"),
+    "Japanese": ("shift_jis", "cp932", "euc-jp", "iso-2022-jp"),
+    "Korean": ("euc-kr", "cp949", "iso-2022-kr", "johab"),
+    "UTF": ("ascii", "utf-8", "utf-8-sig", "utf-16", "utf-16be", "utf-16le", "utf-32", "utf-32be", "utf-32le"),
+}
+
+# The folders chardet's own test.py leaves out ("encodings we don't handle yet").
+CHARDET_SKIPS = ("iso-8859-2", "iso-8859-6", "windows-1250", "windows-1254", "windows-1256")
+LANGUAGES = (
+    "arabic", "bulgarian", "croatian", "czech", "greek", "hebrew", "hungarian", "polish", "romanian",
+    "russian", "slovak", "slovene", "turkish",
+)
+EXTENSIONS = (".html", ".txt", ".xml", ".srt")
+
+
+def label_of(folder: str) -> str:
+    label = folder.lower()
+    for lang in LANGUAGES:
+        if label.endswith("-" + lang):
+            return label[: -len(lang) - 1]
+    return label
+
+
+def files_from_git(git_dir: str) -> Iterator[tuple[str, bytes]]:
+    names = subprocess.run(
+        ["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", "HEAD", "tests/"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split("\n")
+    for name in sorted(n for n in names if n.count("/") == 2 and n.lower().endswith(EXTENSIONS)):
+        blob = subprocess.run(["git", "--git-dir", git_dir, "show", f"HEAD:{name}"], check=True, capture_output=True)
+        yield name[len("tests/"):], blob.stdout
+
+
+def files_from_dir(root: str) -> Iterator[tuple[str, bytes]]:
+    base = Path(root)
+    for path in sorted(base.glob("*/*")):
+        if path.suffix.lower() in EXTENSIONS:
+            yield str(path.relative_to(base)), path.read_bytes()
+
+
+def right_texts(raw: bytes, label: str) -> set[str]:
+    out = set()
+    for codec in EQUIVALENT.get(label, (label,)):
+        try:
+            out.add(raw.decode(codec).removeprefix("\ufeff"))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return out
+
+
+def chardet_text(raw: bytes) -> tuple[str | None, str | None]:
+    name = chardet.detect(raw).get("encoding")
+    if not name:
+        return None, None
+    try:
+        return raw.decode(name).removeprefix("\ufeff"), name
+    except (UnicodeDecodeError, LookupError):
+        return None, name
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--git", default=DEFAULT_GIT, help="bare git mirror of chardet/chardet")
+    ap.add_argument("--dir", help="a tests/ directory instead of the git mirror")
+    ap.add_argument("--failures", action="store_true", help="list every file one of the two gets wrong")
+    args = ap.parse_args()
+    files = list(files_from_dir(args.dir) if args.dir else files_from_git(args.git))
+
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # files, cleanse right, chardet right
+    unscored: dict[str, int] = defaultdict(int)
+    failures: list[str] = []
+    seconds = {"cleanse": 0.0, "chardet": 0.0}
+    for name, raw in files:
+        label = label_of(name.split("/")[0])
+        truth = right_texts(raw, label)
+        if not truth:
+            unscored[label] += 1
+            continue
+        t0 = time.perf_counter()
+        ours = detect_and_decode(raw)
+        t1 = time.perf_counter()
+        theirs, guess = chardet_text(raw)
+        t2 = time.perf_counter()
+        seconds["cleanse"] += t1 - t0
+        seconds["chardet"] += t2 - t1
+        ok_ours = ours.reject is None and ours.text in truth
+        ok_theirs = theirs is not None and theirs in truth
+        row = per[label]
+        row[0] += 1
+        row[1] += ok_ours
+        row[2] += ok_theirs
+        if not (ok_ours and ok_theirs):
+            failures.append(
+                f"{name}: cleanse {'ok' if ok_ours else 'WRONG'} ({ours.reject or ours.encoding}), "
+                f"chardet {'ok' if ok_theirs else 'WRONG'} ({guess})"
+            )
+
+    def pct(a: int, n: int) -> str:
+        return f"{a}/{n} ({100 * a / n:.0f}%)" if n else "-"
+
+    print(f"{len(files)} files, {sum(r[0] for r in per.values())} scored; chardet {chardet.__version__}\n")
+    print(f"| encoding | files | cleanse | chardet |\n| --- | ---: | ---: | ---: |")
+    for label in sorted(per):
+        n, a, b = per[label]
+        print(f"| {label} | {n} | {pct(a, n)} | {pct(b, n)} |")
+    for label, n in sorted(unscored.items()):
+        print(f"| {label} | {n} | not scored: Python has no codec for the label | |")
+
+    def total(labels: object) -> tuple[int, int, int]:
+        rows = [r for k, r in per.items() if labels is None or k in labels]  # type: ignore[operator]
+        return sum(r[0] for r in rows), sum(r[1] for r in rows), sum(r[2] for r in rows)
+
+    print()
+    for fam, labels in FAMILIES.items():
+        n, a, b = total(labels)
+        print(f"| **{fam}** | {n} | {pct(a, n)} | {pct(b, n)} |")
+    n, a, b = total([k for k in per if not k.startswith(CHARDET_SKIPS)])
+    print(f"| **chardet's tested set** | {n} | {pct(a, n)} | {pct(b, n)} |")
+    n, a, b = total(None)
+    print(f"| **all** | {n} | {pct(a, n)} | {pct(b, n)} |")
+    print(f"\nseconds: cleanse {seconds['cleanse']:.2f}, chardet {seconds['chardet']:.2f}"
+          f" ({seconds['chardet'] / max(seconds['cleanse'], 1e-9):.1f}x)")
+    if args.failures:
+        print("\n" + "\n".join(failures))
+
+
+if __name__ == "__main__":
+    main()
