@@ -22,7 +22,7 @@ class DecodeStage(Stage):
     """Decode `doc.raw` into `doc.text`; reject empty, binary and mostly undecodable input."""
 
     name = "decode"
-    version = "3"  # 2: the CJK fast path scores codecs on a 16 KB head; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check
+    version = "4"  # 2: the CJK fast path scores codecs on a 16 KB head; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 4: mostly-valid UTF-8 stays UTF-8
 
     def __init__(self, max_undecodable: float = 0.25):
         self.max_undecodable = max_undecodable
