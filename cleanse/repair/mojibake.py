@@ -36,6 +36,7 @@ import numpy as np
 
 from cleanse.repair.model import (BIGRAM_WEIGHT, COST_ASCII, COST_SYMBOL, COST_UNKNOWN_HAN, LEGAL_SYMBOLS,
                                   ROW1_SYMBOLS, RULES_CONFIG, Model, is_han, model)
+from cleanse.repair import lossy
 from cleanse.repair.pinyin import DEBRIS_RE, TONED, _SYLLABLE, is_syllable
 from cleanse.stage import TextEdit, TextStage
 
@@ -463,6 +464,8 @@ def _judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0
     return gain
 
 
+_CJK_READINGS = frozenset({"utf8_as_gbk", "big5_as_gbk", "gbk_as_big5"})
+_NO_HAN = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef]*")
 SLOTS_ONLY_MIN_COST = 4.0  # unigram cost below which a Han character is not replaced by lost characters alone
 
 BOUND_SLACK = 1e-6  # rounding allowance of the bounds below (costs are sums of a few dozen terms)
@@ -1008,12 +1011,34 @@ def _single_verdict(left: str, c: str, right: str) -> tuple[bool, bool]:
 _DEBRIS_CHAR = re.compile("[\x00-\x7f\ufffd]")  # ?, !, a letter before a note, U+FFFD
 
 
-def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list[Edit]:
+def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: bool = True) -> list[Edit]:
     """Repairs of the clusters of suspects in `text` (default: `_all_suspects(text)`), in
     text order."""
     if suspects is None:
         suspects = _all_suspects(text)
     m = model()
+    # Whole runs of UTF-8 read as GBK first (lossy too, `lossy.py`); their suspects are done.
+    run_edits: list[Edit] = []
+    line_hi = -1
+    for cs, _ in (suspects if runs else ()):
+        if cs >= line_hi:
+            line_lo = text.rfind("\n", max(0, line_hi), cs) + 1
+            line_hi = text.find("\n", cs)
+            line_hi = len(text) if line_hi < 0 else line_hi
+            run_edits.extend(Edit(r.start, r.end, lossy.KIND, [r.after], r.gain)
+                             for r in lossy.utf8_run_repairs(m, text, line_lo, line_hi))
+    if run_edits:
+        starts = [e.start for e in run_edits]
+
+        def covered(p: int) -> bool:
+            k = bisect.bisect_right(starts, p) - 1
+            return k >= 0 and p < run_edits[k].end
+        suspects = [s for s in suspects if not covered(s[0])]
+        rest = find_edits(text, suspects, False) if suspects else []
+        # an edit of the rest that reaches into a run (its window) gives way to the run
+        rest = [e for e in rest if not (covered(e.start) or covered(e.end - 1) or any(
+            e.start <= r.start < e.end for r in run_edits))]
+        return sorted(run_edits + rest, key=lambda e: e.start)
     clusters: list[tuple[int, int, int, int]] = []  # cluster start, end, line start, line end
     regions: list[list] = []  # [line start, region start, region end, suspect positions]
     # Clusters come in text order: the current line and the last odd-phase stop are reused
@@ -1079,6 +1104,8 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None) -> list
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, "gbk_shift", pieces, gain)
         for i, j, kind, pieces in _reencode_candidates(text, cs, ce, lo, hi, m):
+            if kind in _CJK_READINGS and _NO_HAN.fullmatch(pieces[0]):
+                continue  # CJK symbols read as other symbols (kaomoji `(*￣▽￣)`): no repair
             gain = _judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):
                 best = Edit(i, j, kind, pieces, gain)
@@ -1416,6 +1443,9 @@ def repair_mojibake(text: str) -> TextEdit:
         repl = "".join(after)
         if e.kind != "lost_char":
             repairs.append((e.kind, text[e.start:e.end], repl, e.start))
+        if e.kind == lossy.KIND and "\ufffd" in repl:
+            # what could not be read back stays U+FFFD, marked (nothing guessed)
+            repairs.append((lossy.LOST, text[e.start:e.end], "\ufffd" * repl.count("\ufffd"), e.start))
         out.append(text[pos:e.start])
         out.append(repl)
         pos = e.end
@@ -1450,7 +1480,7 @@ class CjkMojibakeStage(TextStage):
                 "guess_min_bigram": GUESS_MIN_BIGRAM, "guess_margin": GUESS_MARGIN, "fill_penalty": FILL_PENALTY,
                 "min_gain_letter": MIN_GAIN_LETTER, "approx_slack": APPROX_SLACK, "max_verify": MAX_VERIFY,
                 "start_jitter": START_JITTER, "shift_back": SHIFT_BACK, "marked_prior": MARKED_PRIOR,
-                "slots_only_min_cost": SLOTS_ONLY_MIN_COST, "common_punct": _COMMON_PUNCT,
+                "slots_only_min_cost": SLOTS_ONLY_MIN_COST, "common_punct": _COMMON_PUNCT, "lossy": lossy.CONFIG,
                 "model": {"bigram_weight": BIGRAM_WEIGHT, "cost_unknown_han": COST_UNKNOWN_HAN,
                           "cost_symbol": COST_SYMBOL, "cost_ascii": COST_ASCII, **RULES_CONFIG}}
 

@@ -1,0 +1,132 @@
+"""UTF-8 read as GBK at any scale, also lossy (errors="replace" / "ignore"): `utf8_as_gbk_run`.
+
+`text.encode("utf-8").decode("gbk", errors)` turns Chinese into rare GBK characters
+(`鎴戜滑浠婂ぉ`); where a byte pair is no GBK character the decoder drops the lead byte
+("ignore") or puts U+FFFD for it ("replace"). UTF-8 resynchronises after a lost byte, so a
+run of such characters is read back by re-encoding each one with GBK (U+FFFD dropped) and
+decoding the bytes as UTF-8 with errors="replace": each character that lost a byte becomes
+U+FFFD, the rest is exact. Nothing is guessed: a lost character stays U+FFFD and is recorded
+as a `lost` repair at its position.
+
+A run is a maximal stretch of non-ASCII characters (ASCII is a character boundary in both
+readings unless a GBK pair swallowed it, and then it is inside the run). It is replaced only
+when the input is implausible on its own (mean cost >= MIN_INPUT_MEAN), the reading is
+plausible (mean cost <= MAX_READING_MEAN, lost characters counted as SLOT_COST), at most
+MAX_LOST_SHARE of its characters are lost, and the gain is at least MIN_GAIN: clean Chinese
+re-read this way is mostly U+FFFD (its GBK bytes are no UTF-8).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cleanse.repair.model import Model
+
+MIN_RUN = 4  # characters of a run worth reading (two UTF-8 characters are three GBK ones)
+MIN_INPUT_MEAN = 4.0
+MAX_READING_MEAN = 3.6
+MAX_LOST_SHARE = 0.35
+MIN_GAIN = 8.0
+SLOT_COST = 3.0
+EDGE = 3  # characters tried on each side of a run's ends
+CLEAN_MAX_COST = 4.5  # a common character (garbage of UTF-8 read as GBK is rare: 鎴戜滑浠婂ぉ)
+CLEAN_ALWAYS_COST = 2.5  # a very common character (的 了 是) reads as clean on its own
+CLEAN_MIN_BIGRAM = 3  # log2 count of the dictionary bigram it forms with a neighbour
+LOST = "lost"
+KIND = "utf8_as_gbk_run"
+CONFIG = {"min_run": MIN_RUN, "min_input_mean": MIN_INPUT_MEAN, "max_reading_mean": MAX_READING_MEAN,
+          "max_lost_share": MAX_LOST_SHARE, "min_gain": MIN_GAIN, "slot_cost": SLOT_COST, "edge": EDGE,
+          "clean_max_cost": CLEAN_MAX_COST, "clean_min_bigram": CLEAN_MIN_BIGRAM,
+          "clean_always_cost": CLEAN_ALWAYS_COST}
+
+_RUN = re.compile("[^\x00-\x7f]+")
+
+
+@dataclass(slots=True)
+class RunRepair:
+    start: int
+    end: int
+    after: str
+    gain: float
+
+
+def read_utf8_run(run: str) -> str | None:
+    """The UTF-8 reading of a run of GBK characters (U+FFFD for each lost character), or None
+    when a character has no GBK encoding."""
+    raw = bytearray()
+    for c in run:
+        if c == "\ufffd":
+            continue
+        try:
+            b = c.encode("gbk")
+        except UnicodeEncodeError:
+            return None
+        raw += b
+    return raw.decode("utf-8", "replace")
+
+
+def _reading_cost(m: Model, s: str, left: str | None, right: str | None) -> float:
+    total = 0.0
+    pieces = s.split("\ufffd")
+    for k, p in enumerate(pieces):
+        lft = left if k == 0 else None
+        rgt = right if k == len(pieces) - 1 else None
+        total += m.span_cost(p, lft, rgt) if p else 0.0
+    return total + SLOT_COST * (len(pieces) - 1)
+
+
+
+
+def _reads_clean(m: Model, text: str, q: int) -> bool:
+    """text[q] reads as clean text: punctuation, or a common character that forms a
+    dictionary word with a neighbour."""
+    c = text[q]
+    if c in "，。、：；！？“”（）《》":
+        return True
+    u = m.unigram_cost(c)
+    if u < CLEAN_ALWAYS_COST:
+        return True
+    if u >= CLEAN_MAX_COST:
+        return False
+    return ((q > 0 and m.bigram_strength(text[q - 1], c) >= CLEAN_MIN_BIGRAM)
+            or (q + 1 < len(text) and m.bigram_strength(c, text[q + 1]) >= CLEAN_MIN_BIGRAM))
+
+
+def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
+    """Accepted readings of the runs in text[lo:hi] (one line)."""
+    out: list[RunRepair] = []
+    for mt in _RUN.finditer(text, lo, hi):
+        i, j = mt.span()
+        # clean text next to the damage is in the same run (`…招商引资目标任务。`): trim it
+        while j - i >= MIN_RUN and _reads_clean(m, text, j - 1):
+            j -= 1
+        while j - i >= MIN_RUN and _reads_clean(m, text, i):
+            i += 1
+        if j - i < MIN_RUN:
+            continue
+        # the ends of the damage need not fall on the trimmed run's ends: a few characters
+        # more or less on each side, the cheapest total wins (reading + what stays as is)
+        best = None
+        for a in range(i, min(i + EDGE, j)):
+            for b in range(j, max(j - EDGE, a + MIN_RUN - 1), -1):
+                after = read_utf8_run(text[a:b])
+                if not after or after == text[a:b]:
+                    continue
+                lost = after.count("\ufffd")
+                n = len(after)
+                if lost > MAX_LOST_SHARE * n or n == lost:
+                    continue
+                left = text[a - 1] if a > 0 else None
+                right = text[b] if b < len(text) else None
+                orig = m.span_cost(text[a:b], left, right)
+                if orig / (b - a) < MIN_INPUT_MEAN:
+                    continue
+                cand = _reading_cost(m, after, left, right)
+                if cand / n > MAX_READING_MEAN or orig - cand < MIN_GAIN:
+                    continue
+                if best is None or orig - cand > best.gain:
+                    best = RunRepair(a, b, after, orig - cand)
+        if best is not None:
+            out.append(best)
+    return out
