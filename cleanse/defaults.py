@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from cleanse.boilerplate import BoilerplateLinesStage, HeaderMetaStage, HtmlResidueStage, SplitArticlesStage
+from cleanse.boilerplate import (
+    BoilerplateLinesStage, HeaderMetaStage, HtmlResidueStage, RejectEmptyStage, SplitArticlesStage,
+)
 from cleanse.decoding import DecodeStage
 from cleanse.document import Document
 from cleanse.extraction import ExtractHtmlStage
@@ -30,8 +32,8 @@ def text_stages() -> list[TextStage]:
 
 
 def zh_web_stages() -> list[Stage]:
-    """All stages of the default pipeline: decode, split, then the text stages."""
-    return [DecodeStage(), SplitArticlesStage(), *text_stages()]
+    """All stages of the default pipeline: decode, split, the text stages, then no empty rows."""
+    return [DecodeStage(), SplitArticlesStage(), *text_stages(), RejectEmptyStage()]
 
 
 def build_default_pipeline() -> Pipeline:

@@ -27,7 +27,7 @@ def test_inline_byline_goes_to_meta_and_stays_in_text(convert, title: str) -> No
     edit = extract_header(text)
     assert edit.meta.get("publisher") == convert("朝阳日报")
     assert edit.meta.get("author") == convert("马隽")
-    assert edit.text.startswith(convert("朝阳日报 本报讯（记者 马隽）4月8日，"))
+    assert edit.text.startswith(convert(title + "朝阳日报 本报讯（记者 马隽）4月8日，"))  # the title line stays
     assert convert(BODY) in edit.text
     assert not any("byline" in reason for reason, _ in edit.removed)
 
@@ -88,7 +88,7 @@ def test_labelled_header_with_thousands_separator_in_view_count(views: str, expe
     assert edit.title == "关于加强科技创新工作的通知"
     assert edit.meta == {"published": "2019-05-06 10:23", "source": "某某市人民政府网", "author": "办公室",
                          "views": expected}
-    assert edit.text.startswith("为进一步加强科技创新工作")
+    assert edit.text.startswith("关于加强科技创新工作的通知\n为进一步加强科技创新工作")  # title stays, header goes
 
 
 def test_view_count_that_is_not_a_number_keeps_the_line() -> None:

@@ -1,11 +1,13 @@
 """Boilerplate removal: article splitting, HTML residue, boilerplate lines, header metadata.
 
 Stages (default pipeline slots): `SplitArticlesStage` (2, after decoding),
-`HtmlResidueStage`, `BoilerplateLinesStage`, `HeaderMetaStage` (7, in this order, after t2s).
+`HtmlResidueStage`, `BoilerplateLinesStage`, `HeaderMetaStage` (7, in this order, after t2s),
+`RejectEmptyStage` (last: a document left without text becomes a reject, not an empty row).
 Rules are data under `rules/`, documented in docs/boilerplate.md; every rule matches
 Simplified and Traditional spellings alike.
 """
 
+from cleanse.boilerplate.empty import RejectEmptyStage
 from cleanse.boilerplate.header import HeaderMetaStage, extract_header
 from cleanse.boilerplate.html import HtmlResidueStage, strip_html_residue
 from cleanse.boilerplate.lines import BoilerplateLinesStage, remove_boilerplate_lines
@@ -36,7 +38,7 @@ def boilerplate_stages() -> list:
 
 
 __all__ = [
-    "BoilerplateLinesStage", "HeaderMetaStage", "HtmlResidueStage", "SplitArticlesStage",
+    "BoilerplateLinesStage", "HeaderMetaStage", "HtmlResidueStage", "RejectEmptyStage", "SplitArticlesStage",
     "article_spans", "boilerplate_stages", "clean_boilerplate", "extract_header", "find_markers",
     "remove_boilerplate_lines", "strip_html_residue",
 ]

@@ -1,8 +1,12 @@
 """Header and footer metadata: title, date, publisher, author, views, summary.
 
 Only the head of a document is searched for a header block (and its last lines for a
-labelled footer). The title is the first line when it looks like a heading; after it, a run
-of header lines (labelled fields, a date with an optional publisher, a lone view count, a
+labelled footer). The title is the first line when the page evidently has one: a heading
+line (short, no sentence punctuation inside or at its end, not a date, label or article
+marker) followed by body text. By default it stays in the text (the text keeps the whole
+document) and `title` holds a copy; `move_title=True` cuts it out. A title already known
+(from an HTML <title>/<h1> or a previous pass) is kept, never replaced by another line, so a
+second pass changes nothing in either mode. After the title, a run of header lines (labelled fields, a date with an optional publisher, a lone view count, a
 summary such as 核心提示) is moved to `meta`. A run is taken only if it holds at least one
 unambiguous header line, so a lone number or a `时间：…` line in a notice stays content.
 Labels and patterns are data: `rules/header.json`.
@@ -18,7 +22,8 @@ from itertools import chain, islice
 
 from cleanse.boilerplate.rules import load_table, table_digest
 from cleanse.boilerplate.variants import compile_rule, expand_pattern, literal_alternation, literal_spellings
-from cleanse.stage import TextEdit, TextStage
+from cleanse.document import Document
+from cleanse.stage import StageOutput, TextEdit, TextStage
 
 MAX_HEAD_LINES = 16  # non-blank lines examined after the title
 MAX_TAIL_LINES = 6
@@ -29,6 +34,7 @@ MAX_TITLE = 60
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _VIEWS = re.compile(r"(\d{1,3}(?:[,，]\d{3})+|\d*)\s*(?:次|人次)?")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?]")
+_SENTENCE_INSIDE = re.compile(r"[，。；！？;]")  # inside a heading only ASCII ,!? (titles of code, English)
 _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十百]+\s*[、.．]|\d{1,3}\s*[、.．)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]"
     r"|第[一二三四五六七八九十百\d]+[章节条部分篇])"
@@ -49,6 +55,7 @@ class _HeaderRules:
     summary: re.Pattern[str]
     bylines: tuple[re.Pattern[str], ...]
     date_parts: re.Pattern[str]
+    not_publisher: tuple[str, ...]  # a "publisher" ending so is a clause (…会议通过): content
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +97,7 @@ def _rules() -> _HeaderRules:
         toolbar=compile_rule(t["toolbar"]),
         summary=summary,
         bylines=tuple(compile_rule(p) for p in t["bylines"]),
+        not_publisher=tuple(t["not_publisher_endings"]),
         date_parts=re.compile(r"(\d{4})\D{1,3}?(\d{1,2})\D{1,3}?(\d{1,2})(?:\D+?(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"),
     )
 
@@ -158,8 +166,8 @@ def parse_date_line(line: str) -> dict[str, str] | None:
     fields = {"published": iso_date(m.group("date") + " " + (m.group("time") or ""))}
     pub = m.group("pub")
     if pub:
-        if pub.isdigit():
-            return None
+        if pub.isdigit() or pub.endswith(r.not_publisher):
+            return None  # `2020年11月27日 上海市第十五届人民代表大会常务委员会第二十七次会议通过`
         fields["publisher"] = pub
     return fields
 
@@ -171,6 +179,8 @@ def is_heading(line: str) -> bool:
     if not (2 <= len(compact) <= MAX_TITLE):
         return False
     if "。" in compact or compact[-1] in "，,；;：:、":
+        return False
+    if _SENTENCE_INSIDE.search(compact[:-1]):  # 《浪淘沙・北戴河》毛泽东 一九五四年夏大雨落幽燕，白浪滔天，…
         return False
     if _LIST_MARKER.match(compact):
         return False
@@ -205,8 +215,11 @@ def _lines(text: str, start: int, limit: int) -> list[tuple[int, int]]:
     return out
 
 
-def extract_header(text: str) -> TextEdit:
-    """Move the title, header block and labelled footer lines of `text` into title/meta."""
+def extract_header(text: str, move_title: bool = False, known_title: str | None = None) -> TextEdit:
+    """Find the title and move the header block and labelled footer lines of `text` into
+    title/meta. The title line stays in the text unless `move_title`; with `known_title`
+    (the document already has a title) no other line becomes the title, and with
+    `move_title` a first line equal to it is cut."""
     meta: dict[str, str] = {}
     removed: list[tuple[str, str]] = []
     cuts: list[tuple[int, int]] = []
@@ -219,7 +232,11 @@ def extract_header(text: str) -> TextEdit:
 
     idx = 0
     first = text[first_span[0] : first_span[1]].strip()
-    if (
+    if known_title is not None:
+        if first == known_title.strip():
+            title = first
+            idx = 1
+    elif (
         is_heading(first)
         and parse_date_line(first) is None
         and parse_labelled_line(first) is None
@@ -261,7 +278,7 @@ def extract_header(text: str) -> TextEdit:
                 continue
         break
     body_start = zone[-1][0][1] if zone else (first_span[1] if title is not None else 0)
-    if title is not None:
+    if title is not None and known_title is None:
         body_first = _first_nonblank(text, body_start)
         if body_first is None or is_heading(body_first):
             title = None
@@ -269,9 +286,9 @@ def extract_header(text: str) -> TextEdit:
             strong = False
             summary_line = None
             body_start = 0
-        else:
-            cuts.append(first_span)
-            removed.append(("header.title", first))
+    if title is not None and move_title:
+        cuts.append(first_span)
+        removed.append(("header.title", first))
     for span, reason, line, fields in zone:
         if reason in ("header.views",) and not strong:
             continue
@@ -288,6 +305,8 @@ def extract_header(text: str) -> TextEdit:
 
     _byline(text, body_start, meta)
     _tail(text, cuts, meta, removed)
+    if known_title is not None:
+        title = None  # the document's title stands
     if not cuts:  # meta may still hold a byline read from the text
         return TextEdit(text, title=title, meta=meta, chars_changed=0)
     return _cut(text, cuts, removed, title, meta)
@@ -387,16 +406,29 @@ def _cut(text: str, cuts: list[tuple[int, int]], removed: list[tuple[str, str]],
 
 
 class HeaderMetaStage(TextStage):
-    """Slot 7c: title and header/footer metadata -> `title`/`meta` (after the line rules)."""
+    """Slot 7c: title and header/footer metadata -> `title`/`meta` (after the line rules).
+
+    `move_title=False` (default): the title line stays in `text`, `title` is a copy of it.
+    `move_title=True`: it is cut from `text` (recorded as `header.title`). A document that
+    already has a title keeps it (see `extract_header`)."""
 
     name = "header_meta"
-    version = "4"  # 4: no quotation marks in a date line's publisher
+    version = "5"  # 4: no quotation marks in a date line's publisher; 5: the title stays in the text
+
+    def __init__(self, move_title: bool = False):
+        self.move_title = move_title
 
     def setup(self) -> None:
         _rules()
 
     def config(self) -> dict[str, object]:
-        return {"rules": table_digest("header.json")}
+        return {"rules": table_digest("header.json"), "move_title": self.move_title}
 
     def transform(self, text: str) -> TextEdit:
-        return extract_header(text)
+        return extract_header(text, self.move_title)
+
+    def process(self, doc: Document) -> Document:
+        return self.apply(doc, extract_header(doc.text, self.move_title, doc.title))
+
+    def process_batch(self, docs: list[Document]) -> list[StageOutput]:
+        return [self.process(d) for d in docs]

@@ -3,6 +3,10 @@ editor credits and pipe-only layout residue, removed by the rules in `rules/line
 
 A line is removed only when a rule matches it *and* it is no longer than the rule's
 `max_len`: boilerplate is short, and a long line that merely mentions a keyword is content.
+And the match must be the line's unit of boilerplate, not a phrase inside a sentence: when
+the rest of the line holds a clause (`prose_guard` in the rule file: at least 10 Han
+characters and a sentence mark), the line is content (`…生成下载链接（下载地址）`), unless the
+rule is a sentence by nature (disclaimers).
 Precision matters more than recall, so rules are specific and every one carries `keep`
 examples of content it must leave alone.
 """
@@ -11,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 
-from cleanse.boilerplate.rules import ANCHOR_FIRST, OTHER_SPACE, LineRuleSet, line_rules, table_digest
+from cleanse.boilerplate.rules import ANCHOR_FIRST, OTHER_SPACE, LineRuleSet, line_rules, load_table, table_digest
 from cleanse.normalization.normalize import split_paragraphs
 from cleanse.stage import TextEdit, TextStage
 
@@ -166,6 +171,8 @@ def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, s
         m = rule.regex.search(line)
         if m is None:
             continue
+        if rule.scope == "line" and not rule.sentence and _is_prose(rule.regex.sub("", line)):
+            continue
         if rule.scope == "inline":
             if m.end() > m.start():
                 cuts.append((ls + lead + m.start(), ls + lead + m.end(), rule.id, m.group()))
@@ -174,6 +181,21 @@ def _match_line(text: str, ls: int, le: int, rules, cuts: list[tuple[int, int, s
         end = le + 1 if le < len(text) else le
         cuts.append((ls, end, rule.id, line))
         return
+
+
+@lru_cache(maxsize=1)
+def _prose_guard() -> tuple[int, re.Pattern[str]]:
+    g = load_table("lines.json")["prose_guard"]
+    return int(g["min_han"]), re.compile("[" + re.escape(g["marks"]) + "]")
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _is_prose(rest: str) -> bool:
+    """Does the rest of a matched line (outside the rule's matches) hold a clause of its own?"""
+    min_han, marks = _prose_guard()
+    return marks.search(rest) is not None and len(_HAN.findall(rest)) >= min_han
 
 
 def _pipe_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> None:
@@ -228,7 +250,7 @@ class BoilerplateLinesStage(TextStage):
     """Slot 7 (after t2s): adverts, disclaimers, navigation, share, tools, footers, pipes."""
 
     name = "boilerplate_lines"
-    version = "2"
+    version = "3"  # 3: prose guard; bare 上篇/下篇 and 关键词 lines kept
 
     def setup(self) -> None:
         line_rules()

@@ -49,6 +49,7 @@ class LineRule:
     regex: re.Pattern[str]
     max_len: int
     scope: str
+    sentence: bool  # a sentence by nature: not subject to the prose guard
     examples: tuple[str, ...]
     keep: tuple[str, ...]
 
@@ -93,6 +94,7 @@ def line_rules() -> LineRuleSet:
                 regex=compile_rule(r["pattern"], flags),
                 max_len=int(r.get("max_len", 200)),
                 scope=r.get("scope", "line"),
+                sentence=bool(r.get("sentence", False)),
                 examples=tuple(r.get("examples", ())),
                 keep=tuple(r.get("keep", ())),
             )
