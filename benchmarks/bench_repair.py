@@ -19,6 +19,7 @@ from pathlib import Path
 import ftfy
 
 ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby  # noqa: E402
@@ -74,7 +75,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=2.0)
     args = ap.parse_args()
-    from test_repair_clean import clean_corpus
+    from tests.repair.test_clean import clean_corpus
 
     for stage in (FtfyStage(), CjkMojibakeStage(), PinyinRubyStage()):
         stage.setup()  # tables and regexes built outside the timing, as the executors do

@@ -4,7 +4,7 @@
     PYTHONPATH=. python benchmarks/repair_snapshot.py --check /tmp/repair_snap.pkl
 
 Inputs: the seeds whole and line by line, the synthetic damage set (tests/repair_damage.py,
-seeds 3 and 7), the clean corpus of tests/test_repair_clean.py, pages of the bench_pipeline
+seeds 3 and 7), the clean corpus of tests/repair/test_clean.py, pages of the bench_pipeline
 corpus (decoded as the pipeline would see them: GBK/Big5 pages round-tripped with
 replacement), and a few long lines made of glued seed lines. Each input goes through
 ftfy_zh -> cjk_mojibake -> pinyin_ruby (as in the pipeline), and cjk_mojibake and pinyin_ruby
@@ -43,7 +43,7 @@ def corpus_pages(mb: float, seed: int = 1) -> list[str]:
 
 def inputs(mb: float) -> list[str]:
     from repair_damage import synthetic_cases
-    from test_repair_clean import clean_corpus
+    from tests.repair.test_clean import clean_corpus
 
     seeds = [open(p, encoding="utf-8").read() for p in sorted(glob.glob(os.path.join(ROOT, "seeds", "*.txt")))]
     texts = list(seeds)

@@ -14,6 +14,7 @@ import os
 import sys
 from typing import Any
 
+from cleanse.dedup.cli import add_dedup_options, run_dedup
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import StageFailed, run
 from cleanse.executors.shards import SHARD_MAX_FILES
@@ -92,6 +93,16 @@ def _parser() -> argparse.ArgumentParser:
     adv.add_argument("--chunk-mb", type=_positive(float), default=CHUNK_BYTES / 1e6, metavar="MB",
                      help=f"files larger than this are read as line-aligned chunks of about this size "
                           f"(default: {CHUNK_BYTES / 1e6:.1f})")
+    r.add_argument("--dedup", action="store_true",
+                   help="after the run, remove exact and near duplicates across the corpus (default: off)")
+    add_dedup_options(r)
+    dd = sub.add_parser("dedup", help="remove exact and near duplicates from a finished output directory")
+    dd.add_argument("output", metavar="OUT")
+    dd.add_argument("--workers", "-w", type=int, default=None, help="worker processes (default: all cores)")
+    dd.add_argument("--executor", choices=["local", "ray"], default="local")
+    dd.add_argument("--address", metavar="ADDR", help="Ray cluster address (with --executor ray)")
+    dd.add_argument("--quiet", "-q", action="store_true")
+    add_dedup_options(dd)
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -198,7 +209,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         secs, setup = m["seconds"], m.get("setup_seconds")
         print(f"{secs:.2f} s" + (f" ({setup:.2f} s of it loading dictionaries and rules)" if setup else "")
               + (f", {c['bytes'] / 1e6 / secs:.2f} MB/s" if secs else ""))
-    return _check_counts(c, args)
+    status = _check_counts(c, args)
+    if args.dedup and status == EXIT_OK:
+        return run_dedup(args.output, args, max(1, args.workers))
+    return status
 
 
 def _check_counts(counts: dict[str, Any], args: argparse.Namespace) -> int:
@@ -225,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
         return _cmd_run(args)
+    if args.command == "dedup":
+        return run_dedup(args.output, args, max(1, args.workers or os.cpu_count() or 1))
     if args.command == "report":
         try:
             if not Storage(args.output).exists(STATS_FILE):

@@ -122,7 +122,9 @@ class Document:
 
         Remembered for the current text object: most stages hand back the very same string when
         they change nothing, so the pipeline's per-stage byte counts encode a text only after a
-        stage changed it, not once per stage.
+        stage changed it, not once per stage. Measured (2026-12-02, 2-core machine under load):
+        encoding every text of the 10 MB seeds-mix benchmark corpus 11 times (once per stage)
+        takes 2.2 s, against a 5 s run. tests/test_document.py checks it against encoding.
         """
         text, memo = self.text, self._utf8_memo
         if memo is not None and memo[0] is text:

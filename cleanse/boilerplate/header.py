@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
 
+from cleanse.boilerplate.headings import is_heading, is_marker_line
 from cleanse.boilerplate.rules import load_table, table_digest
 from cleanse.boilerplate.variants import compile_rule, expand_pattern, literal_alternation, literal_spellings
 from cleanse.document import Document
@@ -29,16 +30,9 @@ MAX_HEAD_LINES = 16  # non-blank lines examined after the title
 MAX_TAIL_LINES = 6
 MAX_HEADER_LINE = 200
 MAX_SUMMARY_LINE = 600
-MAX_TITLE = 60
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _VIEWS = re.compile(r"(\d{1,3}(?:[,，]\d{3})+|\d*)\s*(?:次|人次)?")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?]")
-_SENTENCE_INSIDE = re.compile(r"[，。；！？;]")  # inside a heading only ASCII ,!? (titles of code, English)
-_LIST_MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十百]+\s*[、.．]|\d{1,3}\s*[、.．)）]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]"
-    r"|第[一二三四五六七八九十百\d]+[章节条部分篇])"
-)
 _LONE_NUMBER = re.compile(r"^\d{1,7}$")
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
 
@@ -172,22 +166,6 @@ def parse_date_line(line: str) -> dict[str, str] | None:
     return fields
 
 
-def is_heading(line: str) -> bool:
-    """A short line that reads as a title: no sentence punctuation inside or at the end."""
-    # Measured without whitespace, so the decision survives whitespace normalization.
-    compact = "".join(line.split())
-    if not (2 <= len(compact) <= MAX_TITLE):
-        return False
-    if "。" in compact or compact[-1] in "，,；;：:、":
-        return False
-    if _SENTENCE_INSIDE.search(compact[:-1]):  # 《浪淘沙・北戴河》毛泽东 一九五四年夏大雨落幽燕，白浪滔天，…
-        return False
-    if _LIST_MARKER.match(compact):
-        return False
-    han = len(_HAN.findall(compact))
-    return han >= 2 and han >= 0.3 * len(compact)
-
-
 def _is_duplicate_summary(summary: str, body: str) -> bool:
     # Compare on letters only (punctuation and quotes differ between summary and body), by
     # the share of the summary's 4-character shingles that occur in the body's opening.
@@ -240,7 +218,7 @@ def extract_header(text: str, move_title: bool = False, known_title: str | None 
         is_heading(first)
         and parse_date_line(first) is None
         and parse_labelled_line(first) is None
-        and not _is_marker_line(first)
+        and not is_marker_line(first)
     ):
         # Tentatively the title; confirmed below only if the body after the header block
         # does not itself open with a heading-like line (so a second pass takes nothing).
@@ -310,13 +288,6 @@ def extract_header(text: str, move_title: bool = False, known_title: str | None 
     if not cuts:  # meta may still hold a byline read from the text
         return TextEdit(text, title=title, meta=meta, chars_changed=0)
     return _cut(text, cuts, removed, title, meta)
-
-
-def _is_marker_line(line: str) -> bool:
-    # Imported here: the splitter imports this module (is_heading).
-    from cleanse.boilerplate.split import is_marker_line
-
-    return is_marker_line(line)
 
 
 def _first_nonblank(text: str, start: int) -> str | None:
@@ -406,11 +377,7 @@ def _cut(text: str, cuts: list[tuple[int, int]], removed: list[tuple[str, str]],
 
 
 class HeaderMetaStage(TextStage):
-    """Slot 7c: title and header/footer metadata -> `title`/`meta` (after the line rules).
-
-    `move_title=False` (default): the title line stays in `text`, `title` is a copy of it.
-    `move_title=True`: it is cut from `text` (recorded as `header.title`). A document that
-    already has a title keeps it (see `extract_header`)."""
+    """Title and header/footer metadata -> `title`/`meta` (after the line rules)."""
 
     name = "header_meta"
     version = "5"  # 4: no quotation marks in a date line's publisher; 5: the title stays in the text

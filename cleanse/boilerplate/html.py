@@ -18,7 +18,7 @@ from cleanse.stage import TextEdit, TextStage
 _ATTR_HINT = re.compile(r"""=\s*["']""")
 # What `[A-Za-z_]` matches under re.IGNORECASE: the ASCII letters, `_`, and four letters
 # that fold onto ASCII ones (İ ı ſ, and the Kelvin sign). Checked over all code points by
-# tests/test_boilerplate_rules.py.
+# tests/boilerplate/test_rules.py.
 NAME_START_IGNORECASE = "A-Za-z_\u0130\u0131\u017f\u212a"
 _ATTR = r"""[A-Za-z_][-\w:.]*\s*=\s*(?:"[^"\n<>]{0,200}"|'[^'\n<>]{0,200}')"""
 
@@ -130,7 +130,7 @@ def _one_pass(
 
 
 class HtmlResidueStage(TextStage):
-    """Slot 7a: first of the boilerplate stages (tags must go before line rules look at lines)."""
+    """HTML tags, comments and entities left in the text; runs before the line rules look at lines."""
 
     name = "html_residue"
     version = "1"

@@ -247,7 +247,7 @@ def _apply_cuts(text: str, cuts: list[tuple[int, int, str, str]]) -> TextEdit:
 
 
 class BoilerplateLinesStage(TextStage):
-    """Slot 7 (after t2s): adverts, disclaimers, navigation, share, tools, footers, pipes."""
+    """Adverts, disclaimers, navigation, share, tools, footers, pipes."""
 
     name = "boilerplate_lines"
     version = "3"  # 3: prose guard; bare 上篇/下篇 and 关键词 lines kept

@@ -1,7 +1,7 @@
 """Loading the boilerplate rule tables (data files under `rules/`), compiled once per process.
 
 Every rule is data: id, class, pattern, description, examples (text the rule must remove)
-and keep (content the rule must never touch). `tests/test_boilerplate_rules.py` checks every
+and keep (content the rule must never touch). `tests/boilerplate/test_rules.py` checks every
 example and keep entry, in Simplified and in Traditional, so a rule edit that breaks either
 fails loudly. The file formats are documented in docs/boilerplate.md.
 """
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from cleanse.boilerplate.variants import compile_rule, literal_spellings
+from cleanse.normalization.normalize import space_characters
 
 # Bits of LineRuleSet.char_flags. ANCHOR_SECOND is ANCHOR_FIRST shifted by two, so that
 # `flags[:-1] & flags[1:] >> 2` marks the pairs that may be anchors (lines.py).
@@ -108,8 +109,6 @@ def line_rules() -> LineRuleSet:
     }
     char_flags = np.zeros(0x10000, dtype=np.uint8)
     # Spaces the paragraph split must see besides U+0020 (see lines.py).
-    from cleanse.normalization.normalize import space_characters
-
     char_flags[[ord(c) for c in space_characters()]] |= OTHER_SPACE
     by_anchor: dict[int, list[tuple[int, str, int]]] = {}
     single: dict[str, list[tuple[int, str, int]]] = {}

@@ -13,42 +13,13 @@ segment (segment 0), so the segments tile the source and nothing is lost.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from cleanse.boilerplate.header import is_heading
-from cleanse.boilerplate.rules import load_table, table_digest
-from cleanse.boilerplate.variants import compile_rule
+from cleanse.boilerplate.headings import _marker_regexes, is_heading, parse_numeral
+from cleanse.boilerplate.rules import table_digest
 from cleanse.decoding import byte_offsets
 from cleanse.document import Document, Removal
 from cleanse.stage import Stage
-
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
-_DIGITS.update({"〇": 0, "两": 2})
-
-
-def parse_numeral(s: str) -> int | None:
-    """`3`, `３`, `十二`, `二十`, `二十三` -> int; None if not a number below 1000."""
-    s = s.strip()
-    if not s:
-        return None
-    if s.isdigit():
-        return int(s)  # int() accepts full-width digits
-    total = 0
-    current = 0
-    for c in s:
-        if c in _DIGITS:
-            current = _DIGITS[c]
-        elif c == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif c == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,30 +29,6 @@ class Marker:
     number: int
     line: str  # the marker text removed from the article
     title: str | None
-
-
-@lru_cache(maxsize=1)
-def _marker_regexes() -> tuple[re.Pattern[str], ...]:
-    t = load_table("articles.json")
-    num = f"[{t['numerals']}]{{1,4}}"
-    return tuple(compile_rule(m["pattern"].replace("NUM", num), re.M) for m in t["markers"])
-
-
-def is_marker_line(line: str) -> bool:
-    """Whether `line` starts with an article marker (【篇一】, 【第二篇】, 篇三：…), whatever its
-    number. Used by the header stage, which must never take a marker for a title (text
-    cleaned without `split_articles`, e.g. by `clean_text`, still holds the markers)."""
-    line = line.strip()
-    if "篇" not in line and "範" not in line and "范" not in line and "例文" not in line:
-        return False
-    for rx in _marker_regexes():
-        m = rx.match(line)
-        if m is not None:
-            groups = m.groupdict()
-            raw_num = next((groups[k] for k in ("n1", "n2", "n3") if groups.get(k)), None)
-            if raw_num and parse_numeral(raw_num) is not None:
-                return True
-    return False
 
 
 _MARKER_CHARS = ("篇", "範", "范", "例文")  # every marker form holds one of these
@@ -171,7 +118,7 @@ def article_spans(text: str) -> list[ArticleSpan]:
 
 
 class SplitArticlesStage(Stage):
-    """Slot 2 (right after `decode`): one document per 【篇N】 article, with byte ranges."""
+    """One document per 【篇N】 article, with byte ranges."""
 
     name = "split_articles"
     version = "1"

@@ -229,7 +229,7 @@ def _binary_reason(sample: bytes) -> str | None:
 def code_unit_layout(head: bytes) -> str:
     """How `detect_and_decode` will read a source that starts with `head`, as far as the width
     of its code units goes (what a reader needs to cut a large file between lines):
-    "utf-32" (BOM), "utf-16-le" or "utf-16-be" (BOM, or recognised without one), "binary" (the
+    "utf-32" (BOM, or recognised without one: not cut), "utf-16-le" or "utf-16-be" (BOM, or recognised without one), "binary" (the
     decoder rejects it whole), else "bytes" (UTF-8 or a legacy codec: a newline is the byte
     0A, never part of a multi-byte character). Checked in the decoder's order; a head cut
     inside a UTF-8 character still counts as UTF-8.
@@ -248,6 +248,8 @@ def code_unit_layout(head: bytes) -> str:
     except UnicodeDecodeError as exc:
         utf8 = exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
     if not utf8:
+        if _sniff_utf32(head):
+            return "utf-32"
         utf16 = _sniff_utf16(head)
         if utf16:
             return utf16

@@ -226,6 +226,7 @@ def _clear_output(storage: Storage) -> None:
     # Markers go first and the run identity last: a clear killed half-way leaves either the
     # old identity with fewer finished shards (still consistent) or nothing of the old run.
     storage.delete_dir(SHARDS_DIR)
+    storage.delete_dir(layout.DEDUP_DIR)
     for folder in layout.DATA_DIRS:
         storage.delete_dir(folder)
     for rel in storage.list_files():

@@ -8,6 +8,7 @@
       _shards/NNNNN.json              one marker per finished shard (its stats and inputs)
       _manifest.json                  configuration, package versions, every input and its fate
       _stats.json                     per-stage stats
+      _dedup/                         the dedup phase's work files and markers (cleanse.dedup.phase)
       _lock                           present while a run holds the directory (cleanse.io.lock)
 
 Each data folder holds files of one schema only, so `pd.read_parquet("OUT/documents")`,
@@ -29,6 +30,7 @@ RUN_FILE = "_run.json"
 SHARDS_DIR = "_shards"
 MANIFEST_FILE = "_manifest.json"
 STATS_FILE = "_stats.json"
+DEDUP_DIR = "_dedup"
 LOCK_FILE = "_lock"
 
 PART_GLOB = "part-*.parquet"

@@ -21,7 +21,16 @@ from typing import Any, BinaryIO
 
 import pyarrow.fs as pafs
 
-from cleanse.io.files import commit as commit_local
+
+
+def commit_local(tmp: str, final: str) -> None:
+    """Flush `tmp` to disk and rename it to `final` (atomic on POSIX filesystems)."""
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, final)
 
 
 def is_uri(path: str) -> bool:

@@ -398,7 +398,7 @@ def _rejoin(text: str) -> str:
 
 
 class NormalizeZhStage(TextStage):
-    """Slot 8: punctuation to full width in Chinese context, whitespace, one paragraph per line."""
+    """Punctuation to full width in Chinese context, whitespace, one paragraph per line."""
 
     name = "normalize_zh"
     version = "1"

@@ -136,7 +136,7 @@ def _count_placeholders(text: str, fl: np.ndarray) -> int:
 
 
 class QualitySignalsStage(TextStage):
-    """Slot 9: per-row quality signals; the text is not changed."""
+    """Per-row quality signals; the text is not changed."""
 
     name = "quality_signals"
     version = "1"

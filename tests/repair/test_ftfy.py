@@ -1,0 +1,136 @@
+"""ftfy_zh: the Chinese-safe config, and the gate proven exact against ungated ftfy."""
+
+import json
+import unicodedata
+from pathlib import Path
+
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-* codecs)
+import pytest
+from ftfy.chardata import CHARMAP_ENCODINGS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanse.document import Document
+from cleanse.repair.ftfy_zh import UNSAFE_RE, FtfyStage, fix_text_ungated, fix_text_zh
+
+CASES = json.loads((Path(__file__).resolve().parents[1] / "data/ftfy/test_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_gate_matches_ungated_on_ftfy_cases(case):
+    text = case["original"]
+    assert fix_text_zh(text).text == fix_text_ungated(text)
+    # Also embedded in Chinese lines, where the gate skips the clean lines.
+    doc = "第一行，干净的中文。\n" + text + "\n最后一行：“引号”（括号）！"
+    assert fix_text_zh(doc).text == fix_text_ungated(doc)
+
+
+def test_latin_mojibake_still_fixed():
+    assert fix_text_zh("LietuviÅ³ 中文").text == "Lietuvių 中文"
+    edit = fix_text_zh("標題：sÃ³lo")
+    assert edit.text == "標題：sólo"
+    assert edit.repairs == [("ftfy", "Ã³", "ó", 4)]
+
+
+def test_chinese_punctuation_and_quotes_untouched():
+    text = "他说：“你好，世界！”（测试）；‘单引号’……【注】ﬁ 全角ＡＢＣ１２３"
+    assert fix_text_zh(text).text == text
+    assert fix_text_ungated(text) == text  # the config itself keeps width, quotes, ligatures
+
+
+def test_safe_set_cannot_form_utf8_mojibake():
+    """The argument behind the gate: in every charmap encoding ftfy tries, the SAFE characters
+    supply UTF-8 lead bytes or continuation bytes, never both, and NFC leaves them alone."""
+    safe = [chr(c) for c in range(0x110000) if not (0xD800 <= c < 0xE000) and not UNSAFE_RE.match(chr(c))]
+    for enc in CHARMAP_ENCODINGS:
+        leads, conts = set(), set()
+        for c in safe:
+            try:
+                b = c.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            if 0xC2 <= b[0] <= 0xF4:
+                leads.add(c)
+            elif 0x80 <= b[0] <= 0xBF:
+                conts.add(c)
+        assert not (leads and conts), enc
+    assert all(unicodedata.normalize("NFC", c) == c and not unicodedata.combining(c) for c in safe)
+
+
+# Text mixing the gate's safe characters with the ones ftfy acts on.
+_interesting = st.sampled_from(list("ÃÂâ€œ\x80\x93\x94\xa0é³¤ÖÐÎÄ\ufffd\x1b[m\x00\x7f\u0301\uf900ﬁＡ“”—…·、。，？\n\r\t ")
+                               + ["\ud800"])
+_text = st.lists(st.one_of(_interesting, st.characters(), st.sampled_from("中文字测试漢語")), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_text)
+def test_gate_is_exact_property(text):
+    assert fix_text_zh(text).text == fix_text_ungated(text)
+
+
+def test_stage_records_repairs():
+    doc = Document(text="第一行\nsÃ³lo\n", id="x", source="s", source_sha256="0")
+    FtfyStage().process(doc)
+    assert doc.text == "第一行\nsólo\n"
+    assert [(r.stage, r.kind, r.before, r.after, r.offset) for r in doc.repairs] == [
+        ("ftfy_zh", "ftfy", "Ã³", "ó", 5)]
+
+
+# --- the tone-letter extension of the gate (ftfy_may_change) ------------------------------
+
+def test_cjk_ideographs_fit_no_charmap_encoding():
+    """Premise: a segment with a CJK ideograph can never be re-decoded as a whole by ftfy."""
+    from ftfy.chardata import possible_encoding
+
+    for cp in list(range(0x3400, 0x4DC0, 7)) + list(range(0x4E00, 0xA000, 7)) + [0x4DBF, 0x9FFF]:
+        for enc in CHARMAP_ENCODINGS:
+            assert not possible_encoding(chr(cp), enc), (hex(cp), enc)
+            assert not possible_encoding("abc" + chr(cp), enc), (hex(cp), enc)
+
+
+def test_tone_letters_are_inert_for_the_other_fixers():
+    """Premise: NFC keeps tone letters next to any gate-safe character, and no enabled fixer
+    other than fix_encoding (C1, surrogates, terminal escapes, control characters) acts on them."""
+    from cleanse.repair.ftfy_zh import TONE_LETTERS
+    from ftfy import fixes
+    from ftfy.chardata import C1_CONTROL_RE
+
+    safe = [chr(c) for c in range(0x110000) if not (0xD800 <= c < 0xE000) and not UNSAFE_RE.match(chr(c))]
+    neighbours = [c for c in safe if not ("\u3400" <= c <= "\u9fff")] + safe[::97] + list(TONE_LETTERS)
+    for e in TONE_LETTERS:
+        assert unicodedata.normalize("NFC", e) == e and not unicodedata.combining(e)
+        assert not C1_CONTROL_RE.search(e)
+        for fixer in (fixes.remove_control_chars, fixes.fix_surrogates, fixes.remove_terminal_escapes):
+            assert fixer("中" + e + "文") == "中" + e + "文"
+        for s in neighbours:
+            assert unicodedata.normalize("NFC", s + e) == s + e
+            assert unicodedata.normalize("NFC", e + s) == e + s
+
+
+def test_tone_gate_matches_ungated_on_ruby_and_adversarial_lines():
+    from cleanse.repair.ftfy_zh import ftfy_may_change
+
+    seed = next((Path(__file__).resolve().parents[2] / "seeds").glob("004_*.txt")).read_text(encoding="utf-8")
+    lines = seed.splitlines() + [
+        "領(lǐng)導(dǎo)“引號”è“”",  # tone letter followed by cp1252 continuation characters
+        "中文é¤ 测试",  # a real UTF-8 mojibake pair next to Chinese
+        "lǐng dǎo",  # no ideograph: ftfy must run
+        "中à  文",  # spaces may stand for NBSP continuation bytes
+    ]
+    for line in lines:
+        assert fix_text_zh(line).text == fix_text_ungated(line), line
+    # the extension does skip ruby lines, and only those
+    assert UNSAFE_RE.search("領(lǐng)導(dǎo)") and not ftfy_may_change("領(lǐng)導(dǎo)")
+    assert ftfy_may_change("lǐng dǎo") and ftfy_may_change("中文é¤ 测试")
+
+
+_tone_text = st.lists(st.one_of(st.sampled_from(list("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿü")), _interesting,
+                                st.sampled_from(["(lǐng)", "(dǎo)", "中", "文", "“", "”", " ", "·", "\xa0"])),
+                      max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tone_text)
+def test_tone_gate_is_exact_property(text):
+    assert fix_text_zh(text).text == fix_text_ungated(text)
