@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -27,6 +28,17 @@ def stats_table(stages: list[dict[str, Any]]) -> str:
     for r in rows:
         lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
     return "\n".join(lines)
+
+
+# Control characters (C0 but the line break, DEL, C1) and the bidirectional overrides: text
+# from the input that would drive the terminal (`ESC ]0;…BEL` retitles it, `ESC [2J` clears
+# it) or reorder what is shown. Printed escaped, as `\x1b` / `\u202e`.
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` safe to print on a terminal: control characters shown as escapes."""
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1] if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -106,4 +118,4 @@ def report(out_dir: str, with_examples: bool = True) -> str:
         parts.append(rejected)
     if with_examples:
         parts.append(examples(out_dir, stages=stats["stages"]))
-    return "\n\n".join(parts)
+    return escape_controls("\n\n".join(parts))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -272,7 +273,9 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        mostly = _mostly_utf8(raw)
+        if mostly is not None and not _binary_reason(raw[:SAMPLE_BYTES]):
+            return _finish(raw, mostly[0], "utf-8", 1.0 - mostly[1] / max(1, len(raw)), mostly[1], max_undecodable)
     else:
         if not _binary_reason(raw[:SAMPLE_BYTES]):
             return _finish(raw, text, "utf-8", 1.0, 0, max_undecodable)
@@ -336,6 +339,34 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     confidence = chardet_conf if codec in candidates else max(0.0, min(1.0, best[0]))
     text, bad = (best[1].text, 0) if best[1].text is not None else decode_counting(raw, codec)
     return _finish(raw, text, codec, confidence, bad, max_undecodable)
+
+
+# A file is UTF-8 with a few damaged places when its valid multi-byte characters outnumber
+# its runs of undecodable bytes by this much (and there are at least MOSTLY_UTF8_MIN of them): one
+# stray byte, or a first byte cut off, must not trade a UTF-8 file for GB18030 or cp866
+# (issue 16). Text in a legacy codec read as UTF-8 yields about one error per non-ASCII
+# character, and random valid UTF-8 sequences in it are rare.
+MOSTLY_UTF8_RATIO = 30
+MOSTLY_UTF8_MIN = 8
+
+
+def _mostly_utf8(raw: bytes) -> tuple[str, int] | None:
+    """(text, undecodable bytes) when `raw` is valid UTF-8 but for a few bytes, else None."""
+    sample = raw[:SAMPLE_BYTES]
+    head = _decode_replacing(sample, "utf-8", len(raw) > SAMPLE_BYTES)
+    if not _few_damaged_places(head):
+        return None
+    text, bad = decode_counting(raw, "utf-8")
+    return (text, bad) if _few_damaged_places(text) else None
+
+
+def _few_damaged_places(text: str) -> bool:
+    places = len(_DAMAGE.findall(text))  # a run of U+FFFD is one damaged place
+    multibyte = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    return multibyte >= MOSTLY_UTF8_MIN and places * MOSTLY_UTF8_RATIO <= multibyte
+
+
+_DAMAGE = re.compile("\ufffd+")
 
 
 # ISO-2022 designations: the escape sequences that switch to a double-byte set.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -43,9 +44,33 @@ ProgressCallback = Callable[[ShardResult, Shard], None]
 _worker_pipeline: Pipeline | None = None
 
 
-def _init_worker(pipeline: Pipeline) -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _exit_with_driver(driver_pid: int) -> None:
+    """Have the kernel send this worker SIGKILL when the driver dies (Linux `prctl`), so a
+    driver killed by SIGKILL leaves no workers behind (they held about 140 MB each, for
+    minutes). Elsewhere a no-op: the pool's own shutdown stops workers on a clean exit.
+    The parent may already have died between the fork and this call: then exit now."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != driver_pid:
+        os._exit(1)
+
+
+def _init_worker(pipeline: Pipeline, driver_pid: int | None = None) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
+    if driver_pid is not None:
+        _exit_with_driver(driver_pid)
     # Ctrl-C reaches the whole process group: the driver handles it (and stops the workers),
     # so a worker does not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -127,7 +152,7 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(pipeline,))
+                               initargs=(pipeline, os.getpid()))
     try:
         in_flight: dict[Future[ShardResult], Shard] = {}
         queue = list(reversed(pending))

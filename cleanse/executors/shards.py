@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import logging
 import os
 import sys
 import time
@@ -27,6 +28,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cleanse.document import Document, Reject
 from cleanse.io import layout
@@ -39,6 +43,8 @@ from cleanse.io.schema import document_schema
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage, is_tmp_name, is_uri
 from cleanse.pipeline import Pipeline, StageStats
+
+log = logging.getLogger("cleanse.run")
 
 SHARD_MAX_FILES = 1000
 # Shard size adapts to the corpus: about TARGET_SHARDS shards (so that every worker gets
@@ -259,7 +265,14 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
     storage.makedirs(layout.DOCUMENTS_DIR)
     storage.makedirs(layout.REJECTS_DIR)
     if storage.exists(RUN_FILE):
-        previous = storage.read_json(RUN_FILE)
+        try:
+            previous = storage.read_json(RUN_FILE)
+        except ValueError as exc:  # not JSON, or not UTF-8
+            raise OutputConflict(f"{out_dir}: {RUN_FILE} is malformed ({exc}); use --overwrite to start afresh "
+                                 f"or choose another --output") from None
+        if not isinstance(previous, dict):
+            raise OutputConflict(f"{out_dir}: {RUN_FILE} is malformed (not a JSON object); use --overwrite to "
+                                 f"start afresh or choose another --output")
         if previous != identity:
             if previous.get("layout") != layout.LAYOUT_VERSION:
                 raise OutputConflict(
@@ -326,13 +339,33 @@ def is_within(path: str, root: str) -> bool:
 
 
 def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
-    """The finished result of `shard`, or None when it must be (re)done."""
+    """The finished result of `shard`, or None when it must be (re)done.
+
+    A marker is trusted only as far as it is checked: it must parse, and both parts must open
+    as Parquet (a truncated file has no footer) with the row counts the marker states (a
+    marker edited to `rows: 99999` would otherwise inflate the run's counts). Anything else
+    redoes the shard, with a warning line."""
     parts = (layout.documents_part(shard.index), layout.rejects_part(shard.index))
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
-    result = ShardResult.from_dict(storage.read_json(marker_name(shard.index)))
-    if [i["source"] for i in result.inputs] != [f.name for f in shard.files]:
+    try:
+        result = ShardResult.from_dict(storage.read_json(marker_name(shard.index)))
+        sources = [i["source"] for i in result.inputs]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("shard %d: malformed marker %s (%s): redone", shard.index, marker_name(shard.index), exc)
+        return None
+    if sources != [f.name for f in shard.files]:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
+    for part, expected in zip(parts, (result.rows, result.rejects)):
+        try:
+            found = pq.ParquetFile(storage.path(part), filesystem=None if storage.local else storage.fs) \
+                .metadata.num_rows
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            log.warning("shard %d: %s does not open (%s): redone", shard.index, part, exc)
+            return None
+        if found != expected:
+            log.warning("shard %d: %s holds %d rows, its marker says %s: redone", shard.index, part, found, expected)
+            return None
     return result
 
 

@@ -5,6 +5,7 @@ Reading them is `cleanse.io.readers`."""
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import posixpath
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 import pyarrow.fs as pafs
 
 from cleanse.io.storage import is_uri
+
+log = logging.getLogger("cleanse.inputs")
 
 
 class InputError(ValueError):
@@ -44,7 +47,7 @@ def _is_glob(p: str) -> bool:
     return any(c in p for c in "*?[")
 
 
-def expand_inputs(inputs: Sequence[str]) -> list[SourceFile]:
+def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> list[SourceFile]:
     """Files, directories (recursively) and globs → a sorted, de-duplicated list of files.
 
     Hidden files and directories (names starting with '.') inside a directory are skipped.
@@ -52,6 +55,8 @@ def expand_inputs(inputs: Sequence[str]) -> list[SourceFile]:
     `SourceFile`), which is what makes ids and row order reproducible whatever the working
     directory. Raises `InputError` naming every input that matches nothing, and two different
     files that would get the same name.
+    Symlinks found inside a directory are read only when they stay inside it, unless
+    `follow_symlinks` (`_walk`); a path named on the command line is always read.
     """
     found: dict[str, SourceFile] = {}  # by real path: one file given twice is read once
     missing: list[str] = []
@@ -65,14 +70,14 @@ def expand_inputs(inputs: Sequence[str]) -> list[SourceFile]:
             continue
         named: list[tuple[str, str]]  # (path, canonical name)
         if os.path.isdir(item):
-            named = [(p, _name_in(item, p)) for p in _walk(item)]
+            named = [(p, _name_in(item, p)) for p in _walk(item, follow_symlinks)]
         elif os.path.isfile(item):
             named = [(item, os.path.basename(os.path.realpath(item)))]
         elif _is_glob(item):
             base = _glob_base(item)
             named = []
             for m in glob.glob(item, recursive=True):
-                named.extend((p, _name_in(base, p)) for p in (_walk(m) if os.path.isdir(m) else [m]))
+                named.extend((p, _name_in(base, p)) for p in (_walk(m, follow_symlinks) if os.path.isdir(m) else [m]))
             if not named:
                 missing.append(f"{item} (glob matched nothing)")
         else:
@@ -117,12 +122,30 @@ def _glob_base(pattern: str) -> str:
     return os.sep.join(literal) or ("." if not pattern.startswith(os.sep) else os.sep)
 
 
-def _walk(root: str) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: str, follow_symlinks: bool = False) -> Iterator[str]:
+    """The files under `root`, sorted. A symlink whose target lies outside `root` (after
+    resolving every link) is skipped with a warning unless `follow_symlinks`: a planted
+    `page.txt -> /etc/passwd` must not become a row. An unreadable directory is a warning
+    line, not a silent gap."""
+    real_root = os.path.realpath(root)
+
+    def unreadable(exc: OSError) -> None:
+        log.warning("input directory not readable, skipped: %s (%s)", exc.filename, exc.strerror)
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith("."):
-                yield os.path.join(dirpath, name)
+            if name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            if not follow_symlinks and os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+                log.warning("symlink out of the input root, skipped: %s -> %s", path, os.path.realpath(path))
+                continue
+            yield path
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def list_uri_files(uri: str) -> list[SourceFile]:

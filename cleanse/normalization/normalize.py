@@ -137,7 +137,9 @@ def _rules() -> _Rules:
         mapped_chars=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
         space_chars=_class_chars(t["spaces"]),
         # Two literal-first passes (an alternation `[ \n]…` would stop at every newline).
-        space_before_newline=re.compile(r" [ ]*\n"),
+        # The look-behind makes a run of spaces not followed by a line break cost its
+        # length once, not once per space (` [ ]*\n` is quadratic on such a run).
+        space_before_newline=re.compile(r"(?<! ) +\n"),
         space_after_newline=re.compile(r"\n [ ]*"),
         space_runs=re.compile(r"  [ ]*"),
         # `(…)` is Chinese when it holds a Han character or touches one (through at most one

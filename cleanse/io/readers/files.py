@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Iterator
 
 import pyarrow.fs as pafs
@@ -14,6 +16,27 @@ from cleanse.io.sources import SourceFile
 from cleanse.io.storage import is_uri
 
 
+class NotRegularFile(OSError):
+    """A FIFO, socket or device where a file was expected."""
+
+
+def _read_regular(path: str) -> bytes:
+    # Opened without blocking (a FIFO with no writer would block `open` forever) and checked
+    # on the open descriptor (no window between a check and the open): only a regular file
+    # is read. A device (`/dev/zero`, reached through a symlink) would read until memory runs out.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device" \
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "directory" if stat.S_ISDIR(mode) else "special file"
+            raise NotRegularFile(f"not a regular file ({kind}): not read")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
 def read_source(src: SourceFile) -> Document | Reject:
     """Read one file as bytes into an undecoded document (or a reject if it cannot be read)."""
     try:
@@ -22,8 +45,9 @@ def read_source(src: SourceFile) -> Document | Reject:
             with fs.open_input_stream(path) as stream:
                 raw = stream.read()
         else:
-            with open(src.path, "rb") as fh:
-                raw = fh.read()
+            raw = _read_regular(src.path)
+    except NotRegularFile as exc:
+        return Reject(src.path, "", "not_regular_file", "read", str(exc), b"")
     except OSError as exc:
         return Reject(src.name, "", "unreadable", "read", f"{type(exc).__name__}: {exc}", b"")
     return Document.from_bytes(src.name, raw, hashlib.sha256(raw).hexdigest())
