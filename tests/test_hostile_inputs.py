@@ -51,7 +51,8 @@ def test_symlink_out_of_the_root_is_skipped_with_a_warning(tmp_path, caplog) -> 
     secret = tmp_path / "secret.txt"
     secret.write_text("not an input")
     (root / "page.txt").symlink_to(secret)
-    (root / "inner.txt").symlink_to(root / "a.txt")  # inside the root: read
+    (root / ".target.txt").write_text("乙")  # hidden, so only the link names it (a link to a.txt
+    (root / "inner.txt").symlink_to(root / ".target.txt")  # would be the same file, read once): read
     with caplog.at_level(logging.WARNING, logger="cleanse.inputs"):
         paths = [os.path.basename(f.path) for f in expand_inputs([str(root)])]
     assert paths == ["a.txt", "inner.txt"]
