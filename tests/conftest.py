@@ -55,3 +55,12 @@ def seed_rows() -> dict[str, list[Document]]:
         assert not rejects, f"{path}: {rejects}"
         out[os.path.basename(path)[:3]] = [i for i in items if isinstance(i, Document)]
     return out
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    """A local Ray instance with 2 CPUs for the tests of one module (Ray tests skip without ray)."""
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-ray = pytest.importorskip("ray")
+pytest.importorskip("ray")
 pytest.importorskip("ray.data")
 
 from cleanse.cli import main  # noqa: E402
 from tests.dedup.test_dedup import _dups, _rows, _write_corpus  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
 
 
 def test_dedup_on_ray_equals_local(local_ray: None, tmp_path) -> None:

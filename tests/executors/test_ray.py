@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ray = pytest.importorskip("ray")
+pytest.importorskip("ray")
 pytest.importorskip("ray.data")
 
 from cleanse.cli import main  # noqa: E402
@@ -15,13 +15,6 @@ from cleanse.executors.ray import run_ray  # noqa: E402
 from cleanse.io.sources import expand_inputs  # noqa: E402
 from cleanse.loader import load_pipeline  # noqa: E402
 from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
 
 
 def test_ray_output_equals_local_and_resumes(local_ray: None, tmp_path: Path) -> None:
