@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pyarrow.parquet as pq
 
 from cleanse.io.layout import DOCUMENTS_DIR, MANIFEST_FILE, STATS_FILE
 from cleanse.io.storage import Storage
@@ -67,7 +66,7 @@ def examples(out_dir: str, per_stage: int = 3, stages: list[dict[str, Any]] | No
             break
         if not (name.startswith(f"{DOCUMENTS_DIR}/part-") and name.endswith(".parquet")):
             continue
-        pf = pq.ParquetFile(storage.path(name), filesystem=None if storage.local else storage.fs)
+        pf = storage.parquet_file(name)
         for batch in pf.iter_batches(batch_size=512, columns=["removed", "repairs"]):
             for row in batch.to_pylist():
                 for r in row["removed"] or []:

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cleanse.dedup.clusters import KIND_EXACT, KIND_KEPT, KIND_NAMES, resolve
+from cleanse.dedup.clusters import KIND_KEPT, KIND_NAMES, resolve
 from cleanse.dedup.minhash import MinHashConfig, band_keys, signatures
 from cleanse.dedup.normalize import FORM_VERSION, dedup_form, exact_key
 from cleanse.dedup.schema import duplicate_schema
@@ -94,10 +94,6 @@ def applied_marker(part: str) -> str:
     return f"{WORK_DIR}/applied/{_name(part)[:-len('.parquet')]}.json"
 
 
-def _open_parquet(storage: Storage, rel: str) -> pq.ParquetFile:
-    if storage.local:
-        return pq.ParquetFile(storage.path(rel))
-    return pq.ParquetFile(storage.fs.open_input_file(storage.path(rel)))
 
 
 def _write_table(storage: Storage, rel: str, table: pa.Table) -> None:
@@ -140,11 +136,11 @@ def compute_part_signatures(out_dir: str, part: str, cfg: DedupConfig) -> int:
     storage = Storage(out_dir)
     rel = signatures_file(part)
     if storage.exists(rel):
-        return _open_parquet(storage, rel).metadata.num_rows
+        return storage.parquet_file(rel).metadata.num_rows
     schema = signature_schema(cfg)
     m = cfg.minhash
     batches = []
-    for batch in _open_parquet(storage, part).iter_batches(batch_size=_BATCH_ROWS,
+    for batch in storage.parquet_file(part).iter_batches(batch_size=_BATCH_ROWS,
                                                            columns=["id", "source", "segment", "text"]):
         exact, bands, sig = text_signatures(batch.column("text").to_pylist(), cfg)
         n = len(exact)
@@ -176,7 +172,7 @@ def load_corpus(storage: Storage, parts: list[str], cfg: DedupConfig, with_bands
     ids, sources, segments, exact, bands = [], [], [], [], []
     counts = [0]
     for part in parts:
-        t = _open_parquet(storage, signatures_file(part)).read(
+        t = storage.parquet_file(signatures_file(part)).read(
             columns=["id", "source", "segment", "exact"] + (["bands"] if with_bands else []))
         counts.append(t.num_rows)
         ids.append(t.column("id"))
@@ -206,7 +202,7 @@ def signature_lookup(storage: Storage, corpus: Corpus) -> Callable[[np.ndarray],
         which = np.searchsorted(corpus.offsets, ordinals, side="right") - 1
         for p in np.unique(which):
             rows = ordinals[which == p] - corpus.offsets[p]
-            col = _open_parquet(storage, signatures_file(corpus.parts[p])).read(columns=["sig"]).column("sig")
+            col = storage.parquet_file(signatures_file(corpus.parts[p])).read(columns=["sig"]).column("sig")
             flat = col.combine_chunks().values.to_numpy()
             out.append(flat.reshape(-1, col.type.list_size)[rows])
         return np.concatenate(out) if out else np.zeros((0, 0), np.uint32)
@@ -256,7 +252,7 @@ def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
     marker = applied_marker(part)
     if storage.exists(marker):
         return storage.read_json(marker)
-    table = _open_parquet(storage, part).read()
+    table = storage.parquet_file(part).read()
     drop = plan.filter(pc.not_equal(plan.column("kind"), "kept"))
     present = pc.is_in(table.column("id"), value_set=drop.column("id"))
     dropped_here = int(pc.sum(present).as_py() or 0)
@@ -367,7 +363,7 @@ def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, a
     _map(apply_part, [(out_dir, p, t) for p, t in zip(parts, by_part)], workers)
     kinds = plan.column("kind").to_pylist()
     summary = DedupSummary(
-        documents=int(sum(_open_parquet(storage, signatures_file(p)).metadata.num_rows for p in parts)),
+        documents=int(sum(storage.parquet_file(signatures_file(p)).metadata.num_rows for p in parts)),
         kept=0, exact=kinds.count("exact"), near=kinds.count("near"), clusters=kinds.count("kept"),
         seconds=round(time.perf_counter() - t0, 3), signature_seconds=round(t_sig, 3))
     summary.kept = summary.documents - summary.exact - summary.near
@@ -387,7 +383,7 @@ def _signatures_and_plan(storage: Storage, parts: list[str], cfg: DedupConfig, w
         _map(compute_part_signatures, [(out_dir, p, cfg) for p in parts], workers)
     t_sig = time.perf_counter() - t0
     if storage.exists(PLAN_FILE):
-        return _open_parquet(storage, PLAN_FILE).read(), t_sig
+        return storage.parquet_file(PLAN_FILE).read(), t_sig
     corpus = load_corpus(storage, parts, cfg, with_bands=cfg.near and executor != "ray")
     pairs = None
     if cfg.near and executor == "ray":

@@ -60,7 +60,7 @@ def ray_signatures(out_dir: str, parts: list[str], cfg: Any, workers: int | None
 
 def ray_band_pairs(out_dir: str, parts: list[str], offsets: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Candidate pairs (ordinals) from the band keys in the signature files, grouped on Ray."""
-    from cleanse.dedup.phase import _open_parquet, signatures_file
+    from cleanse.dedup.phase import signatures_file
     from cleanse.io.storage import Storage
 
     ray = _import_ray()
@@ -69,7 +69,7 @@ def ray_band_pairs(out_dir: str, parts: list[str], offsets: np.ndarray, rank: np
     def explode(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         bands_out, keys_out, ranks_out = [], [], []
         for part, base in zip(batch["part"], batch["base"]):
-            col = _open_parquet(Storage(out_dir), signatures_file(str(part))).read(columns=["bands"]).column("bands")
+            col = Storage(out_dir).parquet_file(signatures_file(str(part))).read(columns=["bands"]).column("bands")
             keys = col.combine_chunks().values.to_numpy().reshape(-1, col.type.list_size)
             r = ray.get(rank_ref)[int(base):int(base) + len(keys)]
             b = np.broadcast_to(np.arange(keys.shape[1], dtype=np.int32), keys.shape)

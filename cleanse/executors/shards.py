@@ -30,7 +30,6 @@ from importlib import metadata
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from cleanse.document import Document, Reject
 from cleanse.io import layout
@@ -358,8 +357,7 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
     for part, expected in zip(parts, (result.rows, result.rejects)):
         try:
-            found = pq.ParquetFile(storage.path(part), filesystem=None if storage.local else storage.fs) \
-                .metadata.num_rows
+            found = storage.parquet_file(part).metadata.num_rows
         except (OSError, ValueError, pa.ArrowException) as exc:
             log.warning("shard %d: %s does not open (%s): redone", shard.index, part, exc)
             return None

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 
 
 
@@ -84,6 +85,10 @@ class Storage:
                 return json.load(fh)
         with self.fs.open_input_stream(self.path(rel)) as fh:
             return json.loads(fh.read().decode("utf-8"))
+
+    def parquet_file(self, rel: str) -> pq.ParquetFile:
+        """The Parquet file at `rel`, opened for reading (metadata, batches, columns)."""
+        return pq.ParquetFile(self.path(rel), filesystem=None if self.local else self.fs)
 
     def list_files(self, rel: str = "", recursive: bool = False) -> list[str]:
         """Relative paths of the files under `rel`, sorted."""
