@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from cleanse.budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, DEFAULT_SECONDS_PER_MB, Budget
 from cleanse.config import ConfigError, build_pipeline, read_toml, with_overrides
 from cleanse.dedup.cli import add_dedup_options, run_dedup
 from cleanse.defaults import build_default_pipeline
@@ -49,6 +50,16 @@ def _positive(kind: type) -> Any:
         return value
     parse.__name__ = f"positive {kind.__name__}"
     return parse
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
 
 
 def _rate(text: str) -> float:
@@ -105,6 +116,17 @@ def _parser() -> argparse.ArgumentParser:
     adv.add_argument("--chunk-mb", type=_positive(float), default=CHUNK_BYTES / 1e6, metavar="MB",
                      help=f"files larger than this are read as line-aligned chunks of about this size "
                           f"(default: {CHUNK_BYTES / 1e6:.1f})")
+    budget = r.add_argument_group("per-document budgets (docs/operations.md, Faults; part of the pipeline id)")
+    budget.add_argument("--doc-seconds", type=_non_negative, default=None, metavar="S",
+                        help=f"a stage that spends more than S seconds (plus --doc-seconds-per-mb) on one "
+                             f"document stops, and the document becomes a too_slow reject "
+                             f"(default: {DEFAULT_MAX_SECONDS:g}; 0: no limit)")
+    budget.add_argument("--doc-seconds-per-mb", type=_non_negative, default=None, metavar="S",
+                        help=f"seconds added to --doc-seconds per MB of the document's source bytes "
+                             f"(default: {DEFAULT_SECONDS_PER_MB:g})")
+    budget.add_argument("--doc-mb", type=_non_negative, default=None, metavar="MB",
+                        help=f"a document of more than MB megabytes of source bytes becomes a too_large reject "
+                             f"(default: {DEFAULT_MAX_BYTES / 1e6:.1f}; 0: no limit)")
     r.add_argument("--dedup", action="store_true",
                    help="after the run, remove exact and near duplicates across the corpus (default: off)")
     add_dedup_options(r)
@@ -182,13 +204,26 @@ def _pipeline(args: argparse.Namespace) -> Pipeline:
     return build_pipeline(with_overrides(config, args.no_t2s, args.t2s_config), args.config or "the command line")
 
 
+def _with_budget(pipeline: Pipeline, args: argparse.Namespace) -> Pipeline:
+    """The pipeline with the budget flags applied (a flag left out keeps the pipeline's value)."""
+    seconds, per_mb, mb = args.doc_seconds, args.doc_seconds_per_mb, args.doc_mb
+    if seconds is None and per_mb is None and mb is None:
+        return pipeline
+    old = pipeline.budget
+    pipeline.budget = Budget(
+        max_seconds=old.max_seconds if seconds is None else (seconds or None),
+        seconds_per_mb=old.seconds_per_mb if per_mb is None else per_mb,
+        max_bytes=old.max_bytes if mb is None else (max(1, int(mb * 1e6)) if mb else None))
+    return pipeline
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     _setup_logging(args.verbose, args.log_file)
     args.workers_given = args.workers is not None
     if args.workers is None:
         args.workers = os.cpu_count() or 1
     try:
-        pipeline = _pipeline(args)
+        pipeline = _with_budget(_pipeline(args), args)
         files = expand_inputs(args.input)
     except (PipelineScriptError, InputError, ConfigError) as exc:
         return _error(str(exc))

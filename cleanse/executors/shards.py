@@ -40,7 +40,7 @@ from cleanse.io.parquet import CorpusPartWriter, WriterOptions
 from cleanse.io.readers import CrawlReader, Reader, SourceInfo
 from cleanse.io.schema import document_schema
 from cleanse.io.sources import SourceFile
-from cleanse.io.storage import Storage, is_tmp_name, is_uri
+from cleanse.io.storage import Storage, is_tmp_name, is_uri, is_within
 from cleanse.pipeline import Pipeline, StageStats
 
 log = logging.getLogger("cleanse.run")
@@ -118,10 +118,11 @@ class ShardResult:
     seconds: float
     inputs: list[dict[str, Any]]
     stats: list[dict[str, Any]]
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # part path -> {bytes, sha256}
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "rows": self.rows, "rejects": self.rejects, "bytes": self.bytes,
-                "seconds": self.seconds, "inputs": self.inputs, "stats": self.stats}
+                "seconds": self.seconds, "inputs": self.inputs, "stats": self.stats, "parts": self.parts}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ShardResult:
@@ -176,6 +177,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
         seconds=round(time.perf_counter() - t0, 6), inputs=inputs,
         stats=[s.to_dict() for s in pipeline.stats],
+        parts={rel: storage.checksum(rel) for rel in _parts(shard.index)},
     )
     # The marker is written last: its presence means the shard is complete.
     storage.write_json_atomic(marker_name(shard.index), result.to_dict(), indent=None)  # compact: machine-read
@@ -332,19 +334,19 @@ def _check_inputs_outside(storage: Storage, files: Sequence[SourceFile]) -> None
                                  f"choose an --output outside the input tree")
 
 
-def is_within(path: str, root: str) -> bool:
-    """Whether `path` is `root` or below it (both real, absolute paths)."""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+def _parts(index: int) -> tuple[str, str]:
+    return layout.documents_part(index), layout.rejects_part(index)
 
 
 def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     """The finished result of `shard`, or None when it must be (re)done.
 
-    A marker is trusted only as far as it is checked: it must parse, and both parts must open
-    as Parquet (a truncated file has no footer) with the row counts the marker states (a
-    marker edited to `rows: 99999` would otherwise inflate the run's counts). Anything else
-    redoes the shard, with a warning line."""
-    parts = (layout.documents_part(shard.index), layout.rejects_part(shard.index))
+    A marker is trusted only as far as it is checked: it must parse, both parts must have the
+    size and SHA-256 the marker recorded when they were written (any changed, truncated or
+    swapped byte), and open as Parquet with the row counts the marker states (a marker edited
+    to `rows: 99999` would otherwise inflate the run's counts). Anything else redoes the
+    shard, with a warning line; so does a marker without checksums (an older version's)."""
+    parts = _parts(shard.index)
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
     try:
@@ -356,7 +358,16 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     if sources != [f.name for f in shard.files]:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
     for part, expected in zip(parts, (result.rows, result.rejects)):
+        recorded = result.parts.get(part) if isinstance(result.parts, dict) else None
+        if not isinstance(recorded, dict):
+            log.warning("shard %d: its marker has no checksum of %s (an older version's marker): redone",
+                        shard.index, part)
+            return None
         try:
+            if storage.checksum(part) != recorded:
+                log.warning("shard %d: %s differs from the file its marker recorded (size or SHA-256): redone",
+                            shard.index, part)
+                return None
             found = storage.parquet_file(part).metadata.num_rows
         except (OSError, ValueError, pa.ArrowException) as exc:
             log.warning("shard %d: %s does not open (%s): redone", shard.index, part, exc)
