@@ -12,7 +12,7 @@ import time
 
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from cleanse import DecodeStage, Document, Pipeline, Reject, TextEdit, TextStage
@@ -213,6 +213,7 @@ def test_newlines_still_come_first(tmp_path) -> None:
 
 
 @settings(max_examples=40, deadline=None)
+@example("gb18030", "1ééé符", 2000)  # four trail-range bytes in a row were taken for UTF-8 continuation bytes
 @given(st.sampled_from(["utf-8", "gb18030", "utf-16-le", "big5"]),
        st.text(alphabet="中文字符繁體。，「」 a1-\U0001f600\u00e9", min_size=1, max_size=40),
        st.integers(2_000, 6_000))

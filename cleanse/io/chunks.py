@@ -136,7 +136,9 @@ _NOT_CONTINUATION = re.compile(rb"[^\x80-\xbf]")
 def _looks_utf8(window: bytes) -> bool:
     """Whether `window` (cut anywhere in a file) is valid UTF-8 but for its ragged edges."""
     head = _NOT_CONTINUATION.search(window[:4])
-    body = window[head.start() if head else len(window):]
+    if head is None:  # four continuation bytes in a row: not UTF-8
+        return False
+    body = window[head.start():]
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
