@@ -3,7 +3,8 @@
 Exit codes (docs/operations.md): 0 success; 1 the run finished but failed a check (no input
 became a row, or rejects above `--max-reject-rate`); 2 a user error (bad arguments, inputs not
 found, an unusable, locked or different output directory), one line on stderr; 3 stopped by
-`--fail-fast` at a stage error; 130 interrupted (Ctrl-C), the directory left resumable.
+`--fail-fast` at a stage error; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), the
+directory left resumable.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 import pyarrow as pa
@@ -36,6 +39,15 @@ from cleanse.report import report, stats_table
 
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_STAGE_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a process SIGTERM stopped
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM reached the driver: stopped like Ctrl-C (the same clean-up paths)."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
 log = logging.getLogger("cleanse")
 
 
@@ -254,6 +266,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         shard_max_bytes=None if args.shard_mb is None else max(1, int(args.shard_mb * 1e6)),
         chunk_bytes=max(1024, int(args.chunk_mb * 1e6)),
     )
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         if args.executor == "ray":
             from cleanse.executors.ray import RayUnavailable, run_ray
@@ -266,12 +280,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast,
                           writer_options=writer, **common)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if progress:
             progress.close()
             progress = None
-        print(f"\ncleanse: interrupted; run the same command again to resume {args.output}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        word = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"\ncleanse: {word}; run the same command again to resume {args.output}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except StageFailed as exc:
         log.debug("stopped by --fail-fast", exc_info=True)
         return _error(f"--fail-fast: {str(exc).splitlines()[0]} (run again without --fail-fast to reject such "
@@ -282,6 +297,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         log.debug("storage error", exc_info=True)
         return _error(f"{args.output}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
     finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
         if progress:
             progress.close()
     c = summary.manifest["counts"]

@@ -31,13 +31,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from cleanse.document import Document, Reject
+from cleanse.document import Document, Reject, assign_ids
 from cleanse.io import layout
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
 from cleanse.io.parquet import CorpusPartWriter, WriterOptions
-from cleanse.io.readers import CrawlReader, Reader, SourceInfo
+from cleanse.io.readers import CrawlReader, FileReader, Reader, SourceInfo
 from cleanse.io.schema import document_schema
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage, is_tmp_name, is_uri, is_within
@@ -145,15 +145,36 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     crash, and safe to run twice at once (each writer has its own temporary names, and both
     produce identical files). `reader` defaults to `CrawlReader(chunk_bytes)`. With `fail_fast`
     the first `stage_error` reject raises `StageFailed` and the shard writes nothing."""
-    storage = out if isinstance(out, Storage) else Storage(out)
-    t0 = time.perf_counter()
-    pipeline.reset_stats()
     reader = reader or CrawlReader(chunk_bytes)
     infos: dict[str, SourceInfo] = {}
+    pipeline.reset_stats()
+    return _write_shard(pipeline, shard, out, pipeline.run(_read(shard.files, reader, infos)), infos, fail_fast,
+                        writer_options)
+
+
+def reject_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int, reason: str, detail: str,
+                 writer_options: WriterOptions | None = None) -> ShardResult:
+    """Write `shard` with every input a reject (`reason`, `detail`), unprocessed: each file (or
+    each chunk of a large one) with its raw bytes, read as plain bytes (no parsing)."""
+    infos: dict[str, SourceInfo] = {}
+    file_reader = FileReader(chunk_bytes)
+
+    def rejects() -> Iterator[Document | Reject]:
+        for item in _read(shard.files, file_reader, infos):
+            yield Reject.of(item, "executor", reason, detail) if isinstance(item, Document) else item
+
+    pipeline.reset_stats()
+    return _write_shard(pipeline, shard, out, assign_ids(rejects()), infos, False, writer_options)
+
+
+def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: Iterator[Document | Reject],
+                 infos: dict[str, SourceInfo], fail_fast: bool, writer_options: WriterOptions | None) -> ShardResult:
+    storage = out if isinstance(out, Storage) else Storage(out)
+    t0 = time.perf_counter()
     fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
     writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages), writer_options)
     try:
-        for item in pipeline.run(_read(shard.files, reader, infos)):
+        for item in items:
             writer.write(item)
             fate = fates[item.source]
             if isinstance(item, Reject):
@@ -177,7 +198,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
         seconds=round(time.perf_counter() - t0, 6), inputs=inputs,
         stats=[s.to_dict() for s in pipeline.stats],
-        parts={rel: storage.checksum(rel) for rel in _parts(shard.index)},
+        parts={rel: storage.checksum(rel) for rel in shard_parts(shard.index)},
     )
     # The marker is written last: its presence means the shard is complete.
     storage.write_json_atomic(marker_name(shard.index), result.to_dict(), indent=None)  # compact: machine-read
@@ -334,7 +355,8 @@ def _check_inputs_outside(storage: Storage, files: Sequence[SourceFile]) -> None
                                  f"choose an --output outside the input tree")
 
 
-def _parts(index: int) -> tuple[str, str]:
+def shard_parts(index: int) -> tuple[str, str]:
+    """The documents and rejects part of shard `index`."""
     return layout.documents_part(index), layout.rejects_part(index)
 
 
@@ -346,7 +368,7 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     swapped byte), and open as Parquet with the row counts the marker states (a marker edited
     to `rows: 99999` would otherwise inflate the run's counts). Anything else redoes the
     shard, with a warning line; so does a marker without checksums (an older version's)."""
-    parts = _parts(shard.index)
+    parts = shard_parts(shard.index)
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
     try:
