@@ -38,6 +38,7 @@ from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
 from cleanse.io.parquet import CorpusPartWriter, WriterOptions
 from cleanse.io.readers import CrawlReader, Reader, SourceInfo
+from cleanse.io.readers.split import SPLIT_VERSION, Part, merge_part_entries
 from cleanse.io.schema import document_schema
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage, is_tmp_name, is_uri
@@ -72,12 +73,29 @@ class StageFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Shard:
+    """Consecutive input files, or (`part` set) one part of one large file
+    (`cleanse.io.readers.split`)."""
+
     index: int
     files: tuple[SourceFile, ...]
+    part: Part | None = None
 
     @property
     def bytes(self) -> int:
+        if self.part is not None:
+            p, size = self.part, self.files[0].size
+            return p.end - p.start if p.stream_offset >= 0 else size // p.count
         return sum(f.size for f in self.files)
+
+    def to_row(self) -> dict[str, Any]:
+        """The shard as plain data (for an executor that ships it to another process)."""
+        return {"index": self.index, "paths": [f.path for f in self.files], "sizes": [f.size for f in self.files],
+                "names": [f.name for f in self.files], "part": None if self.part is None else self.part.to_dict()}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Shard:
+        files = tuple(SourceFile(p, int(s), n) for p, s, n in zip(row["paths"], row["sizes"], row["names"]))
+        return cls(int(row["index"]), files, None if row.get("part") is None else Part.from_dict(row["part"]))
 
 
 def auto_shard_bytes(total_bytes: int) -> int:
@@ -88,8 +106,9 @@ def auto_shard_bytes(total_bytes: int) -> int:
 
 
 def plan_shards(files: Sequence[SourceFile], max_files: int = SHARD_MAX_FILES,
-                max_bytes: int | None = None) -> list[Shard]:
-    """Cut the sorted inputs into shards; a file larger than `max_bytes` is a shard of its own.
+                max_bytes: int | None = None, reader: Reader | None = None) -> list[Shard]:
+    """Cut the sorted inputs into shards; a file larger than `max_bytes` is a shard of its own,
+    or, when `reader` can cut it at record boundaries (`Reader.parts`), one shard per part.
 
     `max_bytes=None` picks the budget from the corpus size (`auto_shard_bytes`).
     """
@@ -99,6 +118,14 @@ def plan_shards(files: Sequence[SourceFile], max_files: int = SHARD_MAX_FILES,
     current: list[SourceFile] = []
     size = 0
     for f in files:
+        parts = reader.parts(f, max_bytes) if reader is not None and f.size > max_bytes else None
+        if parts:
+            if current:
+                shards.append(Shard(len(shards), tuple(current)))
+                current, size = [], 0
+            first = len(shards)
+            shards.extend([Shard(first + k, (f,), part) for k, part in enumerate(parts)])
+            continue
         if current and (len(current) >= max_files or size + f.size > max_bytes):
             shards.append(Shard(len(shards), tuple(current)))
             current, size = [], 0
@@ -128,11 +155,11 @@ class ShardResult:
         return cls(**d)
 
 
-def _read(files: Sequence[SourceFile], reader: Reader, infos: dict[str, SourceInfo]) -> Iterator[Document | Reject]:
-    """The records of `files` in order, opening each file only when the pipeline gets to it;
-    what the reader says about each input goes into `infos`."""
-    for src in files:
-        opened = reader.open(src)
+def _read(shard: Shard, reader: Reader, infos: dict[str, SourceInfo]) -> Iterator[Document | Reject]:
+    """The records of the shard's files in order, opening each file only when the pipeline
+    gets to it; what the reader says about each input goes into `infos`."""
+    for src in shard.files:
+        opened = reader.open(src) if shard.part is None else reader.open(src, part=shard.part)  # type: ignore[call-arg]
         infos[src.name] = opened.info
         yield from opened.records
 
@@ -152,7 +179,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
     writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages), writer_options)
     try:
-        for item in pipeline.run(_read(shard.files, reader, infos)):
+        for item in pipeline.run(_read(shard, reader, infos)):
             writer.write(item)
             fate = fates[item.source]
             if isinstance(item, Reject):
@@ -215,14 +242,20 @@ def _package_versions() -> dict[str, str]:
 
 
 def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: int, max_bytes: int,
-                  chunk_bytes: int, writer_options: WriterOptions | None = None) -> dict[str, Any]:
+                  chunk_bytes: int, writer_options: WriterOptions | None = None,
+                  reader: Reader | None = None, split: bool = False) -> dict[str, Any]:
     h = hashlib.sha256()
     for f in files:
         h.update(f"{f.name}\0{f.size}\n".encode("utf-8", "surrogateescape"))
+    # Keys beyond the first ones appear only when not at their default, so that a directory
+    # written before they existed still resumes.
+    read = reader.config() if reader is not None else {}
     return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
             "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes,
             "layout": layout.LAYOUT_VERSION, "names": NAMES_VERSION,
-            **({"writer": writer_options.to_dict()} if writer_options and writer_options != WriterOptions() else {})}
+            **({"writer": writer_options.to_dict()} if writer_options and writer_options != WriterOptions() else {}),
+            **({"reader": read} if read and read != CrawlReader().config() else {}),
+            **({"split": SPLIT_VERSION} if split else {})}
 
 
 # Top-level files a run writes (and `--overwrite` deletes, with the data folders; nothing else).
@@ -244,12 +277,17 @@ def _clear_output(storage: Storage) -> None:
 
 def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, overwrite: bool = False,
                 shard_max_files: int = SHARD_MAX_FILES, shard_max_bytes: int | None = None,
-                chunk_bytes: int = CHUNK_BYTES, writer_options: WriterOptions | None = None) -> RunPlan:
-    """Check or create the output directory and find the shards an earlier run finished."""
+                chunk_bytes: int = CHUNK_BYTES, writer_options: WriterOptions | None = None,
+                reader: Reader | None = None) -> RunPlan:
+    """Check or create the output directory and find the shards an earlier run finished.
+    `reader` (default `CrawlReader(chunk_bytes)`) also cuts large record files into parts."""
     started = time.time()
     if shard_max_bytes is None:
         shard_max_bytes = auto_shard_bytes(sum(f.size for f in files))
-    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes, writer_options)
+    reader = reader or CrawlReader(chunk_bytes)
+    shards = plan_shards(files, shard_max_files, shard_max_bytes, reader)
+    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes, writer_options,
+                             reader, any(s.part is not None for s in shards))
     storage = Storage(out_dir)
     _check_inputs_outside(storage, files)
     if not overwrite and not storage.exists(RUN_FILE):
@@ -286,7 +324,6 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
     for rel in storage.list_files(recursive=True):
         if is_tmp_name(rel.rsplit("/", 1)[-1]):
             storage.delete_file(rel)
-    shards = plan_shards(files, shard_max_files, shard_max_bytes)
     done: dict[int, ShardResult] = {}
     pending: list[Shard] = []
     for shard in shards:
@@ -302,7 +339,8 @@ _IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_
                    "shard_max_bytes": "shard bytes (--shard-mb)", "chunk_bytes": "chunk bytes (--chunk-mb)",
                    "layout": "layout version",
                    "names": "input naming version",
-                   "writer": "writer options"}
+                   "writer": "writer options", "reader": "reader options (--text-field)",
+                   "split": "splitting of large files by record ranges"}
 
 
 def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
@@ -375,15 +413,15 @@ def forget_inputs(result: ShardResult) -> ShardResult:
 
 
 def _write_manifest(storage: Storage, header: dict[str, Any], shards: list[Shard]) -> None:
-    """`_manifest.json` with one line per input, streamed from the markers one shard at a time."""
+    """`_manifest.json` with one line per input (the parts of a split file merged), streamed
+    from the markers one shard at a time."""
     head = json.dumps(header, ensure_ascii=False, indent=2)
     with storage.open_atomic(MANIFEST_FILE) as fh:
         fh.write(head[:-2].encode("utf-8") + b',\n  "inputs": [')
         first = True
-        for shard in shards:
-            for entry in storage.read_json(marker_name(shard.index))["inputs"]:
-                fh.write((b"\n    " if first else b",\n    ") + json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-                first = False
+        for entry in merge_part_entries(e for shard in shards for e in storage_inputs(storage, shard)):
+            fh.write((b"\n    " if first else b",\n    ") + json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            first = False
         fh.write(b"\n  ]\n}\n")
 
 
@@ -404,13 +442,13 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         counts["rejects"] += res.rejects
         for total, d in zip(stats, res.stats):
             total.merge(StageStats.from_dict(d))
-        for entry in storage_inputs(plan.storage, shard):
-            counts["inputs"] += 1
-            counts["inputs_with_rows"] += 1 if entry["rows"] else 0
-            counts["inputs_rejected"] += 1 if entry["status"] == "rejected" else 0
-            counts["bytes"] += entry["bytes"] or 0
-            for r in entry["rejects"]:
-                reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
+    for entry in merge_part_entries(e for shard in plan.shards for e in storage_inputs(plan.storage, shard)):
+        counts["inputs"] += 1
+        counts["inputs_with_rows"] += 1 if entry["rows"] else 0
+        counts["inputs_rejected"] += 1 if entry["status"] == "rejected" else 0
+        counts["bytes"] += entry["bytes"] or 0
+        for r in entry["rejects"]:
+            reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
     counts["reject_reasons"] = dict(sorted(reasons.items()))
     seconds = round(time.time() - plan.started, 3)
     header = {
