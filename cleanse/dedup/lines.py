@@ -19,7 +19,8 @@ signal). Here, in the dedup phase, over a finished output directory:
   the content, and a line recurring inside the content (a chapter heading, a quoted article or
   poem) is the content. A document whose every line is repeated or neutral is left whole (its
   body is the shared text; if it is a copy, exact/near dedup handles it), and the document's own
-  title line is never removed.
+  title line is never removed: it bounds the runs as a body line does (a repeated chapter
+  heading right after the title stays) without counting as a body.
 
 Memory grows with the distinct line keys, never with the text: each part's pass writes its
 distinct keys with their document counts (`_dedup/lines/part-NNNNN.parquet`), the driver merges
@@ -185,8 +186,10 @@ def strip_lines(text: str, keys: Sequence[int], repeated: np.ndarray, title: str
     neutral = k == 0
     hit &= ~neutral
     body = ~(hit | neutral)
+    own = np.zeros(len(lines), bool)
     if title and (t := dedup_form(title)):
-        # The document's own title line is never removed, nor is it body enough to cut a
+        # The document's own title line is never removed and bounds the runs (a chapter
+        # heading between the title and the body stays), but is not body enough to cut a
         # shared text down to it (a page of a site title and a shared poem stays whole).
         own = np.array([bool(hit[i] or body[i]) and dedup_form(line) == t for i, line in enumerate(lines)])
         hit &= ~own
@@ -194,7 +197,8 @@ def strip_lines(text: str, keys: Sequence[int], repeated: np.ndarray, title: str
     if not body.any() or not hit.any():
         return text, []
     drop = np.zeros(len(lines), bool)
-    first, last = int(np.argmax(body)), len(lines) - 1 - int(np.argmax(body[::-1]))
+    bound = body | own
+    first, last = int(np.argmax(bound)), len(lines) - 1 - int(np.argmax(bound[::-1]))
     if hit[:first].any():
         drop[:first] = hit[:first] | neutral[:first]
     if hit[last + 1:].any():

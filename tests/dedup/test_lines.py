@@ -67,6 +67,10 @@ def test_the_documents_own_title_line_stays_and_is_not_a_body():
     assert new == "\n".join(["无题", POEMS[0], POEMS[1]]) and gone == [FOOTER]
     text = "\n".join([HEADER, POEMS[0], FOOTER])  # the site's name as the title, a shared poem
     assert _strip(text, [HEADER, POEMS[0], FOOTER], title=HEADER) == (text, [])
+    # LawRefBook: a chapter heading of most laws right after the title is not a leading run.
+    text = "\n".join([NAV, "中华人民共和国测试法", "第一章 总则", POEMS[0], FOOTER])
+    new, gone = _strip(text, [NAV, "第一章 总则", FOOTER], title="中华人民共和国测试法")
+    assert gone == [NAV, FOOTER] and new == "\n".join(["中华人民共和国测试法", "第一章 总则", POEMS[0]])
 
 
 def test_thresholds_min_docs_and_min_fraction():
