@@ -13,6 +13,9 @@
     [input]
     text_field = "content"              # JSONL field / Parquet column of the text (default: text)
 
+    [dedup.repeated_lines]              # the dedup phase (--dedup, `cleanse dedup OUT --config`):
+    min_docs = 5                        # cleanse.dedup.cli, docs/dedup.md
+
 A stage's key is its name in the default pipeline (`decode`, `split_articles`, `extract_html`,
 `ftfy_zh`, …), except the script conversion, `convert`. Options are the keyword arguments of
 the stage's constructor, checked by name and by the type of their default; every error names
@@ -58,9 +61,16 @@ def build_pipeline(config: Mapping[str, Any], where: str = "<config>") -> Pipeli
     defaults = zh_web_stages()
     classes = {stage_key(s): type(s) for s in defaults}
     for key in config:
-        if key not in ("pipeline", "stages", *_IO_TABLES):
-            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline], [stages.KEY] and [input])")
+        if key not in ("pipeline", "stages", "dedup", *_IO_TABLES):
+            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline], [stages.KEY], [input] and [dedup])")
     io_options(config, where)
+    if "dedup" in config:  # the dedup phase's table (cleanse.dedup.cli): checked here, used by --dedup
+        from cleanse.dedup.cli import DedupConfigError, config_from_table
+
+        try:
+            config_from_table(config["dedup"], where)
+        except DedupConfigError as exc:
+            raise ConfigError(str(exc)) from None
     head = _table(config, "pipeline", where)
     for key, value in head.items():
         if key not in _PIPELINE_KEYS:

@@ -1,11 +1,13 @@
-"""Pinyin ruby residue: `領(lǐng)導(dǎo)` -> `領導`.
+"""Pinyin ruby residue: `領(lǐng)導(dǎo)` -> `領導`, `我(wǒ)們(men)` -> `我們`.
 
 Flattening `<ruby>領<rp>(</rp><rt>lǐng</rt><rp>)</rp></ruby>` leaves a parenthesised
-syllable after the character it annotates. A note is recognised only when it is one valid
-Mandarin syllable (checked against the pinyin table) carrying a tone mark, so real
-parentheses (`北京(Beijing)`, `(一)`, `(記者 馬雋)`) never match. The note is evidence of
-which character it annotates; `cjk_mojibake` (which runs first) reads it to restore lost
-characters, this stage then removes what is left.
+syllable after the character it annotates. A note with a tone mark is recognised when it is
+one valid Mandarin syllable (checked against the pinyin table), so real parentheses
+(`北京(Beijing)`, `(一)`, `(記者 馬雋)`) never match. A note without a tone mark (the neutral
+tone: `的(de)`, `們(men)`) is residue only when it is a reading of the character it follows
+and the text shows ruby residue around it (`toneless_runs`); `他(ta)说` alone is content.
+The note is evidence of which character it annotates; `cjk_mojibake` (which runs first)
+reads it to restore lost characters, this stage then removes what is left.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from cleanse.stage import TextEdit, TextStage
 # Fewer runs of notes than this after Han characters in one text are glosses (content).
 RESIDUE_MIN_RUNS = 3
 GLOSS_MIN_COST = 4.5  # -log10 frequency of a character rare enough to be glossed (陂 4.8, 領 3.0)
+# Annotated characters in a row with toneless notes, each a reading of its character: residue
+# even without a tone mark anywhere (`toneless_runs`).
+TONELESS_MIN_CHAIN = 3
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # One syllable: lowercase letters, ü and tone-marked vowels. Validated against the table.
 _SYLLABLE = f"[a-zü{TONED}]{{1,6}}"
@@ -29,6 +34,12 @@ _SYLLABLE = f"[a-zü{TONED}]{{1,6}}"
 # the `(` together with the lost lead byte. The syllable must hold a tone mark (as
 # `is_syllable` requires): `農(n?ng)` (a tone letter lost to `?`) is then no match at all.
 DEBRIS_RE = re.compile(rf"[?？\ufffd][(（]?((?=[a-zü]{{0,5}}[{TONED}]){_SYLLABLE})[)）]")
+# A note of plain letters (the neutral tone, or a page that drops tone marks): `的(de)`.
+TONELESS_PRECHECK_RE = re.compile(r"[(（][a-zü]{1,6}[)）]")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef"
+# A maximal run of syntactic notes after a Han character, and one note of it.
+NOTE_RUN_RE = re.compile(rf"(?<=[{_HAN}])(?:[(（]{_SYLLABLE}[)）])+")
+ONE_NOTE_RE = re.compile(rf"[(（]({_SYLLABLE})[)）]")
 # Cheap precheck: a tone-marked letter right after an opening parenthesis.
 PRECHECK_RE = re.compile(rf"[(（?？\ufffd][a-zü]{{0,5}}[{TONED}]")
 # Cheaper one first: the code range of the tone letters (Latin-1 Supplement to Extended-B,
@@ -95,7 +106,7 @@ def ruby_re() -> re.Pattern[str]:
     letter_class = {ch: (f"[{ch}{letters[ch]}]" if ch in letters else re.escape(ch))
                     for ch in {c for w in words for c in w}}
     syllable = f"(?=[a-zü]*[{TONED}]){_trie_pattern(words, letter_class)}"
-    han = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef"
+    han = _HAN
     # Starts with the parenthesis (the engine then scans for it at C speed); the lookbehind
     # checks the annotated character before it. One group, for `re.split`.
     note = f"{syllable}[)）]"
@@ -104,30 +115,103 @@ def ruby_re() -> re.Pattern[str]:
 
 def strip_ruby(text: str) -> TextEdit:
     """Remove pinyin ruby notes that follow a Han character (or its debris)."""
-    if not may_have_tone_letter(text) or not PRECHECK_RE.search(text):
+    toned = may_have_tone_letter(text) and PRECHECK_RE.search(text) is not None
+    if not toned and not TONELESS_PRECHECK_RE.search(text):
         return TextEdit(text)
     removed: list[tuple[str, str]] = []
-    if "?" in text or "？" in text or "\ufffd" in text:
+    if toned and ("?" in text or "？" in text or "\ufffd" in text):
         text = remove_debris(text, removed)
-    parts = ruby_re().split(text)  # kept text and removed runs, alternately
-    if not removed and len(parts) == 1:
-        return TextEdit(text)
-    if not removed and len(parts) < 2 * RESIDUE_MIN_RUNS + 1 and all(
+    debris = bool(removed)
+    parts = ruby_re().split(text) if toned else [text]  # kept text and removed runs, alternately
+    if not debris and 1 < len(parts) < 2 * RESIDUE_MIN_RUNS + 1 and all(
             is_han(parts[k][-1]) and model().unigram_cost(parts[k][-1]) >= GLOSS_MIN_COST
             for k in range(0, len(parts) - 1, 2)):
         # One or two notes, each after a rare character: glosses that are content
         # (`陂(bēi)田` in an annotated classical text). Residue of flattened ruby markup
         # annotates common characters too, all over the page; a note after debris is residue.
+        parts = [text]
+        glossed = True
+    else:
+        glossed = False
+    spans = toneless_runs(text, len(parts) // 2, glossed)
+    if spans:
+        kept = []
+        last = 0
+        for a, b in spans:
+            kept.append(text[last:a])
+            removed.append(("pinyin_ruby", text[a:b]))
+            last = b
+        text = "".join(kept) + text[last:]
+        # The toneless runs never overlap the toned ones nor change their context
+        # (`toneless_runs`), so the toned split of the shorter text is the same runs.
+        parts = ruby_re().split(text) if len(parts) > 1 else [text]
+    if not removed and len(parts) == 1:
         return TextEdit(text)
     removed.extend(zip(repeat("pinyin_ruby"), parts[1::2]))
     # A lost character's debris may sit between a character and its note: run to a fixpoint
     # so that the stage is idempotent.
     again = "".join(parts[::2])
-    if again != text:
+    if again != text or spans:
         more = strip_ruby(again)  # prechecks first
         removed.extend(more.removed)
         again = more.text
     return TextEdit(again, removed=removed)
+
+
+@lru_cache(maxsize=4096)
+def _readers(syllable: str) -> frozenset[str]:
+    """Characters with this toneless reading (any tone, or the neutral one)."""
+    return frozenset(model().readings_toneless.get(syllable, ""))
+
+
+def toneless_runs(text: str, toned_runs: int, glossed: bool = False) -> list[tuple[int, int]]:
+    """Spans of the runs of notes holding a note without a tone mark that are ruby residue.
+
+    A run of notes after Han characters (`的(de)`, `先生(xiān)(sheng)`: the k notes of a run
+    annotate the k characters before it) is a candidate when each toneless note is a reading
+    of its character (in any tone: `個(ge)`) and each toned note passes `is_syllable`.
+    Annotated characters in a row (each run starts right after the characters its notes
+    annotate) form a chain. A candidate is residue when
+    - the text holds `RESIDUE_MIN_RUNS` runs of toned notes that are removed (`toned_runs`:
+      a page with ruby residue; its neutral tones are residue too), or
+    - its chain holds a toned note (`我(wǒ)們(men)`, `先生(xiān)(sheng)`) and the toned notes
+      are not kept as glosses (`glossed`: `陂(bēi)田(tian)` stays whole), or
+    - its chain annotates `TONELESS_MIN_CHAIN` characters (`我(wo)的(de)書(shu)`).
+    Otherwise it is kept: `他(ta)说`, `"的(de)"是助词`, `模型(model)` (no syllable),
+    `(GDP)` (capitals). Removing runs only breaks chains and removes toned runs, so a second
+    pass finds nothing new (idempotence)."""
+    if not TONELESS_PRECHECK_RE.search(text):
+        return []
+    runs: list[tuple[int, int, int, str, bool]] = []  # start, end, notes, kind, holds a toned note
+    for m in NOTE_RUN_RE.finditer(text):
+        notes = ONE_NOTE_RE.findall(m.group())
+        start = m.start()
+        chars = text[start - len(notes):start] if len(notes) <= start else ""
+        kinds = set()
+        if len(chars) != len(notes) or not all(map(is_han, chars)):
+            kinds.add("invalid")
+        else:
+            for c, s in zip(chars, notes):
+                if any(t in TONED for t in s):
+                    kinds.add("toned" if is_syllable(s) else "invalid")
+                else:
+                    kinds.add("toneless" if c in _readers(s) else "invalid")
+        kind = "invalid" if "invalid" in kinds else "toneless" if "toneless" in kinds else "toned"
+        runs.append((start, m.end(), len(notes), kind, "toned" in kinds))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        j = i + 1
+        if runs[i][3] != "invalid":
+            while j < len(runs) and runs[j][3] != "invalid" and runs[j][0] - runs[j][2] == runs[j - 1][1]:
+                j += 1
+        chain = runs[i:j]
+        if any(r[3] == "toneless" for r in chain) and (
+                toned_runs >= RESIDUE_MIN_RUNS or not glossed and any(r[4] for r in chain)
+                or sum(r[2] for r in chain) >= TONELESS_MIN_CHAIN):
+            out.extend((r[0], r[1]) for r in chain if r[3] == "toneless")
+        i = j
+    return out
 
 
 def remove_debris(text: str, removed: list[tuple[str, str]]) -> str:
@@ -149,10 +233,11 @@ class PinyinRubyStage(TextStage):
     """Slot 5: remove the pinyin notes left by flattened `<ruby>` markup."""
 
     name = "pinyin_ruby"
-    version = "2"
+    version = "3"
 
     def config(self) -> dict:
-        return {"residue_min_runs": RESIDUE_MIN_RUNS, "gloss_min_cost": GLOSS_MIN_COST}
+        return {"residue_min_runs": RESIDUE_MIN_RUNS, "gloss_min_cost": GLOSS_MIN_COST,
+                "toneless_min_chain": TONELESS_MIN_CHAIN}
 
     def setup(self) -> None:
         toneless_syllables()

@@ -1,4 +1,9 @@
-"""pinyin_ruby: ruby residue removed, real parentheses kept, idempotent (issue 5 item 1)."""
+"""pinyin_ruby: ruby residue removed, real parentheses kept, idempotent (issue 5 item 1);
+neutral-tone notes (issue 11 item 4)."""
+
+import json
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -36,7 +41,56 @@ def test_removals_recorded_by_stage():
         ("pinyin_ruby", "pinyin_ruby", "(lǐng)"), ("pinyin_ruby", "pinyin_ruby", "(dǎo)")]
 
 
-_piece = st.sampled_from(["領", "導", "(lǐng)", "(dǎo)", "?", "(", ")", "lǐng)", "中", "a", "(一)", "（", "）", " "])
+@pytest.mark.parametrize("before, after", [
+    ("我（wǒ）们（men）的（de）书（shū）", "我们的书"),            # a run of annotated characters
+    ("我(wo)的(de)书(shu)", "我的书"),                       # no tone mark anywhere: 3 in a row
+    ("先生(xiān)(sheng)", "先生"),                          # two notes after a word
+    ("這個(ge)人(rén)", "這個人"),                          # 個 read gè, neutral in 這個
+    ("記者(jì)(zhe)來(lái)了(le)", "記者來了"),
+    # a page with ruby residue (3 toned runs): its neutral tones are residue too
+    ("領(lǐng)導(dǎo)工(gōng)作的(de)人，这个(ge)", "領導工作的人，这个"),
+    ("什（shén）么（me）样（yàng）子（zi）", "什么样子"),
+])
+def test_removes_toneless_notes(before, after):
+    assert strip_ruby(before).text == after
+
+
+@pytest.mark.parametrize("text", [
+    "他(ta)说",                        # one reading note in running text: content
+    "“的(de)”是助词，“了(le)”也是。",  # a dictionary-like explanation
+    "的(de)、地(de)、得(de)的用法",     # separated, not a run of annotated characters
+    "陂(bēi)田(tian)",                 # a gloss after a rare character stays whole
+    "模型（model）和算法（algorithm）", "（GDP）增长", "大模型(LLM)", "单位(mm)", "我(i)你(you)他(he)",
+    "如下(a)(b)(c)", "北京(beijing)",
+])
+def test_keeps_toneless_content(text):
+    assert strip_ruby(text).text == text
+
+
+RESIDUE = Path(__file__).resolve().parents[1] / "data" / "pinyin_residue" / "annotated.jsonl"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "clean_corpus" / "sample.jsonl"
+
+
+def test_real_text_with_neutral_tones_restored():
+    """Real clean documents of every genre annotated by pypinyin (neutral tones unmarked):
+    strip_ruby gives each one back exactly (README in tests/data/pinyin_residue)."""
+    sample = SAMPLE.read_text(encoding="utf-8").splitlines()
+    cases = [json.loads(line) for line in RESIDUE.read_text(encoding="utf-8").splitlines()]
+    toneless = sum(len(re.findall(r"[(（][a-z]+[)）]", c["annotated"])) for c in cases)
+    assert len(cases) == 32 and toneless > 50
+    wrong = []
+    for c in cases:
+        orig = json.loads(sample[c["line"]])["text"][:c["chars"]]
+        if "(bēi)" in orig:  # a gloss in the original is annotated again and goes with the run
+            continue
+        got = strip_ruby(c["annotated"]).text
+        if got != orig:
+            wrong.append((c["style"], c["source"], got[:80]))
+    assert wrong == []
+
+
+_piece = st.sampled_from(["領", "導", "(lǐng)", "(dǎo)", "?", "(", ")", "lǐng)", "中", "a", "(一)", "（", "）", " ",
+                          "的", "(de)", "（men）", "們", "(ta)", "他", "(ge)", "個", "(model)"])
 
 
 @settings(max_examples=300, deadline=None)
