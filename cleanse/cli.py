@@ -114,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     dd.add_argument("--executor", choices=["local", "ray"], default="local")
     dd.add_argument("--address", metavar="ADDR", help="Ray cluster address (with --executor ray)")
     dd.add_argument("--quiet", "-q", action="store_true")
+    dd.add_argument("--config", "-c", metavar="FILE", help="a TOML file whose [dedup] table configures the phase")
     add_dedup_options(dd)
     out = r.add_argument_group("output files (part of the run identity)")
     out.add_argument("--columns", metavar="C1,C2",

