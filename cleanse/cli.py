@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from cleanse.budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, DEFAULT_SECONDS_PER_MB, Budget
-from cleanse.config import ConfigError, build_pipeline, read_toml, with_overrides
+from cleanse.config import ConfigError, build_pipeline, io_options, read_toml, with_overrides
 from cleanse.dedup.cli import add_dedup_options, run_dedup
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import StageFailed, run
@@ -29,6 +29,7 @@ from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
 from cleanse.io.layout import STATS_FILE
 from cleanse.io.lock import OutputError
+from cleanse.io.readers import CrawlReader
 from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions
 from cleanse.io.schema import document_schema
 from cleanse.io.storage import Storage, is_uri
@@ -98,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
+    r.add_argument("--text-field", metavar="NAME", default=None,
+                   help="the JSON Lines field / Parquet or Arrow column holding the text (default: text; a record "
+                        "without it is rejected as no_text_field / no_text_column, naming the fields it has)")
     r.add_argument("--workers", "-w", type=_positive(int), default=None,
                    help="worker processes (default: all cores; with --executor ray: all CPUs of the cluster)")
     r.add_argument("--overwrite", action="store_true",
@@ -148,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     dd.add_argument("--executor", choices=["local", "ray"], default="local")
     dd.add_argument("--address", metavar="ADDR", help="Ray cluster address (with --executor ray)")
     dd.add_argument("--quiet", "-q", action="store_true")
+    dd.add_argument("--config", "-c", metavar="FILE", help="a TOML file whose [dedup] table configures the phase")
     add_dedup_options(dd)
     out = r.add_argument_group("output files (part of the run identity)")
     out.add_argument("--columns", metavar="C1,C2",
@@ -158,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--row-group-rows", type=_positive(int), default=ROW_GROUP_ROWS, metavar="N",
                      help=f"at most N rows per row group (default: {ROW_GROUP_ROWS})")
     out.add_argument("--row-group-mb", type=_positive(float), default=ROW_GROUP_BYTES / 1e6, metavar="MB",
-                     help=f"at most about MB of text per row group (default: {ROW_GROUP_BYTES / 1e6:.1f})")
+                     help=f"at most about MB of buffered rows per row group (default: {ROW_GROUP_BYTES / 1e6:.1f})")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -229,6 +234,17 @@ def _with_budget(pipeline: Pipeline, args: argparse.Namespace) -> Pipeline:
     return pipeline
 
 
+def _text_field(args: argparse.Namespace) -> str:
+    """--text-field, else `[input] text_field` of --config, else `text`."""
+    if args.text_field is not None:
+        if not args.text_field.strip():
+            raise ConfigError("--text-field: expected a field name, got an empty string")
+        return args.text_field
+    if args.config:
+        return io_options(read_toml(args.config), args.config)["input"].get("text_field", "text")
+    return "text"
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     _setup_logging(args.verbose, args.log_file)
     args.workers_given = args.workers is not None
@@ -236,6 +252,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         args.workers = os.cpu_count() or 1
     try:
         pipeline = _with_budget(_pipeline(args), args)
+        reader = CrawlReader(max(1024, int(args.chunk_mb * 1e6)), _text_field(args))
         files = expand_inputs(args.input)
     except (PipelineScriptError, InputError, ConfigError) as exc:
         return _error(str(exc))
@@ -274,12 +291,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
             try:
                 summary = run_ray(pipeline, files, args.output, address=args.address,
-                                  workers=args.workers if args.workers_given else None, **common)
+                                  workers=args.workers if args.workers_given else None, reader=reader, **common)
             except RayUnavailable as exc:
                 return _error(str(exc))
         else:
             summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast,
-                          writer_options=writer, **common)
+                          writer_options=writer, reader=reader, **common)
     except KeyboardInterrupt as exc:
         if progress:
             progress.close()

@@ -35,6 +35,7 @@ from cleanse.io.sources import SourceFile
 from cleanse.io.lock import output_lock
 from cleanse.io.parquet import WriterOptions
 from cleanse.io.layout import marker_name
+from cleanse.io.readers import CrawlReader, Reader
 from cleanse.io.storage import Storage, is_tmp_name
 from cleanse.pipeline import Pipeline
 
@@ -89,10 +90,10 @@ def _init_worker(pipeline: Pipeline, driver_pid: int | None = None) -> None:
 
 
 def _worker_process(shard: Shard, out_dir: str, chunk_bytes: int, fail_fast: bool,
-                    writer_options: WriterOptions | None) -> ShardResult:
+                    writer_options: WriterOptions | None, reader: Reader | None = None) -> ShardResult:
     assert _worker_pipeline is not None
     return process_shard(_worker_pipeline, shard, Storage(out_dir), chunk_bytes, fail_fast=fail_fast,
-                         writer_options=writer_options)
+                         writer_options=writer_options, reader=reader)
 
 
 def run(
@@ -108,22 +109,25 @@ def run(
     chunk_bytes: int = CHUNK_BYTES,
     fail_fast: bool = False,
     writer_options: WriterOptions | None = None,
+    reader: Reader | None = None,
 ) -> RunSummary:
     """Process `files` into `out_dir` (a path or a pyarrow filesystem URI); resumes a previous
     run of the same inputs and pipeline. `on_start` gets the shards left to do, `on_shard`
     each finished one. The directory is locked for the run (`cleanse.io.lock`); with
-    `fail_fast` the first `stage_error` stops the run (`StageFailed`), leaving it resumable."""
+    `fail_fast` the first `stage_error` stops the run (`StageFailed`), leaving it resumable.
+    `reader` reads the inputs (default `CrawlReader(chunk_bytes)`; e.g. `CrawlReader(text_field=…)`)."""
     with output_lock(out_dir):
         return _run_locked(pipeline, files, out_dir, workers, overwrite, on_shard, on_start, shard_max_files,
-                           shard_max_bytes, chunk_bytes, fail_fast, writer_options)
+                           shard_max_bytes, chunk_bytes, fail_fast, writer_options, reader)
 
 
 def _run_locked(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, workers: int, overwrite: bool,
                 on_shard: ProgressCallback | None, on_start: Callable[[list[Shard]], None] | None,
                 shard_max_files: int, shard_max_bytes: int | None, chunk_bytes: int,
-                fail_fast: bool, writer_options: WriterOptions | None) -> RunSummary:
+                fail_fast: bool, writer_options: WriterOptions | None, reader: Reader | None) -> RunSummary:
+    reader = reader or CrawlReader(chunk_bytes)
     plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes,
-                       writer_options)
+                       writer_options, reader)
     log.info("%s: %d shards, %d already finished, %d to do", out_dir, len(plan.shards), len(plan.done),
              len(plan.pending))
     results: dict[int, ShardResult] = dict(plan.done)
@@ -141,14 +145,14 @@ def _run_locked(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, w
     if workers <= 1 or len(plan.pending) <= 1:
         for shard in plan.pending:
             finished(process_shard(pipeline, shard, plan.storage, chunk_bytes, fail_fast=fail_fast,
-                                   writer_options=writer_options), shard)
+                                   writer_options=writer_options, reader=reader), shard)
     else:
         # Frozen objects are left alone by the collector, so the workers' collections do not
         # write to (and copy) the pages of the tables they inherited.
         gc.freeze()
         try:
             _run_pool(pipeline, plan.pending, out_dir, chunk_bytes, min(workers, len(plan.pending)), finished,
-                      fail_fast, writer_options)
+                      fail_fast, writer_options, reader)
         finally:
             gc.unfreeze()
     return finalize(pipeline, plan, results, workers, "local", setup_seconds)
@@ -172,7 +176,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_bytes: int, workers: int,
               finished: Callable[[ShardResult, Shard], None], fail_fast: bool,
-              writer_options: WriterOptions | None) -> None:
+              writer_options: WriterOptions | None, reader: Reader) -> None:
     """Run `pending` on a pool of `workers` processes.
 
     A worker that dies (SIGKILL, the OOM killer, a crash in C code) breaks the whole pool: the
@@ -193,11 +197,11 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
             while not alone and queue and len(in_flight) < 2 * workers:
                 shard = queue.pop()
                 in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast,
-                                       writer_options)] = shard
+                                       writer_options, reader)] = shard
             if alone and not in_flight:
                 shard = alone.pop(0)
                 in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast,
-                                       writer_options)] = shard
+                                       writer_options, reader)] = shard
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             lost: list[Shard] = []
             for fut in sorted(done, key=lambda f: in_flight[f].index):
@@ -224,7 +228,7 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
                     finished(reject_shard(pipeline, shard, storage, chunk_bytes, "worker_died",
                                           f"the worker process died (killed or crashed) on each of "
                                           f"{deaths[shard.index]} attempts at this shard; not processed",
-                                          writer_options), shard)
+                                          writer_options, reader), shard)
                     continue
                 log.warning("shard %d: its worker died (attempt %d): retried", shard.index, deaths[shard.index])
             else:
