@@ -84,3 +84,24 @@ def test_report_escapes_terminal_controls() -> None:
     shown = escape_controls(hostile + "\n下一行")
     assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert shown == "标题\\x1b]0;owned\\x07\\x1b[2J\\u202e文本\n下一行"
+
+
+def test_a_run_over_a_directory_with_a_fifo_finishes(tmp_path) -> None:
+    # The default reader (CrawlReader) sniffs every file's head first: that open blocked forever.
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text("正文内容，完整的一句话。\n", encoding="utf-8")
+    os.mkfifo(inp / "pipe.txt")
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-m", "cleanse.cli", "run", "-i", str(inp), "-o", str(tmp_path / "out"), "-q",
+                        "-w", "1"], cwd=root, capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((tmp_path / "out" / "_manifest.json").read_text())
+    fates = {e["source"]: (e["status"], [x["reason"] for x in e["rejects"]]) for e in manifest["inputs"]}
+    assert fates == {"in/a.txt": ("rows", []), "in/pipe.txt": ("rejected", ["not_regular_file"])}

@@ -47,7 +47,7 @@ from cleanse.document import Document, Reject
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.readers.base import Opened, Reader, SourceInfo
 from cleanse.io.readers.columnar import iter_parquet
-from cleanse.io.readers.files import FileReader
+from cleanse.io.readers.files import FileReader, open_regular
 from cleanse.io.readers.formats import RECORD_FORMATS, Reading, open_records
 from cleanse.io.readers.records import BadRecord, Record, Skipped
 from cleanse.io.readers.compression import sniff_compression
@@ -63,7 +63,7 @@ def _open(path: str) -> BinaryIO:
     if is_uri(path):
         fs, p = pafs.FileSystem.from_uri(path)
         return fs.open_input_file(p)  # type: ignore[return-value]
-    return open(path, "rb")
+    return open_regular(path)  # a FIFO or device: NotRegularFile (an OSError), never a hang
 
 
 def _sha256(path: str) -> str:

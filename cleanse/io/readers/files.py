@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import pyarrow.fs as pafs
 
@@ -20,10 +21,11 @@ class NotRegularFile(OSError):
     """A FIFO, socket or device where a file was expected."""
 
 
-def _read_regular(path: str) -> bytes:
-    # Opened without blocking (a FIFO with no writer would block `open` forever) and checked
-    # on the open descriptor (no window between a check and the open): only a regular file
-    # is read. A device (`/dev/zero`, reached through a symlink) would read until memory runs out.
+def open_regular(path: str) -> BinaryIO:
+    """`open(path, "rb")` for a regular file only, else `NotRegularFile`. Opened without
+    blocking (a FIFO with no writer would block `open` forever) and checked on the open
+    descriptor (no window between a check and the open). A device (`/dev/zero`, reached
+    through a symlink) would read until memory runs out."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         mode = os.fstat(fd).st_mode
@@ -31,10 +33,15 @@ def _read_regular(path: str) -> bytes:
             kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device" \
                 if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "directory" if stat.S_ISDIR(mode) else "special file"
             raise NotRegularFile(f"not a regular file ({kind}): not read")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _read_regular(path: str) -> bytes:
+    with open_regular(path) as fh:
+        return fh.read()
 
 
 def read_source(src: SourceFile) -> Document | Reject:
@@ -47,7 +54,7 @@ def read_source(src: SourceFile) -> Document | Reject:
         else:
             raw = _read_regular(src.path)
     except NotRegularFile as exc:
-        return Reject(src.path, "", "not_regular_file", "read", str(exc), b"")
+        return Reject(src.name, "", "not_regular_file", "read", str(exc), b"")
     except OSError as exc:
         return Reject(src.name, "", "unreadable", "read", f"{type(exc).__name__}: {exc}", b"")
     return Document.from_bytes(src.name, raw, hashlib.sha256(raw).hexdigest())
