@@ -31,17 +31,17 @@ from typing import Any
 
 import pyarrow as pa
 
-from cleanse.document import Document, Reject
+from cleanse.document import Document, Reject, assign_ids
 from cleanse.io import layout
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
 from cleanse.io.parquet import CorpusPartWriter, WriterOptions
-from cleanse.io.readers import CrawlReader, Reader, SourceInfo
+from cleanse.io.readers import CrawlReader, FileReader, Reader, SourceInfo
 from cleanse.io.readers.split import SPLIT_VERSION, Part, merge_part_entries
 from cleanse.io.schema import document_schema
 from cleanse.io.sources import SourceFile
-from cleanse.io.storage import Storage, is_tmp_name, is_uri
+from cleanse.io.storage import Storage, is_tmp_name, is_uri, is_within
 from cleanse.pipeline import Pipeline, StageStats
 
 log = logging.getLogger("cleanse.run")
@@ -145,10 +145,11 @@ class ShardResult:
     seconds: float
     inputs: list[dict[str, Any]]
     stats: list[dict[str, Any]]
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # part path -> {bytes, sha256}
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "rows": self.rows, "rejects": self.rejects, "bytes": self.bytes,
-                "seconds": self.seconds, "inputs": self.inputs, "stats": self.stats}
+                "seconds": self.seconds, "inputs": self.inputs, "stats": self.stats, "parts": self.parts}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ShardResult:
@@ -171,15 +172,37 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     crash, and safe to run twice at once (each writer has its own temporary names, and both
     produce identical files). `reader` defaults to `CrawlReader(chunk_bytes)`. With `fail_fast`
     the first `stage_error` reject raises `StageFailed` and the shard writes nothing."""
-    storage = out if isinstance(out, Storage) else Storage(out)
-    t0 = time.perf_counter()
-    pipeline.reset_stats()
     reader = reader or CrawlReader(chunk_bytes)
     infos: dict[str, SourceInfo] = {}
+    pipeline.reset_stats()
+    return _write_shard(pipeline, shard, out, pipeline.run(_read(shard, reader, infos)), infos, fail_fast,
+                        writer_options)
+
+
+def reject_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int, reason: str, detail: str,
+                 writer_options: WriterOptions | None = None, reader: Reader | None = None) -> ShardResult:
+    """Write `shard` with every input a reject (`reason`, `detail`), unprocessed: each file (or
+    each chunk of a large one) with its raw bytes, read as plain bytes (no parsing). A part of
+    a record file (`shard.part`) is read by `reader`, record by record."""
+    infos: dict[str, SourceInfo] = {}
+    file_reader = FileReader(chunk_bytes) if shard.part is None else (reader or CrawlReader(chunk_bytes))
+
+    def rejects() -> Iterator[Document | Reject]:
+        for item in _read(shard, file_reader, infos):
+            yield Reject.of(item, "executor", reason, detail) if isinstance(item, Document) else item
+
+    pipeline.reset_stats()
+    return _write_shard(pipeline, shard, out, assign_ids(rejects()), infos, False, writer_options)
+
+
+def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: Iterator[Document | Reject],
+                 infos: dict[str, SourceInfo], fail_fast: bool, writer_options: WriterOptions | None) -> ShardResult:
+    storage = out if isinstance(out, Storage) else Storage(out)
+    t0 = time.perf_counter()
     fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
     writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages), writer_options)
     try:
-        for item in pipeline.run(_read(shard, reader, infos)):
+        for item in items:
             writer.write(item)
             fate = fates[item.source]
             if isinstance(item, Reject):
@@ -203,6 +226,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
         seconds=round(time.perf_counter() - t0, 6), inputs=inputs,
         stats=[s.to_dict() for s in pipeline.stats],
+        parts={rel: storage.checksum(rel) for rel in shard_parts(shard.index)},
     )
     # The marker is written last: its presence means the shard is complete.
     storage.write_json_atomic(marker_name(shard.index), result.to_dict(), indent=None)  # compact: machine-read
@@ -370,19 +394,20 @@ def _check_inputs_outside(storage: Storage, files: Sequence[SourceFile]) -> None
                                  f"choose an --output outside the input tree")
 
 
-def is_within(path: str, root: str) -> bool:
-    """Whether `path` is `root` or below it (both real, absolute paths)."""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+def shard_parts(index: int) -> tuple[str, str]:
+    """The documents and rejects part of shard `index`."""
+    return layout.documents_part(index), layout.rejects_part(index)
 
 
 def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     """The finished result of `shard`, or None when it must be (re)done.
 
-    A marker is trusted only as far as it is checked: it must parse, and both parts must open
-    as Parquet (a truncated file has no footer) with the row counts the marker states (a
-    marker edited to `rows: 99999` would otherwise inflate the run's counts). Anything else
-    redoes the shard, with a warning line."""
-    parts = (layout.documents_part(shard.index), layout.rejects_part(shard.index))
+    A marker is trusted only as far as it is checked: it must parse, both parts must have the
+    size and SHA-256 the marker recorded when they were written (any changed, truncated or
+    swapped byte), and open as Parquet with the row counts the marker states (a marker edited
+    to `rows: 99999` would otherwise inflate the run's counts). Anything else redoes the
+    shard, with a warning line; so does a marker without checksums (an older version's)."""
+    parts = shard_parts(shard.index)
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
     try:
@@ -397,7 +422,18 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
 
     deduplicated = rows_after_dedup(storage, parts[0])
     for part, expected in zip(parts, (result.rows if deduplicated is None else deduplicated, result.rejects)):
+        recorded = result.parts.get(part) if isinstance(result.parts, dict) else None
+        if not isinstance(recorded, dict):
+            log.warning("shard %d: its marker has no checksum of %s (an older version's marker): redone",
+                        shard.index, part)
+            return None
+        if part == parts[0] and deduplicated is not None:
+            recorded = None  # rewritten by `cleanse dedup` after the marker: its row count is checked
         try:
+            if recorded is not None and storage.checksum(part) != recorded:
+                log.warning("shard %d: %s differs from the file its marker recorded (size or SHA-256): redone",
+                            shard.index, part)
+                return None
             found = storage.parquet_file(part).metadata.num_rows
         except (OSError, ValueError, pa.ArrowException) as exc:
             log.warning("shard %d: %s does not open (%s): redone", shard.index, part, exc)
