@@ -8,7 +8,7 @@ Stages, in pipeline order (slots 3-5):
 """
 
 from cleanse.repair.ftfy_zh import FtfyStage, fix_text_zh
-from cleanse.repair.mojibake import CjkMojibakeStage, repair_mojibake
+from cleanse.repair.cjk import CjkMojibakeStage, repair_mojibake
 from cleanse.repair.pinyin import PinyinRubyStage, strip_ruby
 
 __all__ = ["CjkMojibakeStage", "FtfyStage", "PinyinRubyStage", "fix_text_zh", "repair_mojibake", "strip_ruby"]

@@ -12,7 +12,7 @@ printables, tab/newline, CJK ideographs and punctuation, fullwidth forms, and a 
 punctuation marks) is returned unchanged by ftfy with this config and can be skipped: no
 charmap encoding ftfy tries can turn such characters into both a UTF-8 lead byte and a
 continuation byte, none is changed by NFC, and the enabled fixers only touch characters
-outside SAFE. `tests/test_repair_ftfy.py` checks gated == ungated on ftfy's own test cases
+outside SAFE. `tests/repair/test_ftfy.py` checks gated == ungated on ftfy's own test cases
 and with hypothesis.
 """
 
@@ -44,7 +44,7 @@ CONFIG = ftfy.TextFixerConfig(
     fix_surrogates=True,
     remove_control_chars=True,
     normalization="NFC",
-    explain=False,
+    explain=True,  # ftfy's steps go into the repair's kind (`repair_kind`)
 )
 
 # Characters ftfy (with CONFIG) never changes, alone or in any combination.
@@ -65,7 +65,7 @@ UNSAFE_RE = re.compile(f"[^{SAFE_RANGES}]")
 # encode a CJK ideograph, so the whole-segment re-decodings (and the Latin-1 -> cp1252 step)
 # are never tried; `decode_inconsistent_utf8` only acts on UTF8_DETECTOR_RE matches; there
 # are no C1 controls; and no other enabled fixer touches tone letters, which NFC keeps.
-# `tests/test_repair_ftfy.py` checks each of these premises on ftfy itself.
+# `tests/repair/test_ftfy.py` checks each of these premises on ftfy itself.
 TONE_LETTERS = TONED + "ü"
 UNSAFE_BEYOND_TONES_RE = re.compile(f"[^{SAFE_RANGES}{TONE_LETTERS}]")
 CJK_IDEOGRAPH_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -137,17 +137,29 @@ _COMPAT_IDEOGRAPH = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f])")
 _CONFIG_NO_NFC = CONFIG._replace(normalization=None)
 
 
-def _fix_segment(segment: str) -> str:
-    """ftfy on one segment, compatibility ideographs kept, GBK/Big5 damage left to cjk_mojibake."""
+def _fix_segment(segment: str) -> tuple[str, list[tuple[str, str]]]:
+    """ftfy on one segment, compatibility ideographs kept, GBK/Big5 damage left to
+    cjk_mojibake: the fixed segment and ftfy's explanation (its plan, [] when unchanged)."""
     if _COMPAT_IDEOGRAPH.search(segment) is None:
-        fixed = ftfy.fix_and_explain(segment, CONFIG)[0]
+        fixed, plan = ftfy.fix_and_explain(segment, CONFIG)
     else:
-        fixed = ftfy.fix_and_explain(segment, _CONFIG_NO_NFC)[0]
+        fixed, plan = ftfy.fix_and_explain(segment, _CONFIG_NO_NFC)
         parts = _COMPAT_IDEOGRAPH.split(fixed)
-        fixed = "".join(p if k % 2 else unicodedata.normalize("NFC", p) for k, p in enumerate(parts))
+        normalized = "".join(p if k % 2 else unicodedata.normalize("NFC", p) for k, p in enumerate(parts))
+        if normalized != fixed:
+            plan = [*plan, ("normalize", "NFC")]
+        fixed = normalized
     if fixed != segment and _cjk_reading_first(segment, fixed):
-        return segment
-    return fixed
+        return segment, []
+    return fixed, list(plan or ())
+
+
+def repair_kind(plan: list[tuple[str, str]]) -> str:
+    """The kind of an ftfy repair: `ftfy:` and ftfy's explanation of the segment, each step
+    `operation=argument`, joined by `;` (`ftfy:encode=latin-1;decode=utf-8`). The steps are
+    ftfy's `fix_and_explain` plan for the whole segment (the line) the repair is in:
+    `ftfy.apply_plan(segment, plan)` replays the encoding steps (`normalize` is NFC)."""
+    return "ftfy:" + ";".join(f"{op}={arg}" for op, arg in plan) if plan else "ftfy"
 
 
 def fix_text_ungated(text: str) -> str:
@@ -158,7 +170,7 @@ def fix_text_ungated(text: str) -> str:
     while pos < len(text):
         end = text.find("\n", pos) + 1 or len(text)
         end = min(end, pos + CONFIG.max_decode_length)
-        out.append(_fix_segment(text[pos:end]))
+        out.append(_fix_segment(text[pos:end])[0])
         pos = end
     return "".join(out)
 
@@ -170,15 +182,13 @@ def fix_text_ungated(text: str) -> str:
 _NON_CJK_LETTERS = re.compile("[\u0100-\u06ff]")
 # Two GBK/Big5 characters read as Latin-1/cp1252 in a row at least (`Ä°stanbul` is Turkish).
 _LEGACY_PAIRS = re.compile("[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{4}")
-_REENCODE_KINDS = frozenset({"gbk_as_latin1", "gbk_as_cp1252", "big5_as_latin1", "utf8_as_gbk", "big5_as_gbk",
-                             "gbk_as_big5"})
 
 
 def _cjk_reading_first(segment: str, fixed: str) -> bool:
     if _NON_CJK_LETTERS.search(fixed) is None or _LEGACY_PAIRS.search(segment) is None:
         return False
-    from cleanse.repair.mojibake import repair_mojibake
-    return any(r[0] in _REENCODE_KINDS for r in repair_mojibake(segment).repairs)
+    from cleanse.repair.cjk import kinds, repair_mojibake
+    return any(r[0] in kinds.REENCODINGS for r in repair_mojibake(segment).repairs)
 
 
 def fix_text_zh(text: str) -> TextEdit:
@@ -199,10 +209,10 @@ def fix_text_zh(text: str) -> TextEdit:
             end = pos + limit
         segment = text[pos:end]
         if ftfy_may_change(segment):
-            fixed = _fix_segment(segment)
+            fixed, plan = _fix_segment(segment)
             if fixed != segment:
                 p, s = common_affixes(segment, fixed)
-                repairs.append(("ftfy", segment[p:len(segment) - s], fixed[p:len(fixed) - s], pos + p))
+                repairs.append((repair_kind(plan), segment[p:len(segment) - s], fixed[p:len(fixed) - s], pos + p))
             segment = fixed
         out.append(segment)
         pos = end
@@ -213,7 +223,7 @@ class FtfyStage(TextStage):
     """Slot 3: ftfy with the Chinese-safe config, gated."""
 
     name = "ftfy_zh"
-    version = "2"
+    version = "3"
 
     def setup(self) -> None:
         _char_flags()

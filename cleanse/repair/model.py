@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+
+from cleanse.repair.memo import Memo
 
 DATA = Path(__file__).parent / "data"
 
@@ -144,13 +146,10 @@ class Model:
         # Memo of cost(a, b) keyed by a + b (b alone without context): damaged documents
         # score the same pairs over and over. Hot loops index it directly
         # (`pair_costs[prev + c]`, no method call per character).
-        self.pair_costs = _PairCosts(self)
-        self.unigram_costs = _UnigramCosts(self)
+        self.pair_costs: Memo[str, float] = Memo(self._pair_cost, 1_000_000)
+        self.unigram_costs: Memo[str, float] = Memo(self._unigram_cost)
         # Lower bounds of cost(·, c) over every left neighbour (`min_cost`), built lazily.
-        self._min_costs: _MinCosts | None = None
-
-    def norm(self, c: str) -> str:
-        return self.t2s.get(c, c)
+        self._min_costs: Memo[str, float] | None = None
 
     def unigram_cost(self, c: str) -> float:
         """-log10 P(c) (memoised)."""
@@ -192,6 +191,10 @@ class Model:
         ceiling = context_ceiling(a, b)
         return got if ceiling is None or ceiling >= got else ceiling
 
+    def _pair_cost(self, key: str) -> float:
+        """cost(a, b) for the key a + b (b alone: no left context)."""
+        return self._cost(None, key) if len(key) == 1 else self._cost(key[0], key[1])
+
     def min_cost(self, c: str) -> float:
         """A lower bound of cost(a, c) over every left context a (None included): lets a
         candidate be rejected from its characters alone, before any pair is looked up.
@@ -199,7 +202,7 @@ class Model:
         return self.min_costs[c]
 
     @property
-    def min_costs(self) -> "_MinCosts":
+    def min_costs(self) -> Memo[str, float]:
         if self._min_costs is None:
             # For each second character: the largest bigram estimate any first one gives.
             best: dict[str, float] = {}
@@ -208,7 +211,7 @@ class Model:
                 p = min(1.0, (2.0 ** k) * 1.41 / count.get(pair[0], 1))
                 if p > best.get(pair[1], 0.0):
                     best[pair[1]] = p
-            self._min_costs = _MinCosts(self, best)
+            self._min_costs = Memo(partial(_min_cost, self, best))
         return self._min_costs
 
     def span_cost(self, text: str, left: str | None = None, right: str | None = None) -> float:
@@ -238,55 +241,17 @@ class Model:
         return got
 
 
-class _PairCosts(dict):
-    """a + b (or b alone, without left context) -> cost(a, b), computed on first use.
-    Cleared when it grows large (values are recomputed identically)."""
-
-    def __init__(self, m: Model) -> None:
-        super().__init__()
-        self.m = m
-
-    def __missing__(self, key: str) -> float:
-        if len(self) > 1_000_000:
-            self.clear()
-        got = self[key] = self.m._cost(None, key) if len(key) == 1 else self.m._cost(key[0], key[1])
-        return got
-
-
-class _UnigramCosts(dict):
-    """c -> unigram_cost(c), computed on first use."""
-
-    def __init__(self, m: Model) -> None:
-        super().__init__()
-        self.m = m
-
-    def __missing__(self, c: str) -> float:
-        if len(self) > 200_000:
-            self.clear()
-        got = self[c] = self.m._unigram_cost(c)
-        return got
-
-
-class _MinCosts(dict):
-    """c -> lower bound of cost(a, c) over every a, computed on first use of c."""
-
-    def __init__(self, m: Model, best_bigram_p: dict[str, float]) -> None:
-        super().__init__()
-        self.m = m
-        self.best_bigram_p = best_bigram_p
-
-    def __missing__(self, c: str) -> float:
-        m = self.m
-        u = m.unigram_cost(c)
-        p = self.best_bigram_p.get(m.t2s.get(c, c), 0.0)
-        # cost() is decreasing in the bigram estimate (no bigram = estimate 0), and the
-        # unigram alone is the cost without left context. Slack for rounding.
-        got = min(u, -math.log10(BIGRAM_WEIGHT * p + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u)))
-        floor = context_floor(c)
-        if floor is not None:
-            got = min(got, floor)
-        got = self[c] = got - 1e-9
-        return got
+def _min_cost(m: Model, best_bigram_p: dict[str, float], c: str) -> float:
+    """A lower bound of cost(a, c) over every a (`Model.min_cost`)."""
+    u = m.unigram_cost(c)
+    p = best_bigram_p.get(m.t2s.get(c, c), 0.0)
+    # cost() is decreasing in the bigram estimate (no bigram = estimate 0), and the
+    # unigram alone is the cost without left context. Slack for rounding.
+    got = min(u, -math.log10(BIGRAM_WEIGHT * p + (1 - BIGRAM_WEIGHT) * 10.0 ** (-u)))
+    floor = context_floor(c)
+    if floor is not None:
+        got = min(got, floor)
+    return got - 1e-9
 
 
 def strip_tone(syllable: str) -> str:

@@ -7,11 +7,18 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.repair.test_equivalence import _damaged_pieces, _scan_pieces
+import re
 
+from tests.repair.test_equivalence import _damaged_pieces, _scan_pieces, suspects_with_noted_letters
+
+from cleanse.repair.cjk.codes import GBK2, gbk_table
+from cleanse.repair.cjk.judge import judge
+from cleanse.repair.cjk.notes import DocNotes
+from cleanse.repair.cjk.reencode import reencode_candidates
+from cleanse.repair.cjk.shift import OddPhase
+from cleanse.repair.cjk.suspects import LETTER_AFTER_HAN, all_suspects
 from cleanse.repair.model import model
-from cleanse.repair.mojibake import (_LETTER_SUSPECT, _DocNotes, _OddPhase, _all_suspects, _doc_notes, _gbk2,
-                                     _judge, _reencode_candidates, _suspects, gbk_table)
+from cleanse.repair.pinyin import _SYLLABLE
 
 
 def test_min_cost_is_a_lower_bound():
@@ -31,17 +38,17 @@ def test_min_cost_is_a_lower_bound():
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_damaged_pieces()), min_size=1, max_size=12).map("".join), st.data())
 def test_reencode_bound_rejects_only_failing_candidates(text, data):
-    """With the model, the candidates are the plain ones minus some that `_judge` rejects,
+    """With the model, the candidates are the plain ones minus some that `judge` rejects,
     in the same order."""
     cs = data.draw(st.integers(0, len(text) - 1))
     ce = data.draw(st.integers(cs + 1, len(text)))
     m = model()
-    plain = list(_reencode_candidates(text, cs, ce, 0, len(text)))
-    bounded = list(_reencode_candidates(text, cs, ce, 0, len(text), m))
+    plain = list(reencode_candidates(text, cs, ce, 0, len(text)))
+    bounded = list(reencode_candidates(text, cs, ce, 0, len(text), m))
     kept = iter(plain)
     assert all(any(x == y for y in kept) for x in bounded)  # a subsequence
     for i, j, kind, pieces in plain:
-        if _judge(m, text, i, j, pieces) is not None:
+        if judge(m, text, i, j, pieces) is not None:
             assert (i, j, kind, pieces) in bounded
 
 
@@ -54,7 +61,7 @@ def odd_phase_reference(text: str, lo: int, hi: int):
     D = [None] * n
     for p, c in enumerate(t):
         if c >= "\x80":
-            D[p] = _gbk2(c)
+            D[p] = GBK2[c]
         elif "!" <= c <= "~" and p + 1 < n and t[p + 1] >= "\x80":
             D[p] = bytes((0xA3, ord(c) + 0x80))
     s = [None] * (n + 1)
@@ -85,26 +92,38 @@ _shift_pieces = st.sampled_from(["上?萍既瞬藕献鹘涣鞔髸甙偌移髽I",
 def test_odd_phase_arrays_match_reference(text, data):
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
-    ph = _OddPhase(model(), text, lo, hi)
+    ph = OddPhase(model(), text, lo, hi)
     assert (ph.D, ph.s, ph.P0, ph.PS) == odd_phase_reference(text, lo, hi)  # exact floats
 
 
 @settings(max_examples=600, deadline=None)
 @given(st.lists(_scan_pieces, max_size=25).map("".join))
 def test_all_suspects_is_both_scans(text):
-    """One pass for both kinds of letter suspects = `_suspects` and `_LETTER_SUSPECT`."""
-    reference = sorted(set(_suspects(text)) | {(mt.start(), mt.start() + 1) for mt in _LETTER_SUSPECT.finditer(text)})
-    assert _all_suspects(text) == reference
+    """One pass for both kinds of letter suspects = the scan with noted letters and the lone
+    letters after a Han character."""
+    lone = re.compile(rf"[@-~]{LETTER_AFTER_HAN}")
+    reference = sorted(set(suspects_with_noted_letters(text)) | {(mt.start(), mt.start() + 1)
+                                                                  for mt in lone.finditer(text)})
+    assert all_suspects(text) == reference
 
 
 _note_pieces = st.sampled_from(["報(bào)", "报(bào)", "日?(bào)", "(bào)", "a(bào)", "領(lǐng)", "领（lǐng）", "導(dǎo)", "(x)",
                                 "中(abcdefg)", "（", ")", "文"])
 
 
+def doc_notes_reference(text: str) -> dict[str, set[str]]:
+    """Reading -> characters annotated with it, by one regex pass over the whole text."""
+    han_note = re.compile(rf"[(（](?<=([\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef])[(（])({_SYLLABLE})[)）]")
+    notes: dict[str, set[str]] = {}
+    for c, reading in set(han_note.findall(text)):
+        notes.setdefault(reading, set()).add(c)
+    return notes
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_note_pieces, max_size=15).map("".join))
 def test_doc_notes_per_reading(text):
-    whole = _doc_notes(text)
-    lazy = _DocNotes(text)
+    whole = doc_notes_reference(text)
+    lazy = DocNotes(text)
     for reading in set(whole) | {"bào", "lǐng", "dǎo", "x", "abcdefg", "bao", "a(b"}:
         assert set(lazy.get(reading, ())) == set(whole.get(reading, ())), reading

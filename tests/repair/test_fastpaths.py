@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from tests.repair.test_equivalence import _scan_pieces
 
 from cleanse.repair import ftfy_zh, pinyin
-from cleanse.repair.mojibake import _all_suspects, _flagged_suspects, _scanned_suspects
+from cleanse.repair.cjk.reencode import NO_VALID_FFFD, REENCODINGS, dead_first_bytes, decoded_prefix
+from cleanse.repair.cjk.suspects import all_suspects, flagged_suspects, scanned_suspects
 from cleanse.repair.pinyin import _SYLLABLE, DEBRIS_RE, TONED, is_syllable
 
 # Beyond the scan pieces: the neighbours the flag tables test (non-ASCII, Han before a
@@ -23,14 +24,14 @@ _flag_pieces = st.one_of(_scan_pieces, st.sampled_from(["\U00020001", "\uffff", 
 @settings(max_examples=800, deadline=None)
 @given(st.lists(_flag_pieces, max_size=30).map("".join))
 def test_flagged_suspects_match_the_regex_scan(text):
-    assert _flagged_suspects(text) == _scanned_suspects(text)
+    assert flagged_suspects(text) == scanned_suspects(text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_flag_pieces, max_size=30).map("".join))
 def test_long_texts_take_the_flag_path(text):
     padded = text + "。中文" * 700  # past NUMPY_MIN_CHARS
-    assert _all_suspects(padded) == _scanned_suspects(padded)
+    assert all_suspects(padded) == scanned_suspects(padded)
 
 
 _OLD_DEBRIS_RE = re.compile(rf"[?？\ufffd][(（]?({_SYLLABLE})[)）]")
@@ -71,11 +72,10 @@ def test_ftfy_flag_gates_match_the_regexes(text):
 
 
 def test_replacement_decoding_stops_where_strict_decoding_fails():
-    """`_reencode_candidates` decodes GBK and Big5 with errors="replace" and cuts at the
+    """`reencode_candidates` decodes GBK and Big5 with errors="replace" and cuts at the
     first U+FFFD: no valid sequence of these codecs decodes to U+FFFD."""
-    from cleanse.repair.mojibake import _NO_VALID_FFFD
 
-    for codec in _NO_VALID_FFFD:
+    for codec in NO_VALID_FFFD:
         for lead in range(256):
             for raw in [bytes((lead,))] + [bytes((lead, trail)) for trail in range(256)]:
                 try:
@@ -85,10 +85,9 @@ def test_replacement_decoding_stops_where_strict_decoding_fails():
 
 
 def test_dead_first_bytes_start_no_character():
-    from cleanse.repair.mojibake import REENCODE, _dead_first_bytes
 
-    for codec in {right for _, _, right in REENCODE}:
-        for b in _dead_first_bytes(codec):
+    for codec in {r.right for r in REENCODINGS}:
+        for b in dead_first_bytes(codec):
             for tail in (b"", b"\x40", b"\x80", b"\xa1\xa1", b"\xa4\x40", b"\x80\x80\x80"):
                 try:
                     (bytes((b,)) + tail).decode(codec)
@@ -100,10 +99,9 @@ def test_dead_first_bytes_start_no_character():
 @settings(max_examples=1000, deadline=None)
 @given(st.binary(max_size=12), st.sampled_from(["gbk", "big5", "utf-8"]))
 def test_decoded_prefix_is_strict_decoding_up_to_the_first_error(raw, codec):
-    from cleanse.repair.mojibake import _decoded_prefix
 
     try:
         expected = raw.decode(codec)
     except UnicodeDecodeError as exc:
         expected = raw[:exc.start].decode(codec)
-    assert _decoded_prefix(raw, codec) == expected
+    assert decoded_prefix(raw, codec) == expected

@@ -4,6 +4,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-* codecs)
 import pytest
 from ftfy.chardata import CHARMAP_ENCODINGS
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanse.document import Document
-from cleanse.repair.ftfy_zh import UNSAFE_RE, FtfyStage, fix_text_ungated, fix_text_zh
+from cleanse.repair.ftfy_zh import CONFIG, UNSAFE_RE, FtfyStage, fix_text_ungated, fix_text_zh
 
 CASES = json.loads((Path(__file__).resolve().parents[1] / "data/ftfy/test_cases.json").read_text(encoding="utf-8"))
 
@@ -29,7 +30,29 @@ def test_latin_mojibake_still_fixed():
     assert fix_text_zh("LietuviÅ³ 中文").text == "Lietuvių 中文"
     edit = fix_text_zh("標題：sÃ³lo")
     assert edit.text == "標題：sólo"
-    assert edit.repairs == [("ftfy", "Ã³", "ó", 4)]
+    assert edit.repairs == [("ftfy:apply=decode_inconsistent_utf8", "Ã³", "ó", 4)]
+
+
+@pytest.mark.parametrize("segment", ["標題：sÃ³lo", "LietuviÅ³ 中文", "a\x1b[31mred", "x\x85y 中文", "ÃƒÂ© 中文",
+                                     "caf\u0065\u0301 中文"])
+def test_kind_is_ftfys_plan_and_replays(segment):
+    """The kind carries ftfy's explanation of the segment; its encoding steps replay it."""
+    edit = fix_text_zh(segment)
+    (kind, *_), = edit.repairs
+    assert kind.startswith("ftfy:")
+    plan = [tuple(step.split("=", 1)) for step in kind[len("ftfy:"):].split(";")]
+    assert plan == [tuple(s) for s in ftfy.fix_and_explain(segment, CONFIG).explanation]
+    replayed = ftfy.apply_plan(segment, [s for s in plan if s[0] != "normalize"])
+    if ("normalize", "NFC") in plan:
+        replayed = unicodedata.normalize("NFC", replayed)
+    assert replayed == edit.text
+
+
+def test_kind_of_a_segment_with_a_compatibility_ideograph():
+    """ftfy runs without NFC there; the NFC this stage applies around the ideograph is a step too."""
+    edit = fix_text_zh("\U0002f936 cafe\u0301 sÃ³lo")
+    assert edit.text == "\U0002f936 café sólo"
+    assert edit.repairs[0][0] == "ftfy:apply=decode_inconsistent_utf8;normalize=NFC"
 
 
 def test_chinese_punctuation_and_quotes_untouched():
@@ -74,7 +97,7 @@ def test_stage_records_repairs():
     FtfyStage().process(doc)
     assert doc.text == "第一行\nsólo\n"
     assert [(r.stage, r.kind, r.before, r.after, r.offset) for r in doc.repairs] == [
-        ("ftfy_zh", "ftfy", "Ã³", "ó", 5)]
+        ("ftfy_zh", "ftfy:encode=latin-1;decode=utf-8", "Ã³", "ó", 5)]
 
 
 # --- the tone-letter extension of the gate (ftfy_may_change) ------------------------------

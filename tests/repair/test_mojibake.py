@@ -80,3 +80,20 @@ def test_idempotent_on_seeds():
     for prefix in ("003", "004"):
         once = repair_mojibake(seed_bytes(prefix).decode("utf-8")).text
         assert repair_mojibake(once).text == once
+
+
+def test_every_threshold_is_in_the_stage_identity():
+    """Every field of the tuning data (the lossy ones too) is in config(), with its value."""
+    from dataclasses import fields
+
+    from cleanse.repair.cjk.tuning import TUNING
+
+    config = CjkMojibakeStage().config()
+    for f in fields(TUNING):
+        value = getattr(TUNING, f.name)
+        if f.name == "lossy":
+            assert config["lossy"] == {g.name: getattr(value, g.name) for g in fields(value)}
+        else:
+            assert config[f.name] == value, f.name
+    assert [r["kind"] for r in config["reencodings"]] == ["utf8_as_gbk", "big5_as_gbk", "gbk_as_big5",
+                                                           "gbk_as_latin1", "gbk_as_cp1252", "big5_as_latin1"]

@@ -1,4 +1,5 @@
-"""UTF-8 read as GBK at any scale, also lossy (errors="replace" / "ignore"): `utf8_as_gbk_run`.
+"""UTF-8 read as GBK at any scale, also lossy (errors="replace" / "ignore"): `utf8_as_gbk_run`
+(entry point `utf8_run_repairs`).
 
 `text.encode("utf-8").decode("gbk", errors)` turns Chinese into rare GBK characters
 (`鎴戜滑浠婂ぉ`); where a byte pair is no GBK character the decoder drops the lead byte
@@ -10,10 +11,10 @@ as a `lost` repair at its position.
 
 A run is a maximal stretch of non-ASCII characters (ASCII is a character boundary in both
 readings unless a GBK pair swallowed it, and then it is inside the run). It is replaced only
-when the input is implausible on its own (mean cost >= MIN_INPUT_MEAN), the reading is
-plausible (mean cost <= MAX_READING_MEAN, lost characters counted as SLOT_COST), at most
-MAX_LOST_SHARE of its characters are lost, and the gain is at least MIN_GAIN: clean Chinese
-re-read this way is mostly U+FFFD (its GBK bytes are no UTF-8).
+when the input is implausible on its own (mean cost >= min_input_mean), the reading is
+plausible (mean cost <= max_reading_mean, lost characters counted as slot_cost), at most
+max_lost_share of its characters are lost, and the gain is at least min_gain (`TUNING.lossy`):
+clean Chinese re-read this way is mostly U+FFFD (its GBK bytes are no UTF-8).
 """
 
 from __future__ import annotations
@@ -21,24 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cleanse.repair.cjk.tuning import TUNING
 from cleanse.repair.model import Model
 
-MIN_RUN = 4  # characters of a run worth reading (two UTF-8 characters are three GBK ones)
-MIN_INPUT_MEAN = 4.0
-MAX_READING_MEAN = 3.6
-MAX_LOST_SHARE = 0.35
-MIN_GAIN = 8.0
-SLOT_COST = 3.0
-EDGE = 3  # characters tried on each side of a run's ends
-CLEAN_MAX_COST = 4.5  # a common character (garbage of UTF-8 read as GBK is rare: 鎴戜滑浠婂ぉ)
-CLEAN_ALWAYS_COST = 2.5  # a very common character (的 了 是) reads as clean on its own
-CLEAN_MIN_BIGRAM = 3  # log2 count of the dictionary bigram it forms with a neighbour
-LOST = "lost"
-KIND = "utf8_as_gbk_run"
-CONFIG = {"min_run": MIN_RUN, "min_input_mean": MIN_INPUT_MEAN, "max_reading_mean": MAX_READING_MEAN,
-          "max_lost_share": MAX_LOST_SHARE, "min_gain": MIN_GAIN, "slot_cost": SLOT_COST, "edge": EDGE,
-          "clean_max_cost": CLEAN_MAX_COST, "clean_min_bigram": CLEAN_MIN_BIGRAM,
-          "clean_always_cost": CLEAN_ALWAYS_COST}
+T = TUNING.lossy
 
 _RUN = re.compile("[^\x00-\x7f]+")
 
@@ -73,24 +60,22 @@ def _reading_cost(m: Model, s: str, left: str | None, right: str | None) -> floa
         lft = left if k == 0 else None
         rgt = right if k == len(pieces) - 1 else None
         total += m.span_cost(p, lft, rgt) if p else 0.0
-    return total + SLOT_COST * (len(pieces) - 1)
-
-
+    return total + T.slot_cost * (len(pieces) - 1)
 
 
 def _reads_clean(m: Model, text: str, q: int) -> bool:
     """text[q] reads as clean text: punctuation, or a common character that forms a
     dictionary word with a neighbour."""
     c = text[q]
-    if c in "，。、：；！？“”（）《》":
+    if c in T.clean_punct:
         return True
     u = m.unigram_cost(c)
-    if u < CLEAN_ALWAYS_COST:
+    if u < T.clean_always_cost:
         return True
-    if u >= CLEAN_MAX_COST:
+    if u >= T.clean_max_cost:
         return False
-    return ((q > 0 and m.bigram_strength(text[q - 1], c) >= CLEAN_MIN_BIGRAM)
-            or (q + 1 < len(text) and m.bigram_strength(c, text[q + 1]) >= CLEAN_MIN_BIGRAM))
+    return ((q > 0 and m.bigram_strength(text[q - 1], c) >= T.clean_min_bigram)
+            or (q + 1 < len(text) and m.bigram_strength(c, text[q + 1]) >= T.clean_min_bigram))
 
 
 def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
@@ -99,31 +84,31 @@ def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
     for mt in _RUN.finditer(text, lo, hi):
         i, j = mt.span()
         # clean text next to the damage is in the same run (`…招商引资目标任务。`): trim it
-        while j - i >= MIN_RUN and _reads_clean(m, text, j - 1):
+        while j - i >= T.min_run and _reads_clean(m, text, j - 1):
             j -= 1
-        while j - i >= MIN_RUN and _reads_clean(m, text, i):
+        while j - i >= T.min_run and _reads_clean(m, text, i):
             i += 1
-        if j - i < MIN_RUN:
+        if j - i < T.min_run:
             continue
         # the ends of the damage need not fall on the trimmed run's ends: a few characters
         # more or less on each side, the cheapest total wins (reading + what stays as is)
         best = None
-        for a in range(i, min(i + EDGE, j)):
-            for b in range(j, max(j - EDGE, a + MIN_RUN - 1), -1):
+        for a in range(i, min(i + T.edge, j)):
+            for b in range(j, max(j - T.edge, a + T.min_run - 1), -1):
                 after = read_utf8_run(text[a:b])
                 if not after or after == text[a:b]:
                     continue
                 lost = after.count("\ufffd")
                 n = len(after)
-                if lost > MAX_LOST_SHARE * n or n == lost:
+                if lost > T.max_lost_share * n or n == lost:
                     continue
                 left = text[a - 1] if a > 0 else None
                 right = text[b] if b < len(text) else None
                 orig = m.span_cost(text[a:b], left, right)
-                if orig / (b - a) < MIN_INPUT_MEAN:
+                if orig / (b - a) < T.min_input_mean:
                     continue
                 cand = _reading_cost(m, after, left, right)
-                if cand / n > MAX_READING_MEAN or orig - cand < MIN_GAIN:
+                if cand / n > T.max_reading_mean or orig - cand < T.min_gain:
                     continue
                 if best is None or orig - cand > best.gain:
                     best = RunRepair(a, b, after, orig - cand)

@@ -1,0 +1,130 @@
+"""Finding the edits of a text: whole runs of UTF-8 read as GBK first (`lossy`), then per
+cluster of suspects the best accepted candidate of every damage family (GBK shifts found by
+one sweep per region, short shifts, re-encodings of the sub-spans around the cluster)."""
+
+from __future__ import annotations
+
+import bisect
+
+from cleanse.repair.cjk import kinds, lossy
+from cleanse.repair.cjk.clusters import clusters, dismissed
+from cleanse.repair.cjk.edits import Edit
+from cleanse.repair.cjk.judge import judge
+from cleanse.repair.cjk.reencode import reencode_candidates
+from cleanse.repair.cjk.shift import run_stop, shift_edits, short_shift_candidates
+from cleanse.repair.cjk.suspects import all_suspects
+from cleanse.repair.cjk.tuning import TUNING
+from cleanse.repair.model import Model, model
+
+
+def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: bool = True) -> list[Edit]:
+    """Repairs of the clusters of suspects in `text` (default: `all_suspects(text)`), in
+    text order, not overlapping."""
+    if suspects is None:
+        suspects = all_suspects(text)
+    m = model()
+    run_edits = _run_edits(m, text, suspects) if runs else []
+    if run_edits:
+        # Whole runs of UTF-8 read as GBK (lossy too) first; their suspects are done.
+        starts = [e.start for e in run_edits]
+
+        def covered(p: int) -> bool:
+            k = bisect.bisect_right(starts, p) - 1
+            return k >= 0 and p < run_edits[k].end
+        suspects = [s for s in suspects if not covered(s[0])]
+        rest = find_edits(text, suspects, False) if suspects else []
+        # an edit of the rest that reaches into a run (its window) gives way to the run
+        rest = [e for e in rest if not (covered(e.start) or covered(e.end - 1) or any(
+            e.start <= r.start < e.end for r in run_edits))]
+        return sorted(run_edits + rest, key=lambda e: e.start)
+    kept, regions = _kept_clusters(m, text, suspects)
+    long_shifts: list[Edit] = []
+    for _, a, b, positions in regions:
+        long_shifts.extend(shift_edits(m, text, a, b, positions))
+    return _best_per_cluster(m, text, kept, long_shifts)
+
+
+def _run_edits(m: Model, text: str, suspects: list[tuple[int, int]]) -> list[Edit]:
+    """`lossy.utf8_run_repairs` on every line that holds a suspect."""
+    out: list[Edit] = []
+    line_hi = -1
+    for cs, _ in suspects:
+        if cs >= line_hi:
+            line_lo = text.rfind("\n", max(0, line_hi), cs) + 1
+            line_hi = text.find("\n", cs)
+            line_hi = len(text) if line_hi < 0 else line_hi
+            out.extend(Edit(r.start, r.end, kinds.UTF8_AS_GBK_RUN, [r.after], r.gain)
+                       for r in lossy.utf8_run_repairs(m, text, line_lo, line_hi))
+    return out
+
+
+def _kept_clusters(m: Model, text: str, suspects: list[tuple[int, int]]):
+    """The clusters not dismissed, as (start, end, line start, line end), and the regions a
+    shifted span through them can occupy, as [line start, start, end, suspect positions]:
+    from shift_back characters before a cluster to where the odd-phase reading must stop
+    (+1 for the realigning letter or `?`), merged when they touch on one line."""
+    kept: list[tuple[int, int, int, int]] = []
+    regions: list[list] = []
+    # Clusters come in text order: the current line and the last odd-phase stop are reused
+    # (searching from each cluster would be quadratic on a long line).
+    lo = hi = 0
+    run_from, stop = -1, -1
+    for cs, ce in clusters(text, suspects):
+        if not lo <= cs < hi:
+            lo = text.rfind("\n", hi if hi else 0, cs) + 1
+            hi = text.find("\n", cs)
+            hi = len(text) if hi < 0 else hi
+            run_from = -1
+        if dismissed(m, text, cs, ce, lo, hi):
+            continue
+        kept.append((cs, ce, lo, hi))
+        a = max(lo, cs - TUNING.shift_back)
+        if not (0 <= run_from <= ce <= stop):
+            run_from, stop = ce, run_stop(text, ce, hi)
+        b = min(hi, stop + 1)
+        if regions and regions[-1][0] == lo and a <= regions[-1][2]:
+            regions[-1][2] = max(regions[-1][2], b)
+            regions[-1][3].extend(range(cs, ce))
+        else:
+            regions.append([lo, a, b, list(range(cs, ce))])
+    return kept, regions
+
+
+def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]],
+                      long_shifts: list[Edit]) -> list[Edit]:
+    """For each cluster in turn (after the end of the last edit): the accepted candidate
+    with the highest gain among the long shifts through it, the short shifts starting at
+    it and the re-encodings around it (ties: the first found)."""
+    edits: list[Edit] = []
+    done = 0
+    # Long shifts that may still serve a cluster (start >= lo, start < ce, end > cs): cs, ce
+    # and lo only grow, so a shift enters once (by start) and leaves for good.
+    by_start = sorted(range(len(long_shifts)), key=lambda x: long_shifts[x].start)
+    entered = 0
+    active: list[int] = []
+    for cs, ce, lo, hi in kept:
+        if cs < done:
+            continue
+        lo = max(lo, done)
+        while entered < len(by_start) and long_shifts[by_start[entered]].start < ce:
+            active.append(by_start[entered])
+            entered += 1
+        active = sorted(x for x in active if long_shifts[x].end > cs and long_shifts[x].start >= lo)
+        best: Edit | None = None
+        for x in active:  # in the order found, so that ties go the same way
+            e = long_shifts[x]
+            if best is None or e.gain > best.gain:
+                best = e
+        for i in range(max(lo, cs - 1), min(ce, hi)):
+            for end, pieces, bonus in short_shift_candidates(text, i, hi):
+                gain = judge(m, text, i, end, pieces, bonus)
+                if gain is not None and (best is None or gain > best.gain):
+                    best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
+        for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
+            gain = judge(m, text, i, j, pieces)
+            if gain is not None and (best is None or gain > best.gain):
+                best = Edit(i, j, kind, pieces, gain)
+        if best is not None:
+            edits.append(best)
+            done = best.end
+    return edits

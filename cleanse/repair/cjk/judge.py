@@ -1,0 +1,120 @@
+"""Judging a candidate: a span is replaced only when the candidate is far more plausible than
+the input (gain), reads like text itself (mean cost) and is clearly better per character.
+Costs come from the character bigram model (`model.py`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cleanse.repair.cjk.edits import Slot
+from cleanse.repair.cjk.lost import candidates, prior
+from cleanse.repair.cjk.tuning import TUNING
+from cleanse.repair.model import Model, is_han, model
+
+
+def _next_char(pieces: list, k: int, right: str | None) -> str | None:
+    for p in pieces[k + 1:]:
+        if isinstance(p, str) and p:
+            return p[0]
+        if isinstance(p, Slot):
+            return None
+    return right
+
+
+def pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) -> tuple[float, int]:
+    """Cost of a candidate and its length. A lost character costs slot_cost, or less when one
+    of the characters its surviving byte allows fits both neighbours well (`發[展]現代`): that
+    is evidence for the shift that left it, and it lets the start of a span be placed right."""
+    pc = m.pair_costs
+    slot_cost, fill_penalty = TUNING.slot_cost, TUNING.fill_penalty
+    total = 0.0
+    n = 0
+    prev = left
+    for k, p in enumerate(pieces):
+        if isinstance(p, Slot):
+            n += 1
+            nxt = _next_char(pieces, k, right)
+            best = None
+            if prev is not None and nxt is not None and (p.lead is not None or p.trail is not None):
+                best = _best_filler(p.lead, p.trail, p.reading, p.marked_before, prev, nxt)
+            if best is None:
+                total += slot_cost
+            else:
+                total += pc[prev + best[1]] + fill_penalty
+                prev = best[1]
+            continue
+        if not p:
+            continue
+        if prev is None:
+            prev = p[0]
+            total += pc[prev]
+            p = p[1:]
+            n += 1
+        for c in p:
+            total += pc[prev + c]
+            prev = c
+        n += len(p)
+    if right is not None and prev is not None:
+        total += pc[prev + right] - m.unigram_costs[right]
+    return total, n
+
+
+@lru_cache(maxsize=65536)
+def _best_filler(lead: int | None, trail: int | None, reading: str | None, marked_before: int | None,
+                 prev: str, nxt: str) -> tuple[float, str] | None:
+    """The candidate of a slot that fits between prev and nxt better than a bare lost
+    character, with its cost (memoised: spans judged around one slot share it)."""
+    m = model()
+    slot = Slot("", lead=lead, trail=trail, reading=reading, marked_before=marked_before)
+    best = None
+    base = TUNING.slot_cost + m.cost(prev, nxt)
+    for c in candidates(slot):
+        f = m.cost(prev, c) + TUNING.fill_penalty + m.cost(c, nxt) + prior(slot, c)
+        if f < base and (best is None or f < best[0]):
+            best = (f, c)
+    return best
+
+
+def min_gain(text: str, i: int, j: int) -> float:
+    """A span of at most 3 characters ending in a lone ASCII letter that completes a GBK
+    character with its neighbour's trail byte is damage-shaped on its own: it needs less
+    gain (the span is too short to gain 10**8)."""
+    c = text[j - 1]
+    t = TUNING
+    if j - i <= t.short_letter_span and ("A" <= c <= "Z" or "a" <= c <= "z") and text[i] >= "\x80":
+        return t.min_gain_letter
+    if j - i <= t.short_mark_span and c in "?\ufffd" and text[i] >= "\x80" and text[j - 2] >= "\x80":
+        # the same for a short shift ended by the decoder's mark (`沂芯?济` = [我]市[经]济)
+        return t.min_gain_letter
+    return t.min_gain
+
+
+def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0) -> float | None:
+    """Gain of replacing text[i:j] by pieces, or None if the candidate is not acceptable."""
+    t = TUNING
+    left = text[i - 1] if i > 0 else None
+    right = text[j] if j < len(text) else None
+    orig = m.span_cost(text[i:j], left, right)
+    cand, n = pieces_cost(m, pieces, left, right)
+    n_orig = j - i
+    if n == 0 or n_orig == 0:
+        return None
+    if not any(p and not isinstance(p, Slot) for p in pieces) and any(
+            is_han(c) and m.unigram_cost(c) < t.slots_only_min_cost for c in text[i:j]):
+        # Lost characters alone do not replace a common character (`点?` in a review, `挣?`
+        # in a Yuan song): garbage of a lost byte is rarely one.
+        return None
+    gain = orig - cand + bonus
+    if bonus > 0:
+        # The pinyin note that follows names the decoded character: strong evidence on its
+        # own (a random byte pair has about one chance in 400 to match the reading), unless
+        # the input already reads as a word with its left neighbour (`我市g(shù)dp`).
+        prev = left
+        for c in text[i:j]:
+            if prev is not None and is_han(c) and m.bigram_strength(prev, c) >= t.guess_min_bigram:
+                return None
+            prev = c
+        return gain if gain >= t.note_min_gain else None
+    if gain < min_gain(text, i, j) or cand / n > t.max_cand_mean or orig / n_orig - cand / n < t.min_mean_drop - bonus:
+        return None
+    return gain

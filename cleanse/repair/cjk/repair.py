@@ -1,0 +1,92 @@
+"""`repair_mojibake`: find the edits, decide their lost characters, apply them and record
+each repair (kinds.py)."""
+
+from __future__ import annotations
+
+from cleanse.repair.cjk import kinds
+from cleanse.repair.cjk.edits import Slot
+from cleanse.repair.cjk.find import find_edits
+from cleanse.repair.cjk.lost import debris_slots, resolve, traditional_re
+from cleanse.repair.cjk.notes import DocNotes
+from cleanse.repair.cjk.suspects import NUMPY_MIN_CHARS, TONE_BIT, char_flags, code_points, scanned_suspects, suspects_flagged
+from cleanse.repair.pinyin import DEBRIS_RE
+from cleanse.stage import TextEdit
+
+
+def repair_mojibake(text: str) -> TextEdit:
+    """Find and repair CJK mojibake in `text` (see the package docstring)."""
+    # Debris (`?(bào)`, DEBRIS_RE) needs a ? and a tone-marked letter.
+    debris = "?" in text or "？" in text or "\ufffd" in text
+    if len(text) < NUMPY_MIN_CHARS:
+        suspects = scanned_suspects(text)
+    else:
+        cp = code_points(text)
+        fl = char_flags().take(cp, mode="clip")
+        suspects = suspects_flagged(text, cp, fl)
+        debris = debris and bool((fl & TONE_BIT).any())
+    if not suspects and not (debris and DEBRIS_RE.search(text)):
+        return TextEdit(text)
+    edits = find_edits(text, suspects)
+    if debris:
+        edits += debris_slots(text, edits)
+    if not edits:
+        return TextEdit(text)
+    edits.sort(key=lambda e: e.start)
+    # One sequence of characters and slots so that slots see their neighbours. A slot only
+    # sees the items next to it, so a stretch of text contributes its first and last
+    # character (the whole document would be a list of every character).
+    seq: list = []
+    slots: list[int] = []
+    chars: list[str] = []  # the text around and inside the edits, to tell the script
+    pos = 0
+    for e in edits:
+        gap = text[pos:e.start]
+        if gap:
+            seq.append(gap[0])
+            if len(gap) > 1:
+                seq.append(gap[-1])
+            chars.append(gap)
+        for p in e.pieces:
+            if isinstance(p, Slot):
+                slots.append(len(seq))
+                seq.append(p)
+            elif p:
+                seq.append(p[0])
+                if len(p) > 1:
+                    seq.append(p[-1])
+                chars.append(p)
+        pos = e.end
+    if pos < len(text):
+        seq.append(text[pos])
+        chars.append(text[pos:])
+    traditional = traditional_re().search("".join(chars)) is not None
+    decided = resolve(seq, DocNotes(text), slots, traditional) if slots else {}
+
+    repairs: list[tuple[str, str, str, int]] = []
+    removed: list[tuple[str, str]] = []
+    out: list[str] = []
+    pos = 0
+    next_slot = iter(slots)
+    for e in edits:
+        after: list[str] = []
+        for p in e.pieces:
+            if isinstance(p, Slot):
+                c = decided.get(next(next_slot))
+                if c is not None:
+                    after.append(c)
+                    repairs.append((kinds.LOST_CHAR_GUESS, p.debris, c, e.start))
+                elif p.debris:
+                    removed.append((kinds.LOST_CHAR_DEBRIS, p.debris))
+            else:
+                after.append(p)
+        repl = "".join(after)
+        if e.kind != kinds.LOST_CHAR:
+            repairs.append((e.kind, text[e.start:e.end], repl, e.start))
+        if e.kind == kinds.UTF8_AS_GBK_RUN and "\ufffd" in repl:
+            # what could not be read back stays U+FFFD, marked (nothing guessed)
+            repairs.append((kinds.LOST, text[e.start:e.end], "\ufffd" * repl.count("\ufffd"), e.start))
+        out.append(text[pos:e.start])
+        out.append(repl)
+        pos = e.end
+    out.append(text[pos:])
+    return TextEdit("".join(out), repairs=repairs, removed=removed)

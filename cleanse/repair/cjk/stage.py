@@ -1,0 +1,36 @@
+"""The `cjk_mojibake` stage (slot 4 of the default pipeline)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from cleanse.repair.cjk import lost, reencode, suspects
+from cleanse.repair.cjk.codes import gbk_table
+from cleanse.repair.cjk.repair import repair_mojibake
+from cleanse.repair.cjk.tuning import TUNING
+from cleanse.repair.model import BIGRAM_WEIGHT, COST_ASCII, COST_SYMBOL, COST_UNKNOWN_HAN, RULES_CONFIG, model
+from cleanse.stage import TextEdit, TextStage
+
+
+class CjkMojibakeStage(TextStage):
+    """Slot 4: repair GBK/Big5/UTF-8/Latin-1 mojibake in Chinese text, restore or remove
+    lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
+
+    name = "cjk_mojibake"
+    version = "4"
+
+    def setup(self) -> None:
+        model()
+        suspects.warm_up()
+        gbk_table()
+        reencode.warm_up()
+        lost.warm_up()
+
+    def config(self) -> dict:
+        return {**asdict(TUNING), "common_punct": suspects.COMMON_PUNCT,
+                "reencodings": [asdict(r) for r in reencode.REENCODINGS],
+                "model": {"bigram_weight": BIGRAM_WEIGHT, "cost_unknown_han": COST_UNKNOWN_HAN,
+                          "cost_symbol": COST_SYMBOL, "cost_ascii": COST_ASCII, **RULES_CONFIG}}
+
+    def transform(self, text: str) -> TextEdit:
+        return repair_mojibake(text)
