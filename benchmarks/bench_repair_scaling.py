@@ -8,6 +8,7 @@ one line. Prints seconds per stage and the growth exponent between consecutive s
 (1.0 = linear; cjk_mojibake was quadratic before its slot resolution was split into runs).
 
     PYTHONPATH=. python benchmarks/bench_repair_scaling.py --adversarial [--sizes 10000,100000,1000000]
+        [--kinds alternating,holes]
 
 The adversarial bound (issue 11): one line of Han characters (drawn with the character
 frequencies of the legal and classical texts of tests/data/clean_corpus) alternating with
@@ -61,9 +62,9 @@ def adversarial(kind: str, n: int, seed: int = 5) -> str:
     return "".join("?" if rng.random() < 0.05 else c for c in text)
 
 
-def adversarial_main(sizes: list[int]) -> None:
+def adversarial_main(sizes: list[int], kinds: list[str]) -> None:
     repair_mojibake("中?文"), strip_ruby("領(lǐng)")
-    for kind in ("alternating", "holes"):
+    for kind in kinds:
         prev: dict[str, float] = {}
         for n in sizes:
             text = adversarial(kind, n)
@@ -84,9 +85,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default=None)
     ap.add_argument("--adversarial", action="store_true", help="Han alternating with `?`, and 5%% `?` holes")
+    ap.add_argument("--kinds", default="alternating,holes", help="adversarial inputs to run")
     args = ap.parse_args()
     if args.adversarial:
-        adversarial_main([int(s) for s in (args.sizes or "10000,100000,1000000").split(",")])
+        adversarial_main([int(s) for s in (args.sizes or "10000,100000,1000000").split(",")], args.kinds.split(","))
         return
     sizes = [int(s) for s in (args.sizes or "250000,1000000,4000000").split(",")]
     repair_mojibake(long_line(2000)), strip_ruby("領(lǐng)")  # load tables outside the timing
