@@ -44,73 +44,30 @@ def stage_eval() -> None:
 # clean_text(original document). Lossy classes (UTF-8 read as GBK with errors="replace" /
 # "ignore") cannot be exact in general: "marked" counts the documents whose every stretch
 # that was not restored is flagged (a `lost` repair at its span).
-import json
 import random
 import re
-from pathlib import Path
 
+from repair_damage import PIPELINE_DAMAGE as DAMAGE, damaged_paragraph, sample_paragraphs
 
-def _cp1252(b: bytes) -> str:
-    # What a browser shows for cp1252: its five undefined bytes become C1 controls.
-    return "".join(bytes([x]).decode("cp1252") if x not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(x) for x in b)
-
-
-def _lost_lead(b: bytes, rng: random.Random) -> bytes:
-    leads = [k for k in range(len(b) - 1) if b[k] >= 0x81 and (k == 0 or b[k - 1] < 0x81 or True)]
-    # a lead byte: walk the stream to find character starts
-    starts, k = [], 0
-    while k < len(b):
-        if b[k] >= 0x81:
-            starts.append(k)
-            k += 2
-        else:
-            k += 1
-    k = rng.choice(starts[1:-1] or starts)
-    return b[:k] + b[k + 1:]
-
-
-DAMAGE = {
-    "gbk_as_latin1": ("gbk", lambda t, r: t.encode("gbk").decode("latin-1")),
-    "gbk_as_cp1252": ("gbk", lambda t, r: _cp1252(t.encode("gbk"))),
-    "big5_as_latin1": ("big5", lambda t, r: t.encode("big5").decode("latin-1")),
-    "big5_as_gbk": ("big5", lambda t, r: t.encode("big5").decode("gbk", "replace")),
-    "gbk_as_big5": ("gbk", lambda t, r: t.encode("gbk").decode("big5", "replace")),
-    "utf8_as_gbk": ("utf-8", lambda t, r: t.encode("utf-8").decode("gbk")),
-    "utf8_as_gbk_replace": ("utf-8", lambda t, r: t.encode("utf-8").decode("gbk", "replace")),
-    "utf8_as_gbk_ignore": ("utf-8", lambda t, r: t.encode("utf-8").decode("gbk", "ignore")),
-    "gbk_lost_lead": ("gbk", lambda t, r: _lost_lead(t.encode("gbk"), r).decode("gbk", "replace")),
-}
 GENRES_EVAL = ["classical_prose_hant", "poetry_hans", "legal_hans", "tech_hans"]
 
 
 def _paragraphs(per_genre: int, rng: random.Random) -> dict[str, list[str]]:
-    sample = Path(__file__).parent.parent / "tests" / "data" / "clean_corpus" / "sample.jsonl"
-    by: dict[str, list[str]] = {}
-    for line in sample.read_text(encoding="utf-8").splitlines():
-        d = json.loads(line)
-        for p in d["text"].splitlines():
-            p = p.strip()
-            if 20 <= len(p) <= 300 and sum("\u4e00" <= c <= "\u9fff" for c in p) >= len(p) / 2:
-                by.setdefault(d["genre"], []).append(p)
-    return {g: rng.sample(by[g], min(per_genre, len(by[g]))) for g in GENRES_EVAL if g in by}
+    return sample_paragraphs(GENRES_EVAL, per_genre, rng)
 
 
 def pipeline_eval(per_genre: int = 40) -> None:
     from cleanse.defaults import clean_text
     rng = random.Random(11)
     paras = _paragraphs(per_genre + 2, rng)
-    for kind, (codec, damage) in DAMAGE.items():
+    for kind in DAMAGE:
         cells = []
         for g, ps in paras.items():
             ok = n = marked = 0
             for k in range(len(ps) - 2):
                 p = ps[k]
-                try:
-                    p.encode(codec)
-                    bad = damage(p, rng)
-                except (UnicodeError, ValueError):
-                    continue
-                if bad == p:
+                bad = damaged_paragraph(kind, p, rng)
+                if bad is None:
                     continue
                 doc = f"{ps[-1]}\n{p}\n{ps[-2]}"
                 n += 1

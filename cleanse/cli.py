@@ -3,7 +3,8 @@
 Exit codes (docs/operations.md): 0 success; 1 the run finished but failed a check (no input
 became a row, or rejects above `--max-reject-rate`); 2 a user error (bad arguments, inputs not
 found, an unusable, locked or different output directory), one line on stderr; 3 stopped by
-`--fail-fast` at a stage error; 130 interrupted (Ctrl-C), the directory left resumable.
+`--fail-fast` at a stage error; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), the
+directory left resumable.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from typing import Any
 
 import pyarrow as pa
 
-from cleanse.config import ConfigError, build_pipeline, read_toml, with_overrides
+from cleanse.budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, DEFAULT_SECONDS_PER_MB, Budget
+from cleanse.config import ConfigError, build_pipeline, io_options, read_toml, with_overrides
 from cleanse.dedup.cli import add_dedup_options, run_dedup
 from cleanse.defaults import build_default_pipeline
 from cleanse.executors.local import StageFailed, run
@@ -25,6 +29,7 @@ from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
 from cleanse.io.layout import STATS_FILE
 from cleanse.io.lock import OutputError
+from cleanse.io.readers import CrawlReader
 from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions
 from cleanse.io.schema import document_schema
 from cleanse.io.storage import Storage, is_uri
@@ -35,6 +40,15 @@ from cleanse.report import report, stats_table
 
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_STAGE_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a process SIGTERM stopped
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM reached the driver: stopped like Ctrl-C (the same clean-up paths)."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
 log = logging.getLogger("cleanse")
 
 
@@ -49,6 +63,16 @@ def _positive(kind: type) -> Any:
         return value
     parse.__name__ = f"positive {kind.__name__}"
     return parse
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
 
 
 def _rate(text: str) -> float:
@@ -75,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
+    r.add_argument("--text-field", metavar="NAME", default=None,
+                   help="the JSON Lines field / Parquet or Arrow column holding the text (default: text; a record "
+                        "without it is rejected as no_text_field / no_text_column, naming the fields it has)")
     r.add_argument("--workers", "-w", type=_positive(int), default=None,
                    help="worker processes (default: all cores; with --executor ray: all CPUs of the cluster)")
     r.add_argument("--overwrite", action="store_true",
@@ -105,6 +132,17 @@ def _parser() -> argparse.ArgumentParser:
     adv.add_argument("--chunk-mb", type=_positive(float), default=CHUNK_BYTES / 1e6, metavar="MB",
                      help=f"files larger than this are read as line-aligned chunks of about this size "
                           f"(default: {CHUNK_BYTES / 1e6:.1f})")
+    budget = r.add_argument_group("per-document budgets (docs/operations.md, Faults; part of the pipeline id)")
+    budget.add_argument("--doc-seconds", type=_non_negative, default=None, metavar="S",
+                        help=f"a stage that spends more than S seconds (plus --doc-seconds-per-mb) on one "
+                             f"document stops, and the document becomes a too_slow reject "
+                             f"(default: {DEFAULT_MAX_SECONDS:g}; 0: no limit)")
+    budget.add_argument("--doc-seconds-per-mb", type=_non_negative, default=None, metavar="S",
+                        help=f"seconds added to --doc-seconds per MB of the document's source bytes "
+                             f"(default: {DEFAULT_SECONDS_PER_MB:g})")
+    budget.add_argument("--doc-mb", type=_non_negative, default=None, metavar="MB",
+                        help=f"a document of more than MB megabytes of source bytes becomes a too_large reject "
+                             f"(default: {DEFAULT_MAX_BYTES / 1e6:.1f}; 0: no limit)")
     r.add_argument("--dedup", action="store_true",
                    help="after the run, remove exact and near duplicates across the corpus (default: off)")
     add_dedup_options(r)
@@ -114,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     dd.add_argument("--executor", choices=["local", "ray"], default="local")
     dd.add_argument("--address", metavar="ADDR", help="Ray cluster address (with --executor ray)")
     dd.add_argument("--quiet", "-q", action="store_true")
+    dd.add_argument("--config", "-c", metavar="FILE", help="a TOML file whose [dedup] table configures the phase")
     add_dedup_options(dd)
     out = r.add_argument_group("output files (part of the run identity)")
     out.add_argument("--columns", metavar="C1,C2",
@@ -124,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--row-group-rows", type=_positive(int), default=ROW_GROUP_ROWS, metavar="N",
                      help=f"at most N rows per row group (default: {ROW_GROUP_ROWS})")
     out.add_argument("--row-group-mb", type=_positive(float), default=ROW_GROUP_BYTES / 1e6, metavar="MB",
-                     help=f"at most about MB of text per row group (default: {ROW_GROUP_BYTES / 1e6:.1f})")
+                     help=f"at most about MB of buffered rows per row group (default: {ROW_GROUP_BYTES / 1e6:.1f})")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -182,13 +221,38 @@ def _pipeline(args: argparse.Namespace) -> Pipeline:
     return build_pipeline(with_overrides(config, args.no_t2s, args.t2s_config), args.config or "the command line")
 
 
+def _with_budget(pipeline: Pipeline, args: argparse.Namespace) -> Pipeline:
+    """The pipeline with the budget flags applied (a flag left out keeps the pipeline's value)."""
+    seconds, per_mb, mb = args.doc_seconds, args.doc_seconds_per_mb, args.doc_mb
+    if seconds is None and per_mb is None and mb is None:
+        return pipeline
+    old = pipeline.budget
+    pipeline.budget = Budget(
+        max_seconds=old.max_seconds if seconds is None else (seconds or None),
+        seconds_per_mb=old.seconds_per_mb if per_mb is None else per_mb,
+        max_bytes=old.max_bytes if mb is None else (max(1, int(mb * 1e6)) if mb else None))
+    return pipeline
+
+
+def _text_field(args: argparse.Namespace) -> str:
+    """--text-field, else `[input] text_field` of --config, else `text`."""
+    if args.text_field is not None:
+        if not args.text_field.strip():
+            raise ConfigError("--text-field: expected a field name, got an empty string")
+        return args.text_field
+    if args.config:
+        return io_options(read_toml(args.config), args.config)["input"].get("text_field", "text")
+    return "text"
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     _setup_logging(args.verbose, args.log_file)
     args.workers_given = args.workers is not None
     if args.workers is None:
         args.workers = os.cpu_count() or 1
     try:
-        pipeline = _pipeline(args)
+        pipeline = _with_budget(_pipeline(args), args)
+        reader = CrawlReader(max(1024, int(args.chunk_mb * 1e6)), _text_field(args))
         files = expand_inputs(args.input)
     except (PipelineScriptError, InputError, ConfigError) as exc:
         return _error(str(exc))
@@ -219,24 +283,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
         shard_max_bytes=None if args.shard_mb is None else max(1, int(args.shard_mb * 1e6)),
         chunk_bytes=max(1024, int(args.chunk_mb * 1e6)),
     )
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         if args.executor == "ray":
             from cleanse.executors.ray import RayUnavailable, run_ray
 
             try:
                 summary = run_ray(pipeline, files, args.output, address=args.address,
-                                  workers=args.workers if args.workers_given else None, **common)
+                                  workers=args.workers if args.workers_given else None, reader=reader, **common)
             except RayUnavailable as exc:
                 return _error(str(exc))
         else:
             summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast,
-                          writer_options=writer, **common)
-    except KeyboardInterrupt:
+                          writer_options=writer, reader=reader, **common)
+    except KeyboardInterrupt as exc:
         if progress:
             progress.close()
             progress = None
-        print(f"\ncleanse: interrupted; run the same command again to resume {args.output}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        word = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"\ncleanse: {word}; run the same command again to resume {args.output}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except StageFailed as exc:
         log.debug("stopped by --fail-fast", exc_info=True)
         return _error(f"--fail-fast: {str(exc).splitlines()[0]} (run again without --fail-fast to reject such "
@@ -247,6 +314,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         log.debug("storage error", exc_info=True)
         return _error(f"{args.output}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
     finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
         if progress:
             progress.close()
     c = summary.manifest["counts"]

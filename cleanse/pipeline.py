@@ -5,7 +5,9 @@ over the whole batch before the next one starts, so a stage's tables and compile
 in the CPU caches across documents (one document at a time through all eleven default stages
 was 10-25% slower), and memory does not grow with the corpus. Every stage's work is counted in
 a `StageStats` by the stage itself (`Stage.run_batch`), and a stage that raises turns the
-document into a reject (reason `stage_error`) instead of stopping the run.
+document into a reject (reason `stage_error`) instead of stopping the run. A document over
+the pipeline's `Budget` (`cleanse.budget`) becomes a reject too: `too_large` before the first
+stage, `too_slow` when a stage runs out of time on it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from cleanse.budget import Budget
 from cleanse.document import Document, Item, Reject, assign_ids
 from cleanse.stage import Stage, StageStats
 
@@ -30,7 +33,7 @@ class Pipeline:
     """
 
     def __init__(self, name: str, version: str, stages: Sequence[Stage], batch_docs: int = 64,
-                 batch_bytes: int = 1 << 20):
+                 batch_bytes: int = 1 << 20, budget: Budget | None = None):
         if not stages:
             raise ValueError("a pipeline needs at least one stage")
         names = [s.name for s in stages]
@@ -43,6 +46,7 @@ class Pipeline:
         # chunk of a large file goes alone). Batching changes no output.
         self.batch_docs = batch_docs
         self.batch_bytes = batch_bytes
+        self.budget = budget if budget is not None else Budget()
         self.stats: list[StageStats] = [StageStats(s.name, s.version) for s in self.stages]
 
     def config(self) -> dict[str, Any]:
@@ -50,6 +54,7 @@ class Pipeline:
             "name": self.name,
             "version": self.version,
             "stages": [{"name": s.name, "version": s.version, "config": s.config()} for s in self.stages],
+            "budget": self.budget.config(),
         }
 
     @property
@@ -78,10 +83,21 @@ class Pipeline:
         yield from assign_ids(self._run_batches(docs))
 
     def _run_batches(self, docs: Iterable[Document | Reject]) -> Iterator[Item]:
-        for batch in _batches(docs, self.batch_docs, self.batch_bytes):
+        budget = self.budget
+        for batch in _batches(self._within_size(docs), self.batch_docs, self.batch_bytes):
             for stage, stats in zip(self.stages, self.stats):
-                batch = stage.run_batch(batch, stats)
+                batch = stage.run_batch(batch, stats, budget)
             yield from batch
+
+    def _within_size(self, docs: Iterable[Document | Reject]) -> Iterator[Document | Reject]:
+        """Documents over the size budget become `too_large` rejects (with their raw bytes)."""
+        limit = self.budget.max_bytes
+        for doc in docs:
+            if limit is not None and isinstance(doc, Document):
+                size = doc.byte_end - doc.byte_start if doc.raw is not None else doc.utf8_size()
+                if size > limit:
+                    doc = Reject.of(doc, "budget", "too_large", f"{size} bytes, more than the budget of {limit}")
+            yield doc
 
     def process(self, doc: Document) -> list[Item]:
         """Run one document through the pipeline (convenience for tests and notebooks)."""

@@ -6,8 +6,11 @@ import re
 from typing import Any
 
 
-from cleanse.io.layout import DOCUMENTS_DIR, MANIFEST_FILE, STATS_FILE
+from cleanse.io.layout import DEDUP_DIR, DOCUMENTS_DIR, MANIFEST_FILE, STATS_FILE
 from cleanse.io.storage import Storage
+
+
+DEDUP_SUMMARY = f"{DEDUP_DIR}/summary.json"
 
 
 def stats_table(stages: list[dict[str, Any]]) -> str:
@@ -90,6 +93,14 @@ def examples(out_dir: str, per_stage: int = 3, stages: list[dict[str, Any]] | No
     return "\n".join(lines) if lines else "(no removals or repairs recorded)"
 
 
+def dedup_line(d: dict[str, Any]) -> str:
+    """The dedup phase's counts (`_dedup/summary.json`, also `dedup` in `_manifest.json`)."""
+    return (f"Dedup: {d['documents']} documents -> {d['kept']} kept; {d['exact']} exact and {d['near']} near "
+            f"duplicates in {d['clusters']} clusters (OUT/duplicates); {d.get('repeated_lines', 0)} repeated lines "
+            f"removed from {d.get('repeated_line_docs', 0)} documents "
+            f"({d.get('repeated_line_keys', 0)} of {d.get('distinct_lines', 0)} distinct lines repeated)")
+
+
 def reject_reasons(stages: list[dict[str, Any]]) -> str:
     """Per stage, how many documents it rejected and why."""
     lines = [f"  {s['name']}: " + ", ".join(f"{r} {n}" for r, n in sorted(s["reject_reasons"].items()))
@@ -112,6 +123,8 @@ def report(out_dir: str, with_examples: bool = True) -> str:
             f"{c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {seconds:.2f} s"
             + (f" (setup {stats['setup_seconds']:.2f} s)" if stats.get("setup_seconds") else ""))
     parts = [head, stats_table(stats["stages"])]
+    if storage.exists(DEDUP_SUMMARY):
+        parts.append(dedup_line(storage.read_json(DEDUP_SUMMARY)))
     rejected = reject_reasons(stats["stages"])
     if rejected:
         parts.append(rejected)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Union
 
+from cleanse.budget import Budget, OverBudget, deadline
 from cleanse.document import Document, Item, Reject, Removal, Repair, StageRecord
 
 # What `Stage.process` may return: the document (changed or not), its parts, or a reject.
@@ -108,30 +109,59 @@ class Stage(ABC):
         on which it raises becomes a `stage_error` reject. A stage overrides this when one call
         over many documents saves a fixed cost per call; should the override raise, `run_batch`
         falls back to this default, so it must not change a document unless it succeeds."""
+        return self.process_each(docs)
+
+    def batches_itself(self) -> bool:
+        """Whether this stage does better than `process` on each document of a batch (then a
+        time budget covers the whole batch call first, see `run_batch`)."""
+        return type(self).process_batch is not Stage.process_batch
+
+    def process_each(self, docs: list[Document], budget: Budget | None = None) -> list[StageOutput]:
+        """`process` on each document; one that raises becomes a `stage_error` reject, one that
+        takes longer than the `budget` allows a `too_slow` reject (`cleanse.budget`)."""
         out: list[StageOutput] = []
         for doc in docs:
+            result: StageOutput
+            limit = None if budget is None else budget.seconds_for(doc.byte_end - doc.byte_start)
             try:
-                out.append(self.process(doc))
+                with deadline(limit):
+                    result = self.process(doc)
+            except OverBudget:
+                result = Reject.of(doc, self.name, "too_slow",
+                                   f"{self.name} took more than {limit:.3g} s on this document")
             except Exception as exc:  # a bug or bad input in one document must not stop the run
-                out.append(Reject.of(doc, self.name, "stage_error", error_detail(exc)))
+                result = Reject.of(doc, self.name, "stage_error", error_detail(exc))
+            out.append(result)
         return out
 
-    def run_batch(self, items: list[Item], stats: StageStats) -> list[Item]:
+    def run_batch(self, items: list[Item], stats: StageStats, budget: Budget | None = None) -> list[Item]:
         """Process a batch (rejects pass straight through, in place) and add what this stage
         did to `stats`. Counters are kept in locals and added once per batch: with small
-        documents this bookkeeping is a visible share of the run."""
+        documents this bookkeeping is a visible share of the run.
+
+        `budget` sets the time a stage may spend per document (`cleanse.budget`): a stage that
+        works document by document gets each document's limit for it; a stage that batches
+        gets the sum of the limits for the batch call, and on overrunning the batch is redone
+        document by document."""
         docs = [item for item in items if not isinstance(item, Reject)]
         if not docs:
             return items
         before = [(len(d.text), len(d.removed), len(d.repairs)) for d in docs]
         bytes_in = sum([d.utf8_size() if d.text else d.byte_end - d.byte_start for d in docs])
         t0 = time.perf_counter()
-        try:
-            results = self.process_batch(docs)
-            if len(results) != len(docs):
-                raise TypeError(f"{self.name}: process_batch gave {len(results)} outputs for {len(docs)} documents")
-        except Exception:  # redone one by one: only the bad document becomes a reject
-            results = Stage.process_batch(self, docs)
+        if budget is not None and budget.max_seconds is None:
+            budget = None
+        if budget is not None and not self.batches_itself():
+            results = self.process_each(docs, budget)
+        else:
+            limit = None if budget is None else sum(budget.seconds_for(d.byte_end - d.byte_start) or 0 for d in docs)
+            try:
+                with deadline(limit):
+                    results = self.process_batch(docs)
+                if len(results) != len(docs):
+                    raise TypeError(f"{self.name}: process_batch gave {len(results)} outputs for {len(docs)} documents")
+            except (Exception, OverBudget):  # redone one by one: only the bad document becomes a reject
+                results = self.process_each(docs, budget)
         elapsed = time.perf_counter() - t0
 
         name = self.name
@@ -210,6 +240,9 @@ class TextStage(Stage):
 
     def process(self, doc: Document) -> Document:
         return self.apply(doc, self.transform(doc.text))
+
+    def batches_itself(self) -> bool:
+        return type(self).transform_batch is not TextStage.transform_batch
 
     def process_batch(self, docs: list[Document]) -> list[StageOutput]:
         """`process` on each document through one `transform_batch` call. No document is

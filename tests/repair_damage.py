@@ -212,3 +212,65 @@ def evaluate(fn, cases: list[Case]) -> dict[tuple[str, str], tuple[int, int, int
         else:
             row[2] += 1
     return {k: tuple(v) for k, v in sorted(out.items())}
+
+
+SAMPLE = ROOT / "tests" / "data" / "clean_corpus" / "sample.jsonl"
+
+
+def sample_paragraphs(genres: list[str], per_genre: int, rng: random.Random) -> dict[str, list[str]]:
+    """Paragraphs of the clean sample (real text, tests/data/clean_corpus) to damage: 20-300
+    characters, at least half Han; `per_genre` of each genre, drawn with `rng`."""
+    import json
+
+    by: dict[str, list[str]] = {}
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        for p in d["text"].splitlines():
+            p = p.strip()
+            if 20 <= len(p) <= 300 and sum("\u4e00" <= c <= "\u9fff" for c in p) >= len(p) / 2:
+                by.setdefault(d["genre"], []).append(p)
+    return {g: rng.sample(by[g], min(per_genre, len(by[g]))) for g in genres if g in by}
+
+
+def _cp1252(b: bytes) -> str:
+    # What a browser shows for cp1252: its five undefined bytes become C1 controls.
+    return "".join(bytes([x]).decode("cp1252") if x not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(x) for x in b)
+
+
+def _lost_lead(b: bytes, rng: random.Random) -> bytes:
+    """Drop one lead byte (not the first or last character's) of GBK bytes."""
+    starts, k = [], 0
+    while k < len(b):
+        if b[k] >= 0x81:
+            starts.append(k)
+            k += 2
+        else:
+            k += 1
+    k = rng.choice(starts[1:-1] or starts)
+    return b[:k] + b[k + 1:]
+
+
+# Damage of a whole paragraph, as the pipeline meets it: kind -> (codec the text must encode in, maker).
+PIPELINE_DAMAGE = {
+    "gbk_as_latin1": ("gbk", lambda t, r: t.encode("gbk").decode("latin-1")),
+    "gbk_as_cp1252": ("gbk", lambda t, r: _cp1252(t.encode("gbk"))),
+    "big5_as_latin1": ("big5", lambda t, r: t.encode("big5").decode("latin-1")),
+    "big5_as_gbk": ("big5", lambda t, r: t.encode("big5").decode("gbk", "replace")),
+    "gbk_as_big5": ("gbk", lambda t, r: t.encode("gbk").decode("big5", "replace")),
+    "utf8_as_gbk": ("utf-8", lambda t, r: t.encode("utf-8").decode("gbk")),
+    "utf8_as_gbk_replace": ("utf-8", lambda t, r: t.encode("utf-8").decode("gbk", "replace")),
+    "utf8_as_gbk_ignore": ("utf-8", lambda t, r: t.encode("utf-8").decode("gbk", "ignore")),
+    "gbk_lost_lead": ("gbk", lambda t, r: _lost_lead(t.encode("gbk"), r).decode("gbk", "replace")),
+}
+
+
+def damaged_paragraph(kind: str, p: str, rng: random.Random) -> str | None:
+    """`p` damaged as `kind` (PIPELINE_DAMAGE), or None when it cannot be (not encodable) or
+    comes out unchanged."""
+    codec, damage = PIPELINE_DAMAGE[kind]
+    try:
+        p.encode(codec)
+        bad = damage(p, rng)
+    except (UnicodeError, ValueError):
+        return None
+    return None if bad == p else bad

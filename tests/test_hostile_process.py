@@ -58,3 +58,111 @@ def test_worker_dies_with_a_killed_driver(tmp_path) -> None:
         driver.kill()
         if pid_file.exists() and pid_file.read_text() and _alive(int(pid_file.read_text())):
             os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+# --- SIGTERM ----------------------------------------------------------------------------------
+from pathlib import Path  # noqa: E402
+
+from cleanse.cli import main  # noqa: E402
+from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["driver", "process-group"])
+def test_sigterm_stops_with_one_line_and_the_run_resumes(tmp_path: Path, whole_group: bool) -> None:
+    corpus = make_corpus(tmp_path / "corpus", 120)
+    script = write_slow_pipeline(tmp_path / "slow.py")
+    out = tmp_path / "out"
+    args = ["run", str(script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2", "--shard-files", "4"]
+    proc = subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args], cwd=ROOT, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "_shards").glob("*.json"))) < 2:
+        time.sleep(0.05)
+    if whole_group:  # what `kill -TERM -PGID`, a container stop of the group, does
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:  # what `kill PID`, systemd, a batch scheduler does
+        os.kill(proc.pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert [line for line in err.splitlines() if line.strip()] == [
+        f"cleanse: terminated; run the same command again to resume {out}"]
+    assert not (out / "_lock").exists()
+    assert 2 <= len(list((out / "_shards").glob("*.json"))) < 30
+    assert main(args) == 0
+    reference = tmp_path / "ref"
+    assert main([*args[:5], str(reference), *args[6:]]) == 0
+    assert read_rows(out) == read_rows(reference)
+    assert read_rows(out, "rejects") == read_rows(reference, "rejects")
+    assert not [p for p in out.rglob(".*") if ".tmp-" in p.name]
+
+
+# --- a worker killed under its shard ----------------------------------------------------------
+class KillOn:
+    """A text stage that SIGKILLs its own (worker) process on texts holding `word`, the first
+    `times` times (counted in `log`)."""
+
+    def __new__(cls, word: str, log: Path, times: int):
+        from cleanse import TextStage
+
+        class _Kill(TextStage):
+            name, version = "kill_on", "1"
+
+            def transform(self, text: str) -> str:
+                if word in text:
+                    with open(log, "a") as fh:
+                        fh.write(f"{os.getpid()}\n")
+                    if len(log.read_text().split()) <= times:
+                        os.kill(os.getpid(), signal.SIGKILL)
+                return text
+
+        return _Kill()
+
+
+def _kill_run(tmp_path: Path, times: int, name: str):
+    from cleanse import DecodeStage, Pipeline
+    from cleanse.executors.local import run
+    from cleanse.io.sources import expand_inputs
+
+    inp = tmp_path / "in"
+    if not inp.exists():
+        inp.mkdir()
+        for i in range(12):
+            (inp / f"{i:02d}.txt").write_text(("致命的一行\n" if i == 7 else "") + f"第{i}个文件。\n", encoding="utf-8")
+    log = tmp_path / f"{name}.log"
+    pipe = Pipeline("kill", "1", [DecodeStage(), KillOn("致命", log, times)])
+    out = tmp_path / name
+    summary = run(pipe, expand_inputs([str(inp)]), str(out), workers=2, shard_max_files=2)
+    return out, summary, (len(log.read_text().split()) if log.exists() else 0)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_a_worker_killed_once_fails_only_its_shard_which_is_retried(tmp_path: Path) -> None:
+    ref, ref_summary, _ = _kill_run(tmp_path, 0, "ref")
+    out, summary, attempts = _kill_run(tmp_path, 1, "out")
+    assert attempts == 2  # killed once, then done on the retry
+    assert read_rows(out) == read_rows(ref)
+    assert summary.manifest["counts"] == ref_summary.manifest["counts"]
+    assert not [p for p in out.rglob(".*") if ".tmp-" in p.name]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_a_shard_that_always_kills_its_worker_becomes_rejects(tmp_path: Path) -> None:
+    from cleanse.executors.local import SHARD_RETRIES
+
+    ref, _, _ = _kill_run(tmp_path, 0, "ref")
+    out, summary, attempts = _kill_run(tmp_path, 99, "out")
+    # bounded: SHARD_RETRIES + 1 deaths while it ran alone, after at most one among other shards
+    assert SHARD_RETRIES + 1 <= attempts <= SHARD_RETRIES + 2
+    counts = summary.manifest["counts"]
+    assert counts["reject_reasons"] == {"worker_died": 2}  # shard 3: files 06 and 07
+    rejects = read_rows(out, "rejects")
+    assert [(r["source"], r["reason"], r["stage"]) for r in rejects] == [
+        ("in/06.txt", "worker_died", "executor"), ("in/07.txt", "worker_died", "executor")]
+    assert rejects[1]["raw"] == (tmp_path / "in" / "07.txt").read_bytes()
+    # every other shard is as in a run without the bad input
+    assert [r for r in read_rows(out) if r["source"] not in ("in/06.txt", "in/07.txt")] == [
+        r for r in read_rows(ref) if r["source"] not in ("in/06.txt", "in/07.txt")]
+    assert not [p for p in out.rglob(".*") if ".tmp-" in p.name]

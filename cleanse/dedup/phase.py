@@ -24,7 +24,6 @@ Three steps, each resumable, with every file written atomically:
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -35,22 +34,23 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from cleanse.dedup.clusters import KIND_KEPT, KIND_NAMES, resolve
+from cleanse.dedup import lines as lines_pass
+from cleanse.dedup.lines import RepeatedLinesConfig
 from cleanse.dedup.minhash import MinHashConfig, band_keys, signatures
 from cleanse.dedup.normalize import FORM_VERSION, dedup_form, exact_key
+from cleanse.dedup.parts import WORK_DIR, applied_marker, document_parts, part_name, write_table
 from cleanse.dedup.schema import duplicate_schema
 from cleanse.io import layout
 from cleanse.io.lock import output_lock
 from cleanse.io.storage import Storage
 
-WORK_DIR = layout.DEDUP_DIR
 CONFIG_FILE = f"{WORK_DIR}/config.json"
 PLAN_FILE = f"{WORK_DIR}/plan.parquet"
 SUMMARY_FILE = f"{WORK_DIR}/summary.json"
 CLUSTER_SIGNAL = "dup_cluster_size"
-VERSION = "1"
+VERSION = "2"  # 2: the repeated-lines pass
 _BATCH_ROWS = 1024
 
 
@@ -66,45 +66,20 @@ class DedupConfig:
     exact: bool = True
     near: bool = True
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    lines: RepeatedLinesConfig = field(default_factory=RepeatedLinesConfig)
 
     def config(self) -> dict[str, Any]:
         return {"version": VERSION, "form": FORM_VERSION, "exact": self.exact, "near": self.near,
-                "minhash": self.minhash.config() if self.near else None}
-
-
-def document_parts(storage: Storage) -> list[str]:
-    """The document parts of an output directory, sorted (relative paths)."""
-    return [p for p in storage.list_files(layout.DOCUMENTS_DIR)
-            if fnmatch.fnmatch(p.rsplit("/", 1)[-1], layout.PART_GLOB)]
-
-
-def _name(part: str) -> str:
-    return part.rsplit("/", 1)[-1]
+                "minhash": self.minhash.config() if self.near else None,
+                "repeated_lines": self.lines.config() if self.lines.enabled else None}
 
 
 def signatures_file(part: str) -> str:
-    return f"{WORK_DIR}/signatures/{_name(part)}"
+    return f"{WORK_DIR}/signatures/{part_name(part)}"
 
 
 def duplicates_file(part: str) -> str:
-    return f"{layout.DUPLICATES_DIR}/{_name(part)}"
-
-
-def applied_marker(part: str) -> str:
-    return f"{WORK_DIR}/applied/{_name(part)[:-len('.parquet')]}.json"
-
-
-
-
-def _write_table(storage: Storage, rel: str, table: pa.Table) -> None:
-    tmp = storage.tmp(rel)
-    try:
-        pq.write_table(table, storage.path(tmp), filesystem=None if storage.local else storage.fs,
-                       compression="zstd")
-    except BaseException:
-        storage.delete_file(tmp)
-        raise
-    storage.commit(tmp, rel)
+    return f"{layout.DUPLICATES_DIR}/{part_name(part)}"
 
 
 # --- step 1: signatures ---------------------------------------------------------------------
@@ -151,7 +126,7 @@ def compute_part_signatures(out_dir: str, part: str, cfg: DedupConfig) -> int:
             pa.FixedSizeListArray.from_arrays(pa.array(sig.ravel(), pa.uint32()), m.num_perm),
         ], schema=schema))
     table = pa.Table.from_batches(batches, schema=schema)
-    _write_table(storage, rel, table)
+    write_table(storage, rel, table)
     return table.num_rows
 
 
@@ -266,7 +241,7 @@ def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
         info = drop.take(pos)
         cols = [gone.column("id"), info.column("duplicate_of"), info.column("similarity"), info.column("kind")]
         cols += [gone.column(f.name) for f in table.schema if f.name != "id"]
-        _write_table(storage, dup_rel, pa.Table.from_arrays(
+        write_table(storage, dup_rel, pa.Table.from_arrays(
             [c.cast(f.type) for c, f in zip(cols, schema)], schema=schema))
     elif drop.num_rows:
         pass  # applied before a kill: the duplicates file holds them and the part is already rewritten
@@ -282,7 +257,7 @@ def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
         kept = kept.set_column(idx, pa.field("signals", column.type), column)
     else:
         kept = kept.append_column(pa.field("signals", column.type), column)
-    _write_table(storage, part, kept.replace_schema_metadata(_declare_cluster_signal(table.schema.metadata)))
+    write_table(storage, part, kept.replace_schema_metadata(_declare_cluster_signal(table.schema.metadata)))
     result = {"rows": table.num_rows - dropped_here, "dropped": drop.num_rows}
     storage.write_json_atomic(marker, result, indent=None)
     return result
@@ -298,6 +273,10 @@ class DedupSummary:
     clusters: int
     seconds: float
     signature_seconds: float
+    repeated_lines: int = 0       # lines removed as repeated-line boilerplate
+    repeated_line_docs: int = 0   # documents that lost at least one
+    repeated_line_keys: int = 0   # distinct lines found repeated (of distinct_lines counted)
+    distinct_lines: int = 0
     resumed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -317,7 +296,7 @@ def _map(fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int) -> l
 def _check_identity(storage: Storage, cfg: DedupConfig, parts: list[str]) -> dict[str, Any]:
     if not storage.exists(layout.MANIFEST_FILE) or not storage.exists(layout.RUN_FILE):
         raise DedupError(f"{storage.location} is not a finished cleanse output (no {layout.MANIFEST_FILE})")
-    identity = {"dedup": cfg.config(), "run": storage.read_json(layout.RUN_FILE), "parts": [_name(p) for p in parts]}
+    identity = {"dedup": cfg.config(), "run": storage.read_json(layout.RUN_FILE), "parts": [part_name(p) for p in parts]}
     if storage.exists(CONFIG_FILE):
         previous = storage.read_json(CONFIG_FILE)
         if previous != identity:
@@ -345,6 +324,7 @@ def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, a
     if storage.exists(SUMMARY_FILE) and storage.exists(CONFIG_FILE):
         parts = [f"{layout.DOCUMENTS_DIR}/{p}" for p in storage.read_json(CONFIG_FILE)["parts"]]
         _check_identity(storage, cfg, parts)
+        record_in_manifest(storage)  # (again: a phase killed right after its summary)
         return DedupSummary(**{**storage.read_json(SUMMARY_FILE), "resumed": True})
     parts = document_parts(storage)
     _check_identity(storage, cfg, parts)
@@ -355,8 +335,10 @@ def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, a
         from cleanse.dedup.ray import ray_session
 
         with ray_session(address, workers if workers > 0 else None):
+            lines = _repeated_lines(storage, parts, cfg.lines, workers, "ray")
             plan, t_sig = _signatures_and_plan(storage, parts, cfg, workers, "ray", t0)
     else:
+        lines = _repeated_lines(storage, parts, cfg.lines, workers, "local")
         plan, t_sig = _signatures_and_plan(storage, parts, cfg, workers, "local", t0)
     part_index = {p: i for i, p in enumerate(parts)}
     by_part = [plan.filter(pc.equal(plan.column("part"), part_index[p])) for p in parts]
@@ -365,10 +347,56 @@ def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, a
     summary = DedupSummary(
         documents=int(sum(storage.parquet_file(signatures_file(p)).metadata.num_rows for p in parts)),
         kept=0, exact=kinds.count("exact"), near=kinds.count("near"), clusters=kinds.count("kept"),
-        seconds=round(time.perf_counter() - t0, 3), signature_seconds=round(t_sig, 3))
+        seconds=round(time.perf_counter() - t0, 3), signature_seconds=round(t_sig, 3), **lines)
     summary.kept = summary.documents - summary.exact - summary.near
     storage.write_json_atomic(SUMMARY_FILE, summary.to_dict())
+    record_in_manifest(storage)
     return summary
+
+
+_MANIFEST_KEY = b'  "dedup": '
+
+
+def record_in_manifest(storage: Storage) -> None:
+    """Put the phase's counts (`_dedup/summary.json`) into `_manifest.json` as its key `dedup`,
+    one line after the opening brace (replacing an earlier one). The manifest is streamed, not
+    loaded: it lists every input. Called by the phase and again when a run rewrites the
+    manifest of a deduplicated directory."""
+    counts = {k: v for k, v in storage.read_json(SUMMARY_FILE).items() if k != "resumed"}
+    line = _MANIFEST_KEY + json.dumps(counts).encode() + b",\n"
+    src = storage.path(layout.MANIFEST_FILE)
+    fin: Any = open(src, "rb") if storage.local else storage.fs.open_input_stream(src)
+    with fin, storage.open_atomic(layout.MANIFEST_FILE) as out:
+        out.write(fin.readline() + line)
+        second = fin.readline()
+        if not second.startswith(_MANIFEST_KEY):
+            out.write(second)
+        while chunk := fin.read(1 << 20):
+            out.write(chunk)
+
+
+def _each_part(fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int, executor: str) -> list[Any]:
+    if executor == "ray":
+        from cleanse.dedup.ray import ray_map
+
+        return ray_map(fn, args, workers if workers > 0 else None)
+    return _map(fn, args, workers)
+
+
+def _repeated_lines(storage: Storage, parts: list[str], cfg: RepeatedLinesConfig, workers: int,
+                    executor: str) -> dict[str, int]:
+    """Step 0, the repeated-lines pass (`cleanse.dedup.lines`): count, choose, strip."""
+    if not cfg.enabled:
+        return {}
+    out_dir = storage.location
+    for d in (lines_pass.COUNTS_DIR, lines_pass.STRIPPED_DIR):
+        storage.makedirs(d)
+    if not storage.exists(lines_pass.REPEATED_FILE):
+        _each_part(lines_pass.count_part_lines, [(out_dir, p) for p in parts], workers, executor)
+    keys, distinct = lines_pass.repeated_keys(storage, parts, cfg)
+    done = _each_part(lines_pass.strip_part, [(out_dir, p, cfg.edges_only) for p in parts], workers, executor)
+    return {"repeated_lines": sum(d["lines"] for d in done), "repeated_line_docs": sum(d["docs"] for d in done),
+            "repeated_line_keys": len(keys), "distinct_lines": distinct}
 
 
 def _signatures_and_plan(storage: Storage, parts: list[str], cfg: DedupConfig, workers: int, executor: str,
@@ -394,7 +422,7 @@ def _signatures_and_plan(storage: Storage, parts: list[str], cfg: DedupConfig, w
                   corpus.bands, signature_lookup(storage, corpus) if cfg.near else None,
                   cfg.minhash.threshold, pairs=pairs)
     plan = plan_table(corpus, res)
-    _write_table(storage, PLAN_FILE, plan)
+    write_table(storage, PLAN_FILE, plan)
     return plan, t_sig
 
 

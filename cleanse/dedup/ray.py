@@ -11,8 +11,9 @@ local sort, so the result is identical. Only the pairs come back to the driver.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -40,22 +41,29 @@ def ray_session(address: str | None, workers: int | None) -> Iterator[Any]:
             ray.shutdown()
 
 
+def ray_map(fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int | None) -> list[Any]:
+    """`[fn(*a) for a in args]` as Ray Data tasks, one per item, results in the order of `args`
+    (each result is passed back as JSON, so it must be JSON-serialisable)."""
+    if not args:
+        return []
+    ray = _import_ray()
+
+    def call(row: dict[str, Any]) -> dict[str, Any]:
+        return {"i": row["i"], "out": json.dumps(fn(*args[row["i"]]))}
+
+    ds = ray.data.from_items([{"i": i} for i in range(len(args))], override_num_blocks=len(args))
+    rows = ds.map(call, num_cpus=1, concurrency=workers or None).take_all()
+    return [json.loads(r["out"]) for r in sorted(rows, key=lambda r: r["i"])]
+
+
 def ray_signatures(out_dir: str, parts: list[str], cfg: Any, workers: int | None) -> None:
     """`compute_part_signatures` for every part, as Ray Data tasks (finished parts are skipped)."""
     from cleanse.dedup.phase import compute_part_signatures, signatures_file
     from cleanse.io.storage import Storage
 
     storage = Storage(out_dir)
-    todo = [p for p in parts if not storage.exists(signatures_file(p))]
-    if not todo:
-        return
-    ray = _import_ray()
-
-    def sign(row: dict[str, Any]) -> dict[str, Any]:
-        return {"part": row["part"], "rows": compute_part_signatures(out_dir, row["part"], cfg)}
-
-    ds = ray.data.from_items([{"part": p} for p in todo], override_num_blocks=len(todo))
-    ds.map(sign, num_cpus=1, concurrency=workers or None).materialize()
+    ray_map(compute_part_signatures, [(out_dir, p, cfg) for p in parts if not storage.exists(signatures_file(p))],
+            workers)
 
 
 def ray_band_pairs(out_dir: str, parts: list[str], offsets: np.ndarray, rank: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from cleanse.executors.shards import (
 )
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import output_lock
+from cleanse.io.readers import CrawlReader, Reader
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage
 from cleanse.pipeline import Pipeline
@@ -71,7 +72,8 @@ def pickle_pipeline(pipeline: Pipeline) -> bytes:
 class ShardWorker:
     """A Ray Data actor: unpickles the pipeline once, then processes one shard per row."""
 
-    def __init__(self, pipeline_blob: bytes, out_dir: str, pipeline_id: str, chunk_bytes: int):
+    def __init__(self, pipeline_blob: bytes, out_dir: str, pipeline_id: str, chunk_bytes: int,
+                 reader: Reader | None = None):
         import ray.cloudpickle as cloudpickle
 
         self.pipeline: Pipeline = cloudpickle.loads(pipeline_blob)
@@ -79,12 +81,12 @@ class ShardWorker:
             raise RuntimeError(f"pipeline changed in transit: {self.pipeline.id} != {pipeline_id}")
         self.storage = Storage(out_dir)
         self.chunk_bytes = chunk_bytes
+        self.reader = reader
         self.pipeline.setup()
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        files = zip(row["paths"], row["sizes"], row["names"])
-        shard = Shard(int(row["index"]), tuple(SourceFile(p, int(s), n) for p, s, n in files))
-        result = process_shard(self.pipeline, shard, self.storage, self.chunk_bytes)
+        shard = Shard.from_row(json.loads(row["shard"]))
+        result = process_shard(self.pipeline, shard, self.storage, self.chunk_bytes, reader=self.reader)
         # JSON keeps the nested, irregular result out of Arrow type inference.
         return {"index": shard.index, "result": json.dumps(result.to_dict(), ensure_ascii=False)}
 
@@ -102,6 +104,7 @@ def run_ray(
     shard_max_bytes: int | None = None,
     num_cpus: int | None = None,
     chunk_bytes: int = CHUNK_BYTES,
+    reader: Reader | None = None,
 ) -> RunSummary:
     """Like `cleanse.executors.local.run`, on Ray Data.
 
@@ -113,14 +116,17 @@ def run_ray(
     ray = _import_ray()
     with output_lock(out_dir):
         return _run_ray_locked(ray, pipeline, files, out_dir, address, workers, overwrite, on_shard, on_start,
-                               shard_max_files, shard_max_bytes, num_cpus, chunk_bytes)
+                               shard_max_files, shard_max_bytes, num_cpus, chunk_bytes, reader)
 
 
 def _run_ray_locked(ray: Any, pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, address: str | None,
                     workers: int | None, overwrite: bool, on_shard: Callable[[ShardResult, Shard], None] | None,
                     on_start: Callable[[list[Shard]], None] | None, shard_max_files: int,
-                    shard_max_bytes: int | None, num_cpus: int | None, chunk_bytes: int) -> RunSummary:
-    plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes)
+                    shard_max_bytes: int | None, num_cpus: int | None, chunk_bytes: int,
+                    reader: Reader | None = None) -> RunSummary:
+    reader = reader or CrawlReader(chunk_bytes)
+    plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes,
+                       reader=reader)
     results: dict[int, ShardResult] = dict(plan.done)
     if on_start:
         on_start(plan.pending)
@@ -138,12 +144,11 @@ def _run_ray_locked(ray: Any, pipeline: Pipeline, files: Sequence[SourceFile], o
             actors = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
             actors = min(actors, len(plan.pending))
             by_index = {s.index: s for s in plan.pending}
-            items = [{"index": s.index, "paths": [f.path for f in s.files], "sizes": [f.size for f in s.files],
-                      "names": [f.name for f in s.files]}
-                     for s in plan.pending]
+            # JSON: Arrow would infer a type for the nested part description.
+            items = [{"shard": json.dumps(s.to_row(), ensure_ascii=False)} for s in plan.pending]
             ds = ray.data.from_items(items, override_num_blocks=len(items)).map(
                 ShardWorker,
-                fn_constructor_args=(pickle_pipeline(pipeline), out_dir, pipeline.id, chunk_bytes),
+                fn_constructor_args=(pickle_pipeline(pipeline), out_dir, pipeline.id, chunk_bytes, reader),
                 compute=ray.data.ActorPoolStrategy(size=actors),
                 num_cpus=1,
             )

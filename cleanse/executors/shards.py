@@ -31,16 +31,17 @@ from typing import Any
 
 import pyarrow as pa
 
-from cleanse.document import Document, Reject
+from cleanse.document import Document, Reject, assign_ids
 from cleanse.io import layout
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
 from cleanse.io.parquet import CorpusPartWriter, WriterOptions
-from cleanse.io.readers import CrawlReader, Reader, SourceInfo
+from cleanse.io.readers import CrawlReader, FileReader, Reader, SourceInfo
+from cleanse.io.readers.split import SPLIT_VERSION, Part, merge_part_entries
 from cleanse.io.schema import document_schema
 from cleanse.io.sources import SourceFile
-from cleanse.io.storage import Storage, is_tmp_name, is_uri
+from cleanse.io.storage import Storage, is_tmp_name, is_uri, is_within
 from cleanse.pipeline import Pipeline, StageStats
 
 log = logging.getLogger("cleanse.run")
@@ -72,12 +73,29 @@ class StageFailed(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Shard:
+    """Consecutive input files, or (`part` set) one part of one large file
+    (`cleanse.io.readers.split`)."""
+
     index: int
     files: tuple[SourceFile, ...]
+    part: Part | None = None
 
     @property
     def bytes(self) -> int:
+        if self.part is not None:
+            p, size = self.part, self.files[0].size
+            return p.end - p.start if p.stream_offset >= 0 else size // p.count
         return sum(f.size for f in self.files)
+
+    def to_row(self) -> dict[str, Any]:
+        """The shard as plain data (for an executor that ships it to another process)."""
+        return {"index": self.index, "paths": [f.path for f in self.files], "sizes": [f.size for f in self.files],
+                "names": [f.name for f in self.files], "part": None if self.part is None else self.part.to_dict()}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Shard:
+        files = tuple(SourceFile(p, int(s), n) for p, s, n in zip(row["paths"], row["sizes"], row["names"]))
+        return cls(int(row["index"]), files, None if row.get("part") is None else Part.from_dict(row["part"]))
 
 
 def auto_shard_bytes(total_bytes: int) -> int:
@@ -88,8 +106,9 @@ def auto_shard_bytes(total_bytes: int) -> int:
 
 
 def plan_shards(files: Sequence[SourceFile], max_files: int = SHARD_MAX_FILES,
-                max_bytes: int | None = None) -> list[Shard]:
-    """Cut the sorted inputs into shards; a file larger than `max_bytes` is a shard of its own.
+                max_bytes: int | None = None, reader: Reader | None = None) -> list[Shard]:
+    """Cut the sorted inputs into shards; a file larger than `max_bytes` is a shard of its own,
+    or, when `reader` can cut it at record boundaries (`Reader.parts`), one shard per part.
 
     `max_bytes=None` picks the budget from the corpus size (`auto_shard_bytes`).
     """
@@ -99,6 +118,14 @@ def plan_shards(files: Sequence[SourceFile], max_files: int = SHARD_MAX_FILES,
     current: list[SourceFile] = []
     size = 0
     for f in files:
+        parts = reader.parts(f, max_bytes) if reader is not None and f.size > max_bytes else None
+        if parts:
+            if current:
+                shards.append(Shard(len(shards), tuple(current)))
+                current, size = [], 0
+            first = len(shards)
+            shards.extend([Shard(first + k, (f,), part) for k, part in enumerate(parts)])
+            continue
         if current and (len(current) >= max_files or size + f.size > max_bytes):
             shards.append(Shard(len(shards), tuple(current)))
             current, size = [], 0
@@ -118,21 +145,22 @@ class ShardResult:
     seconds: float
     inputs: list[dict[str, Any]]
     stats: list[dict[str, Any]]
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # part path -> {bytes, sha256}
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "rows": self.rows, "rejects": self.rejects, "bytes": self.bytes,
-                "seconds": self.seconds, "inputs": self.inputs, "stats": self.stats}
+                "seconds": self.seconds, "inputs": self.inputs, "stats": self.stats, "parts": self.parts}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ShardResult:
         return cls(**d)
 
 
-def _read(files: Sequence[SourceFile], reader: Reader, infos: dict[str, SourceInfo]) -> Iterator[Document | Reject]:
-    """The records of `files` in order, opening each file only when the pipeline gets to it;
-    what the reader says about each input goes into `infos`."""
-    for src in files:
-        opened = reader.open(src)
+def _read(shard: Shard, reader: Reader, infos: dict[str, SourceInfo]) -> Iterator[Document | Reject]:
+    """The records of the shard's files in order, opening each file only when the pipeline
+    gets to it; what the reader says about each input goes into `infos`."""
+    for src in shard.files:
+        opened = reader.open(src) if shard.part is None else reader.open(src, part=shard.part)  # type: ignore[call-arg]
         infos[src.name] = opened.info
         yield from opened.records
 
@@ -144,15 +172,37 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     crash, and safe to run twice at once (each writer has its own temporary names, and both
     produce identical files). `reader` defaults to `CrawlReader(chunk_bytes)`. With `fail_fast`
     the first `stage_error` reject raises `StageFailed` and the shard writes nothing."""
-    storage = out if isinstance(out, Storage) else Storage(out)
-    t0 = time.perf_counter()
-    pipeline.reset_stats()
     reader = reader or CrawlReader(chunk_bytes)
     infos: dict[str, SourceInfo] = {}
+    pipeline.reset_stats()
+    return _write_shard(pipeline, shard, out, pipeline.run(_read(shard, reader, infos)), infos, fail_fast,
+                        writer_options)
+
+
+def reject_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int, reason: str, detail: str,
+                 writer_options: WriterOptions | None = None, reader: Reader | None = None) -> ShardResult:
+    """Write `shard` with every input a reject (`reason`, `detail`), unprocessed: each file (or
+    each chunk of a large one) with its raw bytes, read as plain bytes (no parsing). A part of
+    a record file (`shard.part`) is read by `reader`, record by record."""
+    infos: dict[str, SourceInfo] = {}
+    file_reader = FileReader(chunk_bytes) if shard.part is None else (reader or CrawlReader(chunk_bytes))
+
+    def rejects() -> Iterator[Document | Reject]:
+        for item in _read(shard, file_reader, infos):
+            yield Reject.of(item, "executor", reason, detail) if isinstance(item, Document) else item
+
+    pipeline.reset_stats()
+    return _write_shard(pipeline, shard, out, assign_ids(rejects()), infos, False, writer_options)
+
+
+def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: Iterator[Document | Reject],
+                 infos: dict[str, SourceInfo], fail_fast: bool, writer_options: WriterOptions | None) -> ShardResult:
+    storage = out if isinstance(out, Storage) else Storage(out)
+    t0 = time.perf_counter()
     fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
     writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages), writer_options)
     try:
-        for item in pipeline.run(_read(shard.files, reader, infos)):
+        for item in items:
             writer.write(item)
             fate = fates[item.source]
             if isinstance(item, Reject):
@@ -176,6 +226,7 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
         seconds=round(time.perf_counter() - t0, 6), inputs=inputs,
         stats=[s.to_dict() for s in pipeline.stats],
+        parts={rel: storage.checksum(rel) for rel in shard_parts(shard.index)},
     )
     # The marker is written last: its presence means the shard is complete.
     storage.write_json_atomic(marker_name(shard.index), result.to_dict(), indent=None)  # compact: machine-read
@@ -215,14 +266,20 @@ def _package_versions() -> dict[str, str]:
 
 
 def _run_identity(pipeline: Pipeline, files: Sequence[SourceFile], max_files: int, max_bytes: int,
-                  chunk_bytes: int, writer_options: WriterOptions | None = None) -> dict[str, Any]:
+                  chunk_bytes: int, writer_options: WriterOptions | None = None,
+                  reader: Reader | None = None, split: bool = False) -> dict[str, Any]:
     h = hashlib.sha256()
     for f in files:
         h.update(f"{f.name}\0{f.size}\n".encode("utf-8", "surrogateescape"))
+    # Keys beyond the first ones appear only when not at their default, so that a directory
+    # written before they existed still resumes.
+    read = reader.config() if reader is not None else {}
     return {"pipeline": pipeline.id, "inputs_hash": h.hexdigest(), "inputs": len(files),
             "shard_max_files": max_files, "shard_max_bytes": max_bytes, "chunk_bytes": chunk_bytes,
             "layout": layout.LAYOUT_VERSION, "names": NAMES_VERSION,
-            **({"writer": writer_options.to_dict()} if writer_options and writer_options != WriterOptions() else {})}
+            **({"writer": writer_options.to_dict()} if writer_options and writer_options != WriterOptions() else {}),
+            **({"reader": read} if read and read != CrawlReader().config() else {}),
+            **({"split": SPLIT_VERSION} if split else {})}
 
 
 # Top-level files a run writes (and `--overwrite` deletes, with the data folders; nothing else).
@@ -244,12 +301,17 @@ def _clear_output(storage: Storage) -> None:
 
 def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, overwrite: bool = False,
                 shard_max_files: int = SHARD_MAX_FILES, shard_max_bytes: int | None = None,
-                chunk_bytes: int = CHUNK_BYTES, writer_options: WriterOptions | None = None) -> RunPlan:
-    """Check or create the output directory and find the shards an earlier run finished."""
+                chunk_bytes: int = CHUNK_BYTES, writer_options: WriterOptions | None = None,
+                reader: Reader | None = None) -> RunPlan:
+    """Check or create the output directory and find the shards an earlier run finished.
+    `reader` (default `CrawlReader(chunk_bytes)`) also cuts large record files into parts."""
     started = time.time()
     if shard_max_bytes is None:
         shard_max_bytes = auto_shard_bytes(sum(f.size for f in files))
-    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes, writer_options)
+    reader = reader or CrawlReader(chunk_bytes)
+    shards = plan_shards(files, shard_max_files, shard_max_bytes, reader)
+    identity = _run_identity(pipeline, files, shard_max_files, shard_max_bytes, chunk_bytes, writer_options,
+                             reader, any(s.part is not None for s in shards))
     storage = Storage(out_dir)
     _check_inputs_outside(storage, files)
     if not overwrite and not storage.exists(RUN_FILE):
@@ -286,7 +348,6 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
     for rel in storage.list_files(recursive=True):
         if is_tmp_name(rel.rsplit("/", 1)[-1]):
             storage.delete_file(rel)
-    shards = plan_shards(files, shard_max_files, shard_max_bytes)
     done: dict[int, ShardResult] = {}
     pending: list[Shard] = []
     for shard in shards:
@@ -302,7 +363,8 @@ _IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_
                    "shard_max_bytes": "shard bytes (--shard-mb)", "chunk_bytes": "chunk bytes (--chunk-mb)",
                    "layout": "layout version",
                    "names": "input naming version",
-                   "writer": "writer options"}
+                   "writer": "writer options", "reader": "reader options (--text-field)",
+                   "split": "splitting of large files by record ranges"}
 
 
 def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
@@ -332,19 +394,20 @@ def _check_inputs_outside(storage: Storage, files: Sequence[SourceFile]) -> None
                                  f"choose an --output outside the input tree")
 
 
-def is_within(path: str, root: str) -> bool:
-    """Whether `path` is `root` or below it (both real, absolute paths)."""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+def shard_parts(index: int) -> tuple[str, str]:
+    """The documents and rejects part of shard `index`."""
+    return layout.documents_part(index), layout.rejects_part(index)
 
 
 def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
     """The finished result of `shard`, or None when it must be (re)done.
 
-    A marker is trusted only as far as it is checked: it must parse, and both parts must open
-    as Parquet (a truncated file has no footer) with the row counts the marker states (a
-    marker edited to `rows: 99999` would otherwise inflate the run's counts). Anything else
-    redoes the shard, with a warning line."""
-    parts = (layout.documents_part(shard.index), layout.rejects_part(shard.index))
+    A marker is trusted only as far as it is checked: it must parse, both parts must have the
+    size and SHA-256 the marker recorded when they were written (any changed, truncated or
+    swapped byte), and open as Parquet with the row counts the marker states (a marker edited
+    to `rows: 99999` would otherwise inflate the run's counts). Anything else redoes the
+    shard, with a warning line; so does a marker without checksums (an older version's)."""
+    parts = shard_parts(shard.index)
     if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
         return None
     try:
@@ -355,8 +418,22 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
         return None
     if sources != [f.name for f in shard.files]:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
-    for part, expected in zip(parts, (result.rows, result.rejects)):
+    from cleanse.dedup.parts import rows_after_dedup
+
+    deduplicated = rows_after_dedup(storage, parts[0])
+    for part, expected in zip(parts, (result.rows if deduplicated is None else deduplicated, result.rejects)):
+        recorded = result.parts.get(part) if isinstance(result.parts, dict) else None
+        if not isinstance(recorded, dict):
+            log.warning("shard %d: its marker has no checksum of %s (an older version's marker): redone",
+                        shard.index, part)
+            return None
+        if part == parts[0] and deduplicated is not None:
+            recorded = None  # rewritten by `cleanse dedup` after the marker: its row count is checked
         try:
+            if recorded is not None and storage.checksum(part) != recorded:
+                log.warning("shard %d: %s differs from the file its marker recorded (size or SHA-256): redone",
+                            shard.index, part)
+                return None
             found = storage.parquet_file(part).metadata.num_rows
         except (OSError, ValueError, pa.ArrowException) as exc:
             log.warning("shard %d: %s does not open (%s): redone", shard.index, part, exc)
@@ -375,15 +452,15 @@ def forget_inputs(result: ShardResult) -> ShardResult:
 
 
 def _write_manifest(storage: Storage, header: dict[str, Any], shards: list[Shard]) -> None:
-    """`_manifest.json` with one line per input, streamed from the markers one shard at a time."""
+    """`_manifest.json` with one line per input (the parts of a split file merged), streamed
+    from the markers one shard at a time."""
     head = json.dumps(header, ensure_ascii=False, indent=2)
     with storage.open_atomic(MANIFEST_FILE) as fh:
         fh.write(head[:-2].encode("utf-8") + b',\n  "inputs": [')
         first = True
-        for shard in shards:
-            for entry in storage.read_json(marker_name(shard.index))["inputs"]:
-                fh.write((b"\n    " if first else b",\n    ") + json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-                first = False
+        for entry in merge_part_entries(e for shard in shards for e in storage_inputs(storage, shard)):
+            fh.write((b"\n    " if first else b",\n    ") + json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            first = False
         fh.write(b"\n  ]\n}\n")
 
 
@@ -404,13 +481,13 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         counts["rejects"] += res.rejects
         for total, d in zip(stats, res.stats):
             total.merge(StageStats.from_dict(d))
-        for entry in storage_inputs(plan.storage, shard):
-            counts["inputs"] += 1
-            counts["inputs_with_rows"] += 1 if entry["rows"] else 0
-            counts["inputs_rejected"] += 1 if entry["status"] == "rejected" else 0
-            counts["bytes"] += entry["bytes"] or 0
-            for r in entry["rejects"]:
-                reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
+    for entry in merge_part_entries(e for shard in plan.shards for e in storage_inputs(plan.storage, shard)):
+        counts["inputs"] += 1
+        counts["inputs_with_rows"] += 1 if entry["rows"] else 0
+        counts["inputs_rejected"] += 1 if entry["status"] == "rejected" else 0
+        counts["bytes"] += entry["bytes"] or 0
+        for r in entry["rejects"]:
+            reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
     counts["reject_reasons"] = dict(sorted(reasons.items()))
     seconds = round(time.time() - plan.started, 3)
     header = {
@@ -426,6 +503,10 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         "parts": [layout.documents_part(s.index) for s in plan.shards],
     }
     _write_manifest(plan.storage, header, plan.shards)
+    if plan.storage.exists(f"{layout.DEDUP_DIR}/summary.json"):  # a deduplicated directory run again
+        from cleanse.dedup.phase import record_in_manifest
+
+        record_in_manifest(plan.storage)
     plan.storage.write_json_atomic(STATS_FILE, {"pipeline": pipeline.id, "counts": counts, "seconds": seconds,
                                                 "setup_seconds": header["setup_seconds"],
                                                 "stages": [s.to_dict() for s in stats]})

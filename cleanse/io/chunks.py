@@ -10,7 +10,18 @@ line is split. Where a newline is depends on the encoding, decided once on the f
   GB18030/GBK/GB2312, Big5/cp950/Big5-HKSCS, Shift-JIS or EUC (their trail bytes are >= 0x40
   or >= 0x80);
 - UTF-32 and binary-looking heads are not chunked (one document, as before).
-A line longer than a chunk stays whole (the chunk grows to the end of the line).
+A line longer than a chunk is cut inside, at a character boundary, when no newline comes
+within another chunk's length: so a chunk is at most about twice `CHUNK_BYTES`, however long
+a line (a 200 MB single line is ~25 documents, in bounded memory). The boundary (`_char_cut`):
+- UTF-16: an even offset that does not split a surrogate pair;
+- where the 64 KB around the cut are valid UTF-8 with non-ASCII characters (legacy CJK text
+  never is, over that length): before a byte that is not a continuation byte (`80`-`BF`),
+  i.e. between two characters;
+- otherwise (the legacy codecs): just after a byte below `30` (controls, space and ASCII
+  punctuation), which is a whole character in every codec above (their trail bytes are >= 0x30:
+  GB18030's four-byte digits `30`-`39`, the others >= 0x40). A legacy line with no such byte at
+  all stays whole up to the next one (it is then a `too_large` reject past the size budget,
+  `cleanse.budget`, rather than a document cut between the bytes of a character).
 
 The chunk documents' `raw` is a `SourceBytes`, which reads ranges from the file on demand, so
 memory holds one chunk at a time. `source_sha256` is the hash of the whole file (streamed).
@@ -23,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from typing import overload
 
@@ -99,15 +111,61 @@ def newline_pattern(head: bytes) -> tuple[bytes, int] | None:
     return _NEWLINES[code_unit_layout(head)]
 
 
-def _next_cut(data: SourceBytes, pos: int, newline: bytes, align: int) -> int:
-    """The first offset >= pos just after a newline (or the end of the file)."""
+def _next_cut(data: SourceBytes, pos: int, newline: bytes, align: int, stop: int | None = None) -> int | None:
+    """The first offset >= pos just after a newline (or the end of the file); None when there
+    is no newline before `stop`."""
     while pos < data.size:
-        window = data.read(pos, _SCAN + len(newline))
+        if stop is not None and pos >= stop:
+            return None
+        step = _SCAN if stop is None else min(_SCAN, stop - pos)
+        window = data.read(pos, step + len(newline))
         i = window.find(newline)
         while i != -1 and (pos + i) % align:
             i = window.find(newline, i + 1)
         if i != -1:
             return pos + i + len(newline)
+        pos += step
+    return data.size
+
+
+_UTF8_CHECK = 64 * 1024
+_LEGACY_SAFE = re.compile(rb"[\x00-\x2f]")
+_NOT_CONTINUATION = re.compile(rb"[^\x80-\xbf]")
+
+
+def _looks_utf8(window: bytes) -> bool:
+    """Whether `window` (cut anywhere in a file) is valid UTF-8 but for its ragged edges."""
+    head = _NOT_CONTINUATION.search(window[:4])
+    if head is None:  # four continuation bytes in a row: not UTF-8
+        return False
+    body = window[head.start():]
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(body) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def _char_cut(data: SourceBytes, pos: int, newline: bytes, align: int) -> int:
+    """An offset >= pos (or the end of the file) between two whole characters, for a line
+    longer than a chunk (see the module docstring)."""
+    if align == 2:  # UTF-16: even, and not between a high and a low surrogate
+        pos += pos % 2
+        if pos >= data.size:
+            return data.size
+        unit = data.read(pos - 2, 2)
+        high = unit[1] if newline == b"\n\x00" else unit[0]  # the unit before the cut
+        return min(data.size, pos + 2) if 0xD8 <= high <= 0xDB else pos
+    start = max(0, pos - 4)
+    window = data.read(start, _UTF8_CHECK)
+    if not window.isascii() and _looks_utf8(window):  # UTF-8 here: cut before a character's first byte
+        m = _NOT_CONTINUATION.search(window, pos - start)
+        return start + m.start() if m else min(data.size, start + len(window))
+    while pos < data.size:
+        window = data.read(pos, _SCAN)
+        m = _LEGACY_SAFE.search(window)
+        if m:
+            return pos + m.end()
         pos += _SCAN
     return data.size
 
@@ -127,7 +185,9 @@ def chunk_ranges(data: SourceBytes, chunk_bytes: int = CHUNK_BYTES) -> list[tupl
         if target >= size:
             ranges.append((start, size))
             break
-        end = _next_cut(data, target - len(newline) + 1, newline, align)
+        end = _next_cut(data, target - len(newline) + 1, newline, align, stop=target + chunk_bytes)
+        if end is None:  # a line longer than a chunk: cut it between two characters
+            end = _char_cut(data, target, newline, align)
         ranges.append((start, end))
         start = end
     # A short tail joins the previous chunk rather than becoming a tiny document.

@@ -26,13 +26,11 @@ from typing import Any
 import pyarrow.fs as pafs
 
 from cleanse.io.layout import LOCK_FILE
-from cleanse.io.storage import Storage
+from cleanse.io.storage import OutputError, Storage
 
 log = logging.getLogger("cleanse.lock")
 
 
-class OutputError(RuntimeError):
-    """The output directory cannot be used (it is a file, unreachable, locked, or unsafe)."""
 
 
 class OutputLocked(OutputError):

@@ -6,10 +6,16 @@ A plain path uses the operating system directly (fsync + rename: atomic and dura
 object stores a move is a server-side copy plus a delete, and a copy appears whole or not at
 all, so a reader still never sees a partial `part-*.parquet`; a killed run may leave a hidden
 temporary object, which the next run deletes.
+
+On the local disk every path written or deleted must lie inside the output directory once
+symlinks are resolved (`Storage.local_path`): a symlink planted inside it (`OUT/rejects ->
+/elsewhere`) makes the run stop with `OutsideOutput` before anything is written or deleted
+there, and `--overwrite` never deletes outside.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
@@ -22,6 +28,19 @@ from typing import Any, BinaryIO
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+
+
+class OutputError(RuntimeError):
+    """The output directory cannot be used (it is a file, unreachable, locked, or unsafe)."""
+
+
+class OutsideOutput(OutputError):
+    """A path to write or delete resolves (through a symlink) outside the output directory."""
+
+
+def is_within(path: str, root: str) -> bool:
+    """Whether `path` is `root` or below it (both real, absolute paths)."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def commit_local(tmp: str, final: str) -> None:
@@ -68,6 +87,20 @@ class Storage:
             return self.root
         return os.path.join(self.root, rel) if self.local else posixpath.join(self.root, rel)
 
+    def local_path(self, rel: str, is_dir: bool = False) -> str:
+        """The OS path of `rel` for writing or deleting: its directory (for a directory, the
+        path itself) must resolve inside the output directory, else `OutsideOutput`. (The
+        file itself may be a symlink: a rename replaces the link, a delete removes the link.)"""
+        full = self.path(rel)
+        if rel:
+            real = os.path.realpath(full if is_dir else os.path.dirname(full))
+            root = os.path.realpath(self.root)
+            if not is_within(real, root):
+                raise OutsideOutput(
+                    f"refusing to write or delete {full}: it resolves to {real}, outside the output directory "
+                    f"{self.location} (a symlink inside it?); remove the link or choose another --output")
+        return full
+
     def tmp(self, rel: str) -> str:
         """A hidden, unique temporary name next to `rel` (unique across processes and hosts)."""
         d, name = posixpath.split(rel)
@@ -85,6 +118,16 @@ class Storage:
                 return json.load(fh)
         with self.fs.open_input_stream(self.path(rel)) as fh:
             return json.loads(fh.read().decode("utf-8"))
+
+    def checksum(self, rel: str) -> dict[str, Any]:
+        """`{"bytes": size, "sha256": hex}` of the file at `rel` (streamed)."""
+        h, n = hashlib.sha256(), 0
+        fh: Any = open(self.path(rel), "rb") if self.local else self.fs.open_input_stream(self.path(rel))
+        with fh:
+            while block := fh.read(1 << 20):
+                h.update(block)
+                n += len(block)
+        return {"bytes": n, "sha256": h.hexdigest()}
 
     def parquet_file(self, rel: str) -> pq.ParquetFile:
         """The Parquet file at `rel`, opened for reading (metadata, batches, columns)."""
@@ -108,14 +151,14 @@ class Storage:
     # --- writing ------------------------------------------------------------------------
     def makedirs(self, rel: str = "") -> None:
         if self.local:
-            os.makedirs(self.path(rel), exist_ok=True)
+            os.makedirs(self.local_path(rel, is_dir=True), exist_ok=True)
         else:
             self.fs.create_dir(self.path(rel), recursive=True)
 
     def commit(self, tmp_rel: str, rel: str) -> None:
         """Move a finished temporary file to its final name (atomic where the filesystem is)."""
         if self.local:
-            commit_local(self.path(tmp_rel), self.path(rel))
+            commit_local(self.local_path(tmp_rel), self.local_path(rel))
         else:
             self.fs.move(self.path(tmp_rel), self.path(rel))
 
@@ -124,7 +167,7 @@ class Storage:
         """A binary stream for writing `rel` piece by piece; the file appears only when the
         block exits without an exception (otherwise the temporary file is deleted)."""
         tmp = self.tmp(rel)
-        fh: Any = open(self.path(tmp), "wb") if self.local else self.fs.open_output_stream(self.path(tmp))
+        fh: Any = open(self.local_path(tmp), "wb") if self.local else self.fs.open_output_stream(self.path(tmp))
         try:
             with fh:
                 yield fh
@@ -136,7 +179,7 @@ class Storage:
     def write_bytes_atomic(self, rel: str, data: bytes) -> None:
         tmp = self.tmp(rel)
         if self.local:
-            with open(self.path(tmp), "wb") as fh:
+            with open(self.local_path(tmp), "wb") as fh:
                 fh.write(data)
         else:
             with self.fs.open_output_stream(self.path(tmp)) as fh:
@@ -150,7 +193,7 @@ class Storage:
     def delete_file(self, rel: str) -> None:
         try:
             if self.local:
-                os.remove(self.path(rel))
+                os.remove(self.local_path(rel))
             else:
                 self.fs.delete_file(self.path(rel))
         except FileNotFoundError:
@@ -158,7 +201,7 @@ class Storage:
 
     def delete_dir(self, rel: str) -> None:
         if self.local:
-            shutil.rmtree(self.path(rel), ignore_errors=True)
+            shutil.rmtree(self.local_path(rel, is_dir=True), ignore_errors=True)
         elif self.exists(rel):
             self.fs.delete_dir(self.path(rel))
 

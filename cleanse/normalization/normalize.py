@@ -51,11 +51,15 @@ _INNER = _CONTENT + "{0,100}"
 _INNER_LAZY = _CONTENT + "{0,100}?"
 
 
+ZWJ = "\u200d"
+
+
 @dataclass(frozen=True, slots=True)
 class _Rules:
     zero_width_chars: str
     # Any zero-width character or space other than U+0020.
     mapped_chars: re.Pattern[str]
+    stray_zwj: re.Pattern[str]
     space_chars: tuple[str, ...]
     space_before_newline: re.Pattern[str]
     space_after_newline: re.Pattern[str]
@@ -134,7 +138,10 @@ def _rules() -> _Rules:
     fw_punct = t["cjk_punct"]  # a class body with ranges: not escaped
     return _Rules(
         zero_width_chars=t["zero_width"],  # plain characters, no ranges
-        mapped_chars=re.compile(f"[{t['zero_width']}{t['spaces']}]"),
+        mapped_chars=re.compile(f"[{t['zero_width'].replace(ZWJ, '')}{t['spaces']}]"),
+        # A ZWJ stays only inside an emoji sequence (👨‍👩‍👧, 👩🏽‍⚕️, 🏳️‍🌈): after an emoji or
+        # its modifier (VS16, a tag) and before an emoji. Everywhere else it goes.
+        stray_zwj=re.compile(f"(?<![{t['emoji']}{t['emoji_modifiers']}]){ZWJ}|{ZWJ}(?![{t['emoji']}])"),
         space_chars=_class_chars(t["spaces"]),
         # Two literal-first passes (an alternation `[ \n]…` would stop at every newline).
         # The look-behind makes a run of spaces not followed by a line break cost its
@@ -226,6 +233,8 @@ def normalize_zh(text: str) -> TextEdit:
     # character map, done with one str.replace per kind present (C speed). One class scan
     # finds the kinds in turn, resuming where the last one was found; most texts hold none,
     # and a one-character test per kind (22 of them) costs twice that scan.
+    if ZWJ in text:
+        text = r.stray_zwj.sub("", text)
     m = r.mapped_chars.search(text)
     while m is not None:
         c = m.group()
@@ -401,7 +410,7 @@ class NormalizeZhStage(TextStage):
     """Punctuation to full width in Chinese context, whitespace, one paragraph per line."""
 
     name = "normalize_zh"
-    version = "1"
+    version = "2"  # 2: a ZWJ inside an emoji sequence is kept
 
     def setup(self) -> None:
         _rules()

@@ -46,14 +46,16 @@ def test_chunks_tile_the_file_at_line_ends_in_its_encoding(tmp_path: Path, codec
     assert "".join(pieces) == data[len(bom):].decode(codec)
 
 
-def test_binary_and_single_line_files_are_not_cut(tmp_path: Path) -> None:
+def test_binary_files_are_not_cut_and_single_lines_only_between_characters(tmp_path: Path) -> None:
     binary = tmp_path / "bin"
     binary.write_bytes(bytes(range(256)) * 400)
     assert chunk_ranges(SourceBytes(str(binary), 102_400), chunk_bytes=10_000) == [(0, 102_400)]
     line = tmp_path / "line"
     data = TEXT.replace("\n", "").encode("utf-8")
     line.write_bytes(data)
-    assert chunk_ranges(SourceBytes(str(line), len(data)), chunk_bytes=10_000) == [(0, len(data))]
+    ranges = chunk_ranges(SourceBytes(str(line), len(data)), chunk_bytes=10_000)
+    assert len(ranges) > 1 and max(e - s for s, e in ranges) <= 20_004  # bounded pieces (tests/test_hostile_budgets.py)
+    assert "".join(data[s:e].decode("utf-8") for s, e in ranges) == data.decode("utf-8")
 
 
 def _decode_only() -> Pipeline:

@@ -110,3 +110,25 @@ def test_corpus_writer_rows_are_snapshots_at_write_time(tmp_path) -> None:  # ty
     writer.close()
     got = pq.read_table(tmp_path / documents_part(0)).replace_schema_metadata(None)
     assert got.equals(expected)
+
+
+def test_row_groups_close_on_the_memory_rows_hold_not_only_their_text(tmp_path) -> None:
+    """A crawl page's row can carry hundreds of small removals: the buffered rows' memory,
+    not their text alone, closes a row group (a 100 MB WARC once buffered 6,000 such rows)."""
+    import pyarrow.parquet as pq
+
+    from cleanse.document import Document, Removal
+    from cleanse.io.parquet import CorpusPartWriter, WriterOptions, buffered_bytes
+
+    def doc(i: int) -> Document:
+        d = Document(text="正文" * 50, source="s", source_sha256="0" * 64, byte_start=0, byte_end=300, id=f"{i:016x}")
+        d.removed = [Removal("pinyin_ruby", "pinyin_ruby", "(yè)") for _ in range(300)]
+        return d
+
+    assert buffered_bytes(doc(0)) > 300 * 160 > 3 * len(doc(0).text) * 100
+    writer = CorpusPartWriter(str(tmp_path), 0, "p", options=WriterOptions(row_group_bytes=1 << 20))
+    for i in range(200):
+        writer.write(doc(i))
+    assert writer.close() == (200, 0)
+    meta = pq.ParquetFile(tmp_path / "documents" / "part-00000.parquet").metadata
+    assert meta.num_rows == 200 and meta.num_row_groups >= 8  # by text alone: one row group

@@ -43,3 +43,14 @@ def test_strict_utf8_as_gbk_paragraph_exact():
     p = "做好招商引资工作"  # its UTF-8 bytes happen to be valid GBK throughout
     e = repair_mojibake("一、" + p.encode("utf-8").decode("gbk") + "。")
     assert e.text == "一、" + p + "。" and not [r for r in e.repairs if r[0] == "lost"]
+
+
+def test_short_leftover_on_a_damaged_line_is_marked_not_deleted():
+    """`30%銆�` is 。 with its last byte lost, after ASCII: too short to be read as a run on
+    its own, but on a line already read as UTF-8 it is one lost character, marked."""
+    p = "c)面部片状细小瘢痕或显著色素异常，面积累计达面部30%。"
+    doc = "第一条　总则。\n" + p.encode("utf-8").decode("gbk", "replace") + "\n第二条　附则。"
+    e = repair_mojibake(doc)
+    body = e.text.split("\n")[1]
+    assert body.endswith("30%\ufffd") and matches_with_lost(body, p)
+    assert ("lost", "銆\ufffd", "\ufffd", doc.index("30%") + 3) in e.repairs

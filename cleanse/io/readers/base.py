@@ -39,3 +39,12 @@ class Reader(ABC):
     @abstractmethod
     def open(self, src: SourceFile) -> Opened:
         """Open `src`; must not raise for a bad file (an unreadable file is a `Reject` record)."""
+
+    def parts(self, src: SourceFile, max_bytes: int) -> list[Any] | None:
+        """How to cut a large `src` into parts of about `max_bytes` for several shards (each
+        passed back as `open(src, part=…)`), or None: read it whole (the default)."""
+        return None
+
+    def config(self) -> dict[str, Any]:
+        """The options that change what the reader produces (part of a run's identity)."""
+        return {}

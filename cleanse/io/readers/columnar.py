@@ -21,7 +21,10 @@ from cleanse.io.readers.records import BadRecord, Item, Record
 BATCH_ROWS = 1024
 
 
-def iter_parquet(source: BinaryIO | str, text_field: str = "text", batch_rows: int = BATCH_ROWS) -> Iterator[Item]:
+def iter_parquet(source: BinaryIO | str, text_field: str = "text", batch_rows: int = BATCH_ROWS,
+                 row_groups: list[int] | None = None, first_row: int = 0) -> Iterator[Item]:
+    """The rows of a Parquet file (of `row_groups` only, whose first row is number `first_row`,
+    when a part of the file is read)."""
     try:
         pf = pq.ParquetFile(source)
     except (pa.ArrowException, OSError) as exc:
@@ -29,9 +32,9 @@ def iter_parquet(source: BinaryIO | str, text_field: str = "text", batch_rows: i
         return
     names = pf.schema_arrow.names
     if text_field not in names:
-        yield BadRecord(0, 0, 0, "no_text_column", f"no column {text_field!r}; columns: {', '.join(names)}", b"")
+        yield _no_text_column(text_field, names)
         return
-    yield from _rows(pf.iter_batches(batch_size=batch_rows), text_field)
+    yield from _rows(pf.iter_batches(batch_size=batch_rows, row_groups=row_groups), text_field, first_row)
 
 
 def iter_arrow(stream: BinaryIO, text_field: str = "text", file_format: bool = True) -> Iterator[Item]:
@@ -48,13 +51,17 @@ def iter_arrow(stream: BinaryIO, text_field: str = "text", file_format: bool = T
         yield BadRecord(0, 0, 0, "bad_arrow", f"{type(exc).__name__}: {exc}", b"")
         return
     if text_field not in schema.names:
-        yield BadRecord(0, 0, 0, "no_text_column", f"no column {text_field!r}; columns: {', '.join(schema.names)}", b"")
+        yield _no_text_column(text_field, schema.names)
         return
     yield from _rows(batches, text_field)
 
 
-def _rows(batches: Iterator[pa.RecordBatch], text_field: str) -> Iterator[Item]:
-    index = 0
+def _no_text_column(text_field: str, names: list[str]) -> BadRecord:
+    return BadRecord(0, 0, 0, "no_text_column",
+                     f"no column {text_field!r} (columns: {', '.join(names)}); name the text column with --text-field")
+
+
+def _rows(batches: Iterator[pa.RecordBatch], text_field: str, index: int = 0) -> Iterator[Item]:
     try:
         for batch in batches:
             columns = {name: batch.column(i).to_pylist() for i, name in enumerate(batch.schema.names)}

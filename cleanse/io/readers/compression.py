@@ -39,20 +39,23 @@ def peek(stream: io.BufferedReader, n: int) -> bytes:
     return head[:n]
 
 
-def open_decompressed(stream: BinaryIO) -> tuple[str | None, io.BufferedReader]:
+def open_decompressed(stream: BinaryIO, members: list[tuple[int, int]] | None = None
+                      ) -> tuple[str | None, io.BufferedReader]:
     """(compression name or None, a buffered stream of the decompressed bytes).
 
     gzip, bz2 and xz multi-member/multi-stream files read whole (WARC.gz is one gzip member
     per record); zstd is read through pyarrow (multi-frame too). Nested compression is not
     unwrapped twice. A truncated or corrupt stream raises one of `records.STREAM_ERRORS` when
-    the reader reaches the bad part; the readers turn that into a bad record."""
+    the reader reaches the bad part; the readers turn that into a bad record. With `members`
+    (a list) a gzip stream appends (compressed offset, decompressed offset) of every member's
+    start to it as it goes: where a file can be cut (`cleanse.io.readers.split`)."""
     buffered = peekable(stream)
     codec = sniff_compression(peek(buffered, 6))
     if codec is None:
         return None, buffered
     inner: BinaryIO
     if codec == "gzip":
-        inner = _Gzip(buffered)  # type: ignore[assignment]
+        inner = _Gzip(buffered, members)  # type: ignore[assignment]
     elif codec == "bz2":
         inner = bz2.BZ2File(buffered, "rb")  # type: ignore[assignment]
     elif codec == "xz":
@@ -67,11 +70,26 @@ class _Gzip(io.RawIOBase):
     truncated last member still yields what it holds before `EOFError` is raised (the
     `gzip` module raises without handing over the data of the failing read)."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, members: list[tuple[int, int]] | None = None) -> None:
         self._raw = raw
         self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self._pending = b""
         self._done = False
+        self._members = members
+        self._read = 0  # compressed bytes read
+        self._out = 0  # decompressed bytes produced
+        if members is not None:
+            members.append((0, 0))
+
+    def _more(self) -> bytes:
+        data = self._raw.read(1 << 16)
+        self._read += len(data)
+        return data
+
+    def _inflate(self, data: bytes, limit: int) -> bytes:
+        out = self._d.decompress(data, limit)
+        self._out += len(out)
+        return out
 
     def readable(self) -> bool:
         return True
@@ -82,17 +100,19 @@ class _Gzip(io.RawIOBase):
                 rest = self._d.unused_data
                 self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 if not rest:
-                    rest = self._raw.read(1 << 16)
+                    rest = self._more()
                     if not rest:
                         self._done = True
                         break
-                self._pending = self._d.decompress(rest, len(b))
+                if self._members is not None:
+                    self._members.append((self._read - len(rest), self._out))
+                self._pending = self._inflate(rest, len(b))
                 continue
-            chunk = self._d.unconsumed_tail or self._raw.read(1 << 16)
+            chunk = self._d.unconsumed_tail or self._more()
             if not chunk:
                 self._done = True
                 raise EOFError("compressed file ended before the end-of-stream marker was reached")
-            self._pending = self._d.decompress(chunk, len(b))
+            self._pending = self._inflate(chunk, len(b))
         n = min(len(b), len(self._pending))
         b[:n] = self._pending[:n]
         self._pending = self._pending[n:]

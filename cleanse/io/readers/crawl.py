@@ -27,10 +27,11 @@ through `cleanse.io.readers.formats.open_records`, one record in memory at a tim
 | `charset_hint`, `charset_decision` | the declared charset and which won (set by the decode stage) |
 | other keys | the JSONL/Parquet fields other than the text (non-strings as JSON); a `title` field becomes the title |
 
-`open(src, part=(k, n))` reads only the records of part k of n (windows of `WINDOW`
-consecutive records, dealt round-robin), so a large file can be processed by several
-shards; every part reads (and decompresses) the whole stream but builds documents only for
-its own records.
+`open(src, part=…)` reads only the records of one part of a large file
+(`cleanse.io.readers.split`: record ranges cut at record boundaries), so that several shards
+share the file; records keep the index, offsets and ids they have when the file is read
+whole. The manifest then holds one entry per part (`part`: [k, n], `records` of that part),
+merged into one entry per file when the run finishes.
 """
 
 from __future__ import annotations
@@ -38,23 +39,24 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyarrow.fs as pafs
 
 from cleanse.document import Document, Reject
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.readers.base import Opened, Reader, SourceInfo
+from cleanse.io.readers.columnar import iter_parquet
 from cleanse.io.readers.files import FileReader
 from cleanse.io.readers.formats import RECORD_FORMATS, Reading, open_records
 from cleanse.io.readers.records import BadRecord, Record, Skipped
 from cleanse.io.readers.compression import sniff_compression
 from cleanse.io.readers.sniff import sniff_format
+from cleanse.io.readers.split import Part, part_stream, split_parts
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import is_uri
 
 READ_STAGE = "read"
-WINDOW = 64  # records per window when a file is read in parts
 
 
 def _open(path: str) -> BinaryIO:
@@ -85,9 +87,19 @@ class CrawlReader(Reader):
 
     def __init__(self, chunk_bytes: int = CHUNK_BYTES, text_field: str = "text"):
         self.files = FileReader(chunk_bytes)
+        self.chunk_bytes = chunk_bytes
         self.text_field = text_field
 
-    def open(self, src: SourceFile, part: tuple[int, int] | None = None) -> Opened:
+    def config(self) -> dict[str, Any]:
+        return {"text_field": self.text_field}
+
+    def parts(self, src: SourceFile, max_bytes: int) -> list[Part] | None:
+        return split_parts(src, max_bytes, _open)
+
+    def open(self, src: SourceFile, part: Part | None = None) -> Opened:
+        if part is not None:
+            info = SourceInfo(part.sha256, src.size, {"part": [part.index, part.count]})
+            return Opened(info, self._records(src, part.sha256, info, part))
         try:
             with _open(src.path) as fh:
                 head = fh.read(1 << 16)
@@ -101,31 +113,43 @@ class CrawlReader(Reader):
             reject = Reject(src.name, "", "unreadable", READ_STAGE, f"{type(exc).__name__}: {exc}", b"")
             return Opened(SourceInfo("", src.size), iter((reject,)))
         info = SourceInfo(sha, src.size)
-        return Opened(info, self._records(src, sha, info, part))
+        return Opened(info, self._records(src, sha, info, None))
 
     def _records(self, src: SourceFile, sha: str, info: SourceInfo,
-                 part: tuple[int, int] | None) -> Iterator[Document | Reject]:
+                 part: Part | None) -> Iterator[Document | Reject]:
         skipped: Counter[str] = Counter()
-        n_records = 0
+        first = part.first_record if part is not None else 0
+        n_records = first
         with _open(src.path) as fh:
-            reading = open_records(fh, name=src.name, text_field=self.text_field)
-            info.extra.update({"format": reading.format, **({"compression": reading.compression} if reading.compression else {})})
-            base = {"source_format": reading.format, **({"compression": reading.compression} if reading.compression else {})}
+            reading = self._reading(fh, src, part)
+            compression = {"compression": reading.compression} if reading.compression else {}
+            info.extra.update({"format": reading.format, **compression})
+            base = {"source_format": reading.format, **compression}
             for item in reading.items:
                 n_records = item.index + 1
-                if part is not None and (item.index // WINDOW) % part[1] != part[0]:
-                    continue
                 if isinstance(item, Skipped):
                     skipped[item.reason] += 1
                 elif isinstance(item, BadRecord):
+                    if part is not None and part.index and item.reason == "no_text_column":
+                        continue  # said once, by the file's first part
                     end = item.offset + item.length if item.offset >= 0 else 0
                     yield Reject(src.name, sha, item.reason, READ_STAGE, f"record {item.index}: {item.detail}", item.raw,
                                  byte_start=max(item.offset, 0), byte_end=end, record=item.index)
                 else:
                     yield record_document(item, src.name, sha, base)
-        info.extra["records"] = n_records
+        info.extra["records"] = n_records - first
         if skipped:
             info.extra["skipped"] = dict(sorted(skipped.items()))
+
+    def _reading(self, fh: BinaryIO, src: SourceFile, part: Part | None) -> Reading:
+        if part is None:
+            return open_records(fh, name=src.name, text_field=self.text_field, chunk_bytes=self.chunk_bytes)
+        if part.format == "parquet":
+            groups = list(range(part.start, part.end))
+            items = iter_parquet(fh, self.text_field, row_groups=groups, first_row=part.first_record)
+            return Reading("parquet", None, items)
+        return open_records(part_stream(fh, part), name=src.name, text_field=self.text_field, fmt=part.format,
+                            index=part.first_record, pos=part.stream_offset, chunk_bytes=self.chunk_bytes)
 
 
 def record_document(rec: Record, source: str, sha256: str, base: dict[str, str]) -> Document:

@@ -15,9 +15,9 @@ from typing import BinaryIO
 from cleanse.io.readers.records import MAX_RAW, STREAM_ERRORS, BadRecord, Item, Record, Skipped
 
 
-def iter_jsonl(stream: BinaryIO, text_field: str = "text") -> Iterator[Item]:
-    pos = 0
-    index = 0
+def iter_jsonl(stream: BinaryIO, text_field: str = "text", index: int = 0, pos: int = 0) -> Iterator[Item]:
+    """The items of a JSON Lines stream; `index`/`pos`: the line number and decompressed
+    offset of the stream's first byte (a part of a file read from a line start)."""
     try:
         for line in stream:
             start = pos
@@ -52,8 +52,13 @@ def _parse(index: int, start: int, line: bytes, text_field: str) -> Item:
         return BadRecord(index, start, len(line), "not_an_object", f"{where}: a JSON {type(obj).__name__}", line[:MAX_RAW])
     text = obj.get(text_field)
     if not isinstance(text, str):
+        if text_field not in obj:
+            fields = ", ".join(repr(k) for k in list(obj)[:20]) or "none"
+            detail = f"{where}: no field {text_field!r} (fields: {fields}); name the text field with --text-field"
+        else:
+            detail = f"{where}: field {text_field!r} is {'null' if text is None else type(text).__name__}, not a string"
         reason = "no_text_field" if text is None else "text_not_string"
-        return BadRecord(index, start, len(line), reason, f"{where}: field {text_field!r} is {type(text).__name__}", line[:MAX_RAW])
+        return BadRecord(index, start, len(line), reason, detail, line[:MAX_RAW])
     fields = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in obj.items() if k != text_field}
     fields.update(extra)
     return Record(index, start, len(line), text=text, fields=fields)

@@ -25,9 +25,9 @@ _CHARSET = re.compile(r"""charset\s*=\s*["']?([-\w.:]+)""", re.I)
 _TEXT_MIME = re.compile(r"^(?:text/|application/(?:xhtml\+xml|xml|json|javascript|rss\+xml|atom\+xml|ld\+json)\b)", re.I)
 
 
-def iter_warc(stream: BinaryIO) -> Iterator[Item]:
-    pos = 0
-    index = 0
+def iter_warc(stream: BinaryIO, index: int = 0, pos: int = 0) -> Iterator[Item]:
+    """The items of a WARC stream; `index`/`pos`: the record number and decompressed offset
+    of the stream's first byte (a part of a file read from a record boundary)."""
     line = b""
     try:
         while True:

@@ -89,18 +89,37 @@ def min_gain(text: str, i: int, j: int) -> float:
     return t.min_gain
 
 
+def input_cost(m: Model, text: str, i: int, j: int, left: str | None, right: str | None) -> float:
+    """Cost of the input span text[i:j]. A U+FFFD in it is a character nobody can read, in the
+    input as in any candidate: it costs slot_cost (what a lost character costs in a
+    candidate) and links to neither neighbour, so a repair gains nothing from removing it
+    and has to be earned by the characters around it (a second pass over text with the
+    `lost` marks of a first one finds nothing to gain). Re-encoded spans never hold one (no
+    codec they were wrongly read with encodes U+FFFD): the bounds of `reencode` are unchanged."""
+    span = text[i:j]
+    if "\ufffd" not in span:
+        return m.span_cost(span, left, right)
+    pieces = span.split("\ufffd")
+    last = len(pieces) - 1
+    total = TUNING.slot_cost * last
+    for k, p in enumerate(pieces):
+        if p:
+            total += m.span_cost(p, left if k == 0 else None, right if k == last else None)
+    return total
+
+
 def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0) -> float | None:
     """Gain of replacing text[i:j] by pieces, or None if the candidate is not acceptable."""
     t = TUNING
     left = text[i - 1] if i > 0 else None
     right = text[j] if j < len(text) else None
-    orig = m.span_cost(text[i:j], left, right)
+    orig = input_cost(m, text, i, j, left, right)
     cand, n = pieces_cost(m, pieces, left, right)
     n_orig = j - i
     if n == 0 or n_orig == 0:
         return None
-    if not any(p and not isinstance(p, Slot) for p in pieces) and any(
-            is_han(c) and m.unigram_cost(c) < t.slots_only_min_cost for c in text[i:j]):
+    slots_only = not any(p and not isinstance(p, Slot) for p in pieces)
+    if slots_only and any(is_han(c) and m.unigram_cost(c) < t.slots_only_min_cost for c in text[i:j]):
         # Lost characters alone do not replace a common character (`点?` in a review, `挣?`
         # in a Yuan song): garbage of a lost byte is rarely one.
         return None
@@ -115,6 +134,9 @@ def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0)
                 return None
             prev = c
         return gain if gain >= t.note_min_gain else None
-    if gain < min_gain(text, i, j) or cand / n > t.max_cand_mean or orig / n_orig - cand / n < t.min_mean_drop - bonus:
+    # A U+FFFD with lost characters alone around it (`汔�` -> ``) is the shape of any
+    # unreadable character next to a rare one: no discount for a short span.
+    needed = t.min_gain if slots_only and "\ufffd" in text[i:j] else min_gain(text, i, j)
+    if gain < needed or cand / n > t.max_cand_mean or orig / n_orig - cand / n < t.min_mean_drop - bonus:
         return None
     return gain

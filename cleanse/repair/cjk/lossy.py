@@ -114,4 +114,29 @@ def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
                     best = RunRepair(a, b, after, orig - cand)
         if best is not None:
             out.append(best)
+    if out:
+        out = sorted(out + _short_runs(m, text, lo, hi, out), key=lambda r: r.start)
+    return out
+
+
+def _short_runs(m: Model, text: str, lo: int, hi: int, found: list[RunRepair]) -> list[RunRepair]:
+    """On a line already shown to be UTF-8 read as GBK (`found`), the short runs left between
+    ASCII (`30%銆�` = `30%` + 。 with its last byte lost) are the same damage: each one
+    that holds a U+FFFD and reads as nothing but lost characters is replaced by them (one
+    U+FFFD per lost character, marked `lost`), when the input is implausible on its own."""
+    out: list[RunRepair] = []
+    for mt in _RUN.finditer(text, lo, hi):
+        i, j = mt.span()
+        if j - i >= T.min_run or "\ufffd" not in text[i:j] or any(r.start < j and i < r.end for r in found):
+            continue
+        if any(_reads_clean(m, text, q) for q in range(i, j) if text[q] != "\ufffd"):
+            continue
+        after = read_utf8_run(text[i:j])
+        if not after or after.strip("\ufffd") or len(after) >= j - i:
+            continue
+        left = text[i - 1] if i > 0 else None
+        right = text[j] if j < len(text) else None
+        orig = m.span_cost(text[i:j], left, right)
+        if orig / (j - i) >= T.min_input_mean:
+            out.append(RunRepair(i, j, after, orig - T.slot_cost * len(after)))
     return out

@@ -17,7 +17,7 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "4"
+    version = "5"
 
     def setup(self) -> None:
         model()

@@ -1,0 +1,124 @@
+"""The repeated-lines pass (cleanse.dedup.lines) on real clean text and on planted site chrome.
+
+    PYTHONPATH=. python benchmarks/eval_repeated_lines.py [--planted 20000] [--min-docs 3 5 10]
+
+Clean text (every line removed is a false removal): the documents of benchmarks/repair_corpus.py
+(LawRefBook/Laws, whose laws quote and repeat each other's articles and chapter headings;
+chinese-poetry anthologies; trpl-zh-cn; chatterbot; seeds; read from the fetched mirrors),
+plus the whole of chinese-poetry's 全唐诗 (one group of ~57k poems, many titled 无题 or 杂诗,
+the same poem under two poets). Each document is grouped as the pass groups it, by the
+directory of its path in its repository, and its title is what the pipeline's `header_meta`
+stage finds (the pass never removes a document's own title line).
+
+Planted chrome (recall): benchmarks/planted.py pages (poems with one of 6 site headers and 6
+footers each, all in one group): the share of header/footer lines removed, and every other
+removed line counted as a false removal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter as Tally
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from cleanse.boilerplate.header import HeaderMetaStage  # noqa: E402
+from cleanse.document import Document  # noqa: E402
+from cleanse.dedup.lines import Counter, RepeatedLinesConfig, count_table, group_of, line_keys, strip_lines  # noqa: E402
+
+TANG = "/work/.mirror/chinese-poetry+chinese-poetry/repo"
+
+
+def titles(texts: list[str]) -> list[str | None]:
+    stage = HeaderMetaStage()
+    stage.setup()
+    out = []
+    for t in texts:
+        doc = stage.process(Document(text=t, source="x", source_sha256="", byte_start=0, byte_end=0))
+        out.append(doc.title)
+    return out
+
+
+def tang_docs() -> list[tuple[str, str]]:
+    names = subprocess.run(["git", f"--git-dir={TANG}", "ls-tree", "-r", "--name-only", "-z", "HEAD"],
+                           capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+    docs = []
+    for name in sorted(n for n in names if n.startswith("全唐诗/poet.tang.") and n.endswith(".json")):
+        blob = subprocess.run(["git", f"--git-dir={TANG}", "show", f"HEAD:{name}"], capture_output=True,
+                              check=True).stdout
+        for poem in json.loads(blob):
+            lines = [p for p in poem.get("paragraphs") or [] if p]
+            if lines:
+                docs.append((f"chinese-poetry/{name}", "\n".join([poem.get("title") or "", *lines]).strip("\n")))
+    return docs
+
+
+def measure(docs: list[tuple[str, str]], cfg: RepeatedLinesConfig, with_titles: list[str | None],
+            chrome: set[str] | None = None) -> dict[str, object]:
+    groups = [group_of(src, None) for src, _ in docs]
+    texts = [t for _, t in docs]
+    t0 = time.process_time()
+    counter = Counter()
+    for i in range(0, len(texts), 1024):
+        counter.add(count_table(texts[i:i + 1024], groups[i:i + 1024]))
+    repeated = counter.repeated(cfg).column("key").to_numpy()
+    removed: list[str] = []
+    changed = 0
+    for text, group, title in zip(texts, groups, with_titles):
+        _, gone = strip_lines(text, line_keys(text, group), repeated, title, cfg.edges_only)
+        removed += gone
+        changed += bool(gone)
+    secs = time.process_time() - t0
+    lines = sum(t.count("\n") + 1 for t in texts)
+    out: dict[str, object] = {"docs": len(texts), "lines": lines, "distinct_lines": counter.distinct,
+                              "repeated_keys": len(repeated), "removed_lines": len(removed), "docs_changed": changed,
+                              "cpu_s": round(secs, 2)}
+    if chrome is not None:
+        total = sum(1 for t in texts for line in t.split("\n") if line in chrome)
+        hit = sum(1 for r in removed if r in chrome)
+        out.update(chrome_lines=total, chrome_removed=hit, recall=round(hit / total, 4) if total else None,
+                   false_removals=len(removed) - hit)
+    out["examples"] = [f"{r} x{n}" for r, n in Tally(r for r in removed if chrome is None or r not in chrome)
+                       .most_common(5)]
+    return out
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--planted", type=int, default=20000)
+    p.add_argument("--min-docs", type=int, nargs="+", default=[3, 5, 10])
+    p.add_argument("--min-fraction", type=float, nargs="+", default=[0.0, 0.05])
+    args = p.parse_args()
+    from planted import FOOTERS, HEADERS, load_pool, planted_corpus
+    from repair_corpus import corpus
+
+    sets: dict[str, list[tuple[str, str]]] = {}
+    for genre, docs in corpus().items():
+        sets[genre] = [(src.replace(":", "/", 1), text) for src, text in docs]
+    sets["quan_tangshi"] = tang_docs()
+    planted = [(f"planted/{d.name}", d.text) for d in planted_corpus(args.planted, load_pool())]
+    titled = {name: titles([t for _, t in docs]) for name, docs in sets.items()}
+    planted_titles = titles([t for _, t in planted])
+    for md in args.min_docs:
+        for mf in args.min_fraction:
+            for edges in (True, False):
+                cfg = RepeatedLinesConfig(min_docs=md, min_fraction=mf, edges_only=edges)
+                for name, docs in sets.items():
+                    print(json.dumps({"set": name, "min_docs": md, "min_fraction": mf, "edges_only": edges,
+                                      **measure(docs, cfg, titled[name])}, ensure_ascii=False), flush=True)
+                print(json.dumps({"set": "planted_chrome", "min_docs": md, "min_fraction": mf, "edges_only": edges,
+                                  **measure(planted, cfg, planted_titles, set(HEADERS) | set(FOOTERS))},
+                                 ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

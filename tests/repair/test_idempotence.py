@@ -1,0 +1,56 @@
+"""clean_text(clean_text(x)) == clean_text(x) on damaged real text (issue 11): paragraphs of
+the clean sample (tests/data/clean_corpus) damaged the lossy ways, set between two clean
+lines. The second pass used to repair again around the U+FFFD that the first one left as
+`lost` marks (57-60 of 80 UTF-8-read-as-GBK documents, 6 of 6 Big5-read-as-GBK), and a single
+unreadable character in clean text made cjk_mojibake delete its neighbour (`宿�` -> ``)."""
+
+import random
+
+import pytest
+
+from tests.repair_damage import damaged_paragraph, sample_paragraphs
+
+from cleanse.defaults import clean_text
+from cleanse.repair import repair_mojibake
+
+GENRES = ("classical_prose_hant", "poetry_hans", "legal_hans", "tech_hans")
+
+
+def _paragraphs(per_genre: int = 12) -> list[str]:
+    by = sample_paragraphs(list(GENRES), per_genre, random.Random(11))
+    return [p for g in GENRES for p in by[g]]
+
+
+KINDS = ("utf8_as_gbk_replace", "utf8_as_gbk_ignore", "big5_as_gbk", "gbk_lost_lead")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_second_pass_changes_nothing_on_damaged_text(kind):
+    rng = random.Random(3)
+    paras = _paragraphs(40 if kind == "big5_as_gbk" else 12)  # few paragraphs encode in Big5
+    checked, changed = 0, []
+    for p in paras:
+        bad = damaged_paragraph(kind, p, rng)
+        if bad is None:
+            continue
+        once = clean_text(f"{paras[0]}\n{bad}\n{paras[-1]}")
+        checked += 1
+        if clean_text(once) != once:
+            changed.append(once.split("\n")[1][:60])
+    assert checked >= 5
+    assert not changed, changed
+
+
+@pytest.mark.parametrize("text", [
+    # clean text with one character lost to a UTF-8 decoding error upstream (each was deleted
+    # together with its neighbour, or "repaired" into another character)
+    "公孫丑問曰：夫子加齊之卿相，得行道焉，雖由此霸王不異矣。如此，則動心否乎？宿\ufffd",
+    "齒\ufffd之間，不能自已。", "東夷\ufffd人也。", "匕\ufffd象形。", "從廾\ufffd持之。",
+    # second passes over the output of the lossy repair (`lost` marks left as U+FFFD)
+    "隷亦作疌。尼辄切。\ufffd下足所履\ufffd\ufffd疾也\ufffd从\ufffd人又。入声\ufffd",
+    "音提携\ufffd㝿不能行\ufffd为人所引也。从尢从\ufffd。是巂声\ufffd",
+    "民亦劳\ufffd，汔\ufffd小息。惠此京师，以绥四国。",
+    "与章切\ufffd开也\ufffd从日一勿\ufffd岂谓一旗开展于日中\ufffd。葢\ufffd。一者地也",
+])
+def test_unreadable_character_next_to_real_text_is_left_alone(text):
+    assert repair_mojibake(text).text == text
