@@ -1,6 +1,6 @@
 """Throughput and memory of the default pipeline, side by side with the naive composition.
 
-    python benchmarks/bench_pipeline.py [--mb 40] [--naive-mb 2] [--keep DIR]
+    python benchmarks/bench_pipeline.py [--mb 40] [--naive-mb 2] [--keep DIR] [--mix seeds|web|damaged]
 
 Builds a corpus deterministically from the seeds (lines shuffled into pages of 4-64 KB; 60%
 UTF-8, 25% GBK, 15% Big5 for Traditional pages; each paragraph made unique by a random clause,
@@ -42,7 +42,7 @@ sys.path.insert(0, ROOT)
 # Which seeds pages are drawn from. "seeds": uniformly, so 2 of 5 pages come from the heavily
 # damaged seeds 003/004 (a worst case). "web": a mostly clean crawl, 90% of pages from the clean
 # seeds 000-002 and 10% from the damaged ones.
-MIXES = {"seeds": (1, 1, 1, 1, 1), "web": (0.3, 0.3, 0.3, 0.05, 0.05)}
+MIXES = {"seeds": (1, 1, 1, 1, 1), "web": (0.3, 0.3, 0.3, 0.05, 0.05), "damaged": ()}
 
 
 def _clean_prose(traditional: bool) -> str:
@@ -91,10 +91,67 @@ def pages(seed: int = 1, mix: str = "seeds", unique: bool = False) -> Iterator[t
             yield text.encode("gb18030"), "gb18030"
 
 
+def damaged_pages(seed: int = 1, size: int = 2_000) -> Iterator[tuple[bytes, str]]:
+    """Endless deterministic pages of about `size` bytes of real clean text, every one with
+    damage (issue 11): paragraphs of one genre of tests/data/clean_corpus, each made unique
+    by a random excerpt of 8-20 characters of another document (no paragraph repeats verbatim
+    across pages), then one paragraph damaged one of the usual ways
+    (eval_repair_damage.DAMAGE: GBK/Big5 read as Latin-1/cp1252, Big5 and GBK read as each
+    other, UTF-8 read as GBK with replace/ignore, a lost GBK lead byte) or, on one page in
+    five, a line of the damaged seeds 003 (GBK shifts) or 004 (pinyin ruby residue) set in.
+    Pages are UTF-8 (70 %) or GB18030."""
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from eval_repair_damage import DAMAGE
+
+    rng = random.Random(seed)
+    with open(os.path.join(ROOT, "tests", "data", "clean_corpus", "sample.jsonl"), encoding="utf-8") as fh:
+        docs = [json.loads(line) for line in fh]
+    by_genre: dict[str, list[str]] = {}
+    for d in docs:
+        by_genre.setdefault(d["genre"], []).extend(p for p in d["text"].splitlines() if p.strip())
+    prose = "".join(d["text"].replace("\n", "") for d in docs)
+    seeds_damaged = []
+    for name in ("003", "004"):
+        with open(glob.glob(os.path.join(ROOT, "seeds", f"{name}_*.txt"))[0], encoding="utf-8") as fh:
+            seeds_damaged.append([line for line in fh.read().splitlines() if len(line) >= 20])
+    kinds = sorted(DAMAGE)
+    genres = sorted(by_genre)
+    while True:
+        paras = by_genre[rng.choice(genres)]
+        page, n = [], 0
+        while n < size:
+            k = rng.randint(8, 20)
+            i = rng.randrange(len(prose) - k)
+            page.append(rng.choice(paras) + prose[i:i + k])
+            n += len(page[-1].encode("utf-8")) + 1
+        j = rng.randrange(len(page))
+        if rng.random() < 0.2:
+            page.insert(j, rng.choice(rng.choice(seeds_damaged)))
+        else:
+            for _ in range(10):  # a kind whose codec can encode this paragraph
+                codec, damage = DAMAGE[rng.choice(kinds)]
+                try:
+                    page[j].encode(codec)
+                    bad = damage(page[j], rng)
+                except (UnicodeError, ValueError, IndexError):
+                    continue
+                if bad != page[j]:
+                    page[j] = bad
+                    break
+        text = "\n".join(page) + "\n"
+        if rng.random() < 0.7:
+            yield text.encode("utf-8"), "utf-8"
+        else:
+            yield text.encode("gb18030"), "gb18030"
+
+
 def build_corpus(out: str, mb: float, seed: int = 1, mix: str = "seeds", unique: bool = True) -> list[str]:
-    """Write `pages` as files under `out` until they hold `mb` MB; returns their paths."""
+    """Write `pages` (`damaged_pages` for the "damaged" mix) as files under `out` until they
+    hold `mb` MB; returns their paths."""
     total, paths = 0, []
-    for i, (data, _) in enumerate(pages(seed, mix, unique)):
+    source = damaged_pages(seed) if mix == "damaged" else pages(seed, mix, unique)
+    for i, (data, _) in enumerate(source):
         if total >= mb * 1e6:
             break
         path = os.path.join(out, f"{i // 1000:03d}", f"page{i:06d}.txt")
@@ -239,7 +296,8 @@ def main() -> int:
     ap.add_argument("--keep", metavar="DIR", help="build the corpus and outputs here and keep them")
     ap.add_argument("--mix", choices=sorted(MIXES), default="seeds",
                     help="seeds: pages drawn uniformly from the five seeds (2 of 5 heavily damaged); "
-                         "web: 90%% clean pages, 10%% damaged")
+                         "web: 90%% clean pages, 10%% damaged; damaged: 2 KB pages of real clean text, "
+                         "every one with damage (`damaged_pages`)")
     ap.add_argument("--verbatim-lines", action="store_true",
                     help="pages of verbatim seed lines (the corpus of earlier figures; paragraphs repeat across pages)")
     ap.add_argument("--json", action="store_true")

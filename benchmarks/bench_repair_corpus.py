@@ -11,6 +11,15 @@ long-running worker) and "cold" (cleared before each run), and once more cold on
 synthetic damage of tests/repair_damage.py (seeds 3 and 7: every line damaged, none repeated).
 --base PATH runs the same measurement with the
 package at PATH (e.g. a `git archive` of an older commit) in a subprocess and prints ratios.
+
+    PYTHONPATH=. python benchmarks/bench_repair_corpus.py --genres [--genre-mb 1] [--repeat 3]
+
+Clean text of every genre of the real regression corpus (benchmarks/repair_corpus.py, built
+from the fetched mirrors): MB/s of each repair stage on its pipeline input and of the three
+in a row, per genre (the first --genre-mb MB of its documents; goal for cjk_mojibake: ≥ 50).
+Then the cost per damaged character: paragraphs of each genre, damaged the usual ways
+(eval_repair_damage.DAMAGE), each stage's µs per character of damaged input against the same
+paragraphs clean, in the same run.
 """
 
 from __future__ import annotations
@@ -37,17 +46,28 @@ def stage_inputs(corpus: str) -> list[str]:
 
 
 def measure(corpus: str, repeat: int) -> dict[str, float]:
-    from cleanse.repair import fix_text_zh, mojibake, repair_mojibake, strip_ruby
+    import importlib
+
+    from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
+
+    # Where the memos live: cleanse/repair/cjk/ since the split (issue 11), mojibake.py before.
+    modules = []
+    for name in ("cleanse.repair.cjk.lost", "cleanse.repair.cjk.clusters", "cleanse.repair.mojibake"):
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError:
+            pass
 
     texts = stage_inputs(corpus)
     after_ftfy = [fix_text_zh(t).text for t in texts]
     after_mojibake = [repair_mojibake(t).text for t in after_ftfy]
 
     def clear() -> None:  # the memos of this package version (older ones have fewer)
-        for name in ("_rank", "_single_verdict"):
-            memo = getattr(mojibake, name, None)
-            if memo is not None:
-                memo.cache_clear()
+        for module in modules:
+            for name in ("_rank", "_single_verdict"):
+                memo = getattr(module, name, None)
+                if memo is not None:
+                    memo.cache_clear()
 
     sys.path.insert(0, str(ROOT / "tests"))
     from repair_damage import synthetic_cases
@@ -70,13 +90,104 @@ def measure(corpus: str, repeat: int) -> dict[str, float]:
     return best
 
 
+def _best(fn, inputs: list[str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for t in inputs:
+            fn(t)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _three(t: str) -> None:
+    from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
+
+    strip_ruby(repair_mojibake(fix_text_zh(t).text).text)
+
+
+def genre_rates(genre_mb: float, repeat: int) -> None:
+    """MB/s per genre of clean text: each stage on its pipeline input, and the three in a row."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from repair_corpus import corpus
+
+    from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
+
+    _three("領(lǐng)導 ÎÒÃÇ")  # tables loaded outside the timing
+    print(f"clean text, MB/s (best of {repeat}; first {genre_mb} MB of each genre)")
+    print(f"{'genre':22s} {'MB':>6s} {'ftfy_zh':>8s} {'cjk_mojibake':>12s} {'pinyin_ruby':>11s} {'3 stages':>8s}")
+    for genre, docs in corpus().items():
+        texts, size = [], 0
+        for _, t in docs:
+            if size >= genre_mb * 1e6:
+                break
+            texts.append(t)
+            size += len(t.encode("utf-8"))
+        row = [_best(fn, texts, repeat) for fn in (fix_text_zh, repair_mojibake, strip_ruby, _three)]
+        print(f"{genre:22s} {size / 1e6:6.2f} " + " ".join(f"{size / 1e6 / secs:{w}.1f}"
+                                                       for secs, w in zip(row, (8, 12, 11, 8))))
+
+
+def damage_costs(per_genre: int, repeat: int) -> None:
+    """µs per character of damaged paragraphs against the same paragraphs clean, per stage."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from eval_repair_damage import DAMAGE, _paragraphs
+
+    from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
+
+    _three("領(lǐng)導 ÎÒÃÇ")
+    rng = random.Random(11)
+    paras = [p for ps in _paragraphs(per_genre, rng).values() for p in ps]
+    stages = (("ftfy_zh", fix_text_zh), ("cjk_mojibake", repair_mojibake), ("pinyin_ruby", strip_ruby),
+              ("3 stages", _three))
+    print(f"\ncost per character, µs (best of {repeat}; {len(paras)} paragraphs of the clean sample, "
+          "20-300 characters; cjk_mojibake/pinyin_ruby on ftfy_zh's output)")
+    print(f"{'damage':22s} {'chars':>7s} " + " ".join(f"{n:>14s}" for n, _ in stages))
+    rows = [("clean", "", lambda t, r: t), *((k, c, f) for k, (c, f) in DAMAGE.items())]
+    clean_us = {}
+    for kind, codec, damage in rows:
+        inputs = []
+        for p in paras:
+            try:
+                if codec:
+                    p.encode(codec)
+                bad = damage(p, rng)
+            except (UnicodeError, ValueError):
+                continue
+            if bad != p or kind == "clean":
+                inputs.append(bad)
+        n = sum(map(len, inputs))
+        if not n:  # no paragraph can be damaged this way (strict UTF-8 read as GBK)
+            continue
+        after_ftfy = [fix_text_zh(t).text for t in inputs]
+        cells = []
+        for name, fn in stages:
+            us = _best(fn, after_ftfy if name in ("cjk_mojibake", "pinyin_ruby") else inputs, repeat) / n * 1e6
+            if kind == "clean":
+                clean_us[name] = us
+                cells.append(f"{us:14.3f}")
+            else:
+                cells.append(f"{us:7.2f} ({us / clean_us[name]:4.0f}x)")
+        print(f"{kind:22s} {n:7d} " + " ".join(cells))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus", nargs="?", default="/tmp/bw/corpus")
+    ap.add_argument("--genres", action="store_true", help="clean MB/s per genre and cost per damaged character")
+    ap.add_argument("--genre-mb", type=float, default=1.0)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--base", help="package root of a version to compare with (run in a subprocess)")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.genres:
+        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        genre_rates(args.genre_mb, args.repeat)
+        damage_costs(40, args.repeat)
+        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        return
     got = measure(args.corpus, args.repeat)
     if args.json:
         print(json.dumps(got))

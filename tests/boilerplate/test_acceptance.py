@@ -45,7 +45,8 @@ def test_no_boilerplate_left(seed_rows) -> None:
             assert needle not in d.text, (d.source, needle)
         assert not re.search(r"(?m)^[ |｜]*\|[ |｜]*$", d.text), d.source
         assert not re.search(f"[{HAN}],[{HAN}]", d.text), d.source
-        assert set(d.signals) == {"char_count", "han_ratio", "placeholder_count", "masked_count", "mojibake_score"}
+        assert set(d.signals) == {"char_count", "han_ratio", "placeholder_count", "masked_count", "mojibake_score",
+                                  "mojibake_unconverted"}
 
 
 def test_no_pinyin_note_left(seed_rows) -> None:  # needs pinyin_ruby (repair helper)
