@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby  # noqa: E402
 from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage  # noqa: E402
+from benchmarks.bench_repair_corpus import best_time  # noqa: E402
 
 
 def repair_all(text: str) -> str:
@@ -61,13 +62,7 @@ def stage_rates(docs: list[str], repeat: int = 3) -> dict[str, float]:
     out = {}
     for name, fn, inputs in (("ftfy_zh", fix_text_zh, docs), ("cjk_mojibake", repair_mojibake, after_ftfy),
                              ("pinyin_ruby", strip_ruby, after_mojibake)):
-        best = float("inf")
-        for _ in range(repeat):
-            t = time.perf_counter()
-            for d in inputs:
-                fn(d)
-            best = min(best, time.perf_counter() - t)
-        out[name] = size / best
+        out[name] = size / best_time(fn, inputs, repeat)
     return out
 
 

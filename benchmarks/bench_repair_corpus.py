@@ -90,7 +90,8 @@ def measure(corpus: str, repeat: int) -> dict[str, float]:
     return best
 
 
-def _best(fn, inputs: list[str], repeat: int) -> float:
+def best_time(fn, inputs: list[str], repeat: int) -> float:
+    """Best of `repeat` wall-clock times of `fn` over every input, in seconds."""
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -123,7 +124,7 @@ def genre_rates(genre_mb: float, repeat: int) -> None:
                 break
             texts.append(t)
             size += len(t.encode("utf-8"))
-        row = [_best(fn, texts, repeat) for fn in (fix_text_zh, repair_mojibake, strip_ruby, _three)]
+        row = [best_time(fn, texts, repeat) for fn in (fix_text_zh, repair_mojibake, strip_ruby, _three)]
         print(f"{genre:22s} {size / 1e6:6.2f} " + " ".join(f"{size / 1e6 / secs:{w}.1f}"
                                                        for secs, w in zip(row, (8, 12, 11, 8))))
 
@@ -164,7 +165,7 @@ def damage_costs(per_genre: int, repeat: int) -> None:
         after_ftfy = [fix_text_zh(t).text for t in inputs]
         cells = []
         for name, fn in stages:
-            us = _best(fn, after_ftfy if name in ("cjk_mojibake", "pinyin_ruby") else inputs, repeat) / n * 1e6
+            us = best_time(fn, after_ftfy if name in ("cjk_mojibake", "pinyin_ruby") else inputs, repeat) / n * 1e6
             if kind == "clean":
                 clean_us[name] = us
                 cells.append(f"{us:14.3f}")

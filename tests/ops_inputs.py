@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from cleanse.io.layout import DOCUMENTS_DIR
@@ -65,3 +69,19 @@ def read_rows(out: Path, sub: str = DOCUMENTS_DIR) -> list[dict]:
 def write_slow_pipeline(path: Path) -> Path:
     path.write_text(SLOW_PIPELINE, encoding="utf-8")
     return path
+
+
+def start_slow_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, list[str]]:
+    """`cleanse run` of the slow pipeline over 120 files with 2 workers, in a session of its own,
+    returned once two shards are done (so a signal then lands mid-run): (process, OUT, CLI args)."""
+    corpus = make_corpus(tmp_path / "corpus", 120)
+    script = write_slow_pipeline(tmp_path / "slow.py")
+    out = tmp_path / "out"
+    args = ["run", str(script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2", "--shard-files", "4"]
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args], cwd=root, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(root)}, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "_shards").glob("*.json"))) < 2:
+        time.sleep(0.05)
+    return proc, out, args

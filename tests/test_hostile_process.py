@@ -8,8 +8,12 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
+
+from cleanse.cli import main
+from tests.ops_inputs import read_rows, start_slow_run
 
 DRIVER = textwrap.dedent("""
     import multiprocessing, os, sys, time
@@ -61,25 +65,10 @@ def test_worker_dies_with_a_killed_driver(tmp_path) -> None:
 
 
 # --- SIGTERM ----------------------------------------------------------------------------------
-from pathlib import Path  # noqa: E402
-
-from cleanse.cli import main  # noqa: E402
-from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @pytest.mark.parametrize("whole_group", [False, True], ids=["driver", "process-group"])
 def test_sigterm_stops_with_one_line_and_the_run_resumes(tmp_path: Path, whole_group: bool) -> None:
-    corpus = make_corpus(tmp_path / "corpus", 120)
-    script = write_slow_pipeline(tmp_path / "slow.py")
-    out = tmp_path / "out"
-    args = ["run", str(script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2", "--shard-files", "4"]
-    proc = subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args], cwd=ROOT, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((out / "_shards").glob("*.json"))) < 2:
-        time.sleep(0.05)
+    proc, out, args = start_slow_run(tmp_path)
     if whole_group:  # what `kill -TERM -PGID`, a container stop of the group, does
         os.killpg(proc.pid, signal.SIGTERM)
     else:  # what `kill PID`, systemd, a batch scheduler does

@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from cleanse.cli import main
-from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline
+from tests.ops_inputs import read_rows, start_slow_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,15 +122,7 @@ def test_user_errors_are_one_line(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_prints_one_line_exits_130_and_the_run_resumes(tmp_path: Path) -> None:
-    corpus = make_corpus(tmp_path / "corpus", 120)
-    script = write_slow_pipeline(tmp_path / "slow.py")
-    out = tmp_path / "out"
-    args = ["run", str(script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2", "--shard-files", "4"]
-    proc = subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args], cwd=ROOT, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((out / "_shards").glob("*.json"))) < 2:
-        time.sleep(0.05)
+    proc, out, args = start_slow_run(tmp_path)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
