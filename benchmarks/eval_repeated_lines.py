@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from cleanse.boilerplate.header import HeaderMetaStage  # noqa: E402
 from cleanse.document import Document  # noqa: E402
+from cleanse.dedup.normalize import dedup_form  # noqa: E402
 from cleanse.dedup.lines import Counter, RepeatedLinesConfig, count_table, group_of, line_keys, strip_lines  # noqa: E402
 
 TANG = "/work/.mirror/chinese-poetry+chinese-poetry/repo"
@@ -40,11 +41,7 @@ TANG = "/work/.mirror/chinese-poetry+chinese-poetry/repo"
 def titles(texts: list[str]) -> list[str | None]:
     stage = HeaderMetaStage()
     stage.setup()
-    out = []
-    for t in texts:
-        doc = stage.process(Document(text=t, source="x", source_sha256="", byte_start=0, byte_end=0))
-        out.append(doc.title)
-    return out
+    return [stage.process(Document(text=t, source="x", source_sha256="")).title for t in texts]
 
 
 def tang_docs() -> list[tuple[str, str]]:
@@ -62,7 +59,7 @@ def tang_docs() -> list[tuple[str, str]]:
 
 
 def measure(docs: list[tuple[str, str]], cfg: RepeatedLinesConfig, with_titles: list[str | None],
-            chrome: set[str] | None = None) -> dict[str, object]:
+            chrome: dict[str, str] | None = None) -> dict[str, object]:
     groups = [group_of(src, None) for src, _ in docs]
     texts = [t for _, t in docs]
     t0 = time.process_time()
@@ -81,12 +78,14 @@ def measure(docs: list[tuple[str, str]], cfg: RepeatedLinesConfig, with_titles: 
     out: dict[str, object] = {"docs": len(texts), "lines": lines, "distinct_lines": counter.distinct,
                               "repeated_keys": len(repeated), "removed_lines": len(removed), "docs_changed": changed,
                               "cpu_s": round(secs, 2)}
-    if chrome is not None:
-        total = sum(1 for t in texts for line in t.split("\n") if line in chrome)
-        hit = sum(1 for r in removed if r in chrome)
-        out.update(chrome_lines=total, chrome_removed=hit, recall=round(hit / total, 4) if total else None,
-                   false_removals=len(removed) - hit)
-    out["examples"] = [f"{r} x{n}" for r, n in Tally(r for r in removed if chrome is None or r not in chrome)
+    if chrome is not None:  # chrome: form -> "header" | "footer" (a respelled copy's chrome is chrome)
+        total = Tally(chrome[f] for t in texts for line in t.split("\n") if (f := dedup_form(line)) in chrome)
+        hit = Tally(chrome[f] for r in removed if (f := dedup_form(r)) in chrome)
+        for part in ("header", "footer"):
+            out[f"{part}_recall"] = round(hit[part] / total[part], 4) if total[part] else None
+        out.update(chrome_lines=sum(total.values()), chrome_removed=sum(hit.values()),
+                   false_removals=len(removed) - sum(hit.values()))
+    out["examples"] = [f"{r} x{n}" for r, n in Tally(r for r in removed if chrome is None or dedup_form(r) not in chrome)
                        .most_common(5)]
     return out
 
@@ -96,17 +95,22 @@ def main() -> int:
     p.add_argument("--planted", type=int, default=20000)
     p.add_argument("--min-docs", type=int, nargs="+", default=[3, 5, 10])
     p.add_argument("--min-fraction", type=float, nargs="+", default=[0.0, 0.05])
+    p.add_argument("--sets", nargs="+", default=None, help="only these sets (genre names, quan_tangshi, planted_chrome)")
     args = p.parse_args()
     from planted import FOOTERS, HEADERS, load_pool, planted_corpus
-    from repair_corpus import corpus
+    from repair_corpus import GENRES, corpus
 
+    want = set(args.sets) if args.sets else None
     sets: dict[str, list[tuple[str, str]]] = {}
-    for genre, docs in corpus().items():
+    genres = [g for g in GENRES if want is None or g in want]
+    for genre, docs in (corpus(genres) if genres else {}).items():
         sets[genre] = [(src.replace(":", "/", 1), text) for src, text in docs]
-    sets["quan_tangshi"] = tang_docs()
+    if want is None or "quan_tangshi" in want:
+        sets["quan_tangshi"] = tang_docs()
     planted = [(f"planted/{d.name}", d.text) for d in planted_corpus(args.planted, load_pool())]
     titled = {name: titles([t for _, t in docs]) for name, docs in sets.items()}
     planted_titles = titles([t for _, t in planted])
+    chrome = {**{dedup_form(h): "header" for h in HEADERS}, **{dedup_form(f): "footer" for f in FOOTERS}}
     for md in args.min_docs:
         for mf in args.min_fraction:
             for edges in (True, False):
@@ -114,8 +118,10 @@ def main() -> int:
                 for name, docs in sets.items():
                     print(json.dumps({"set": name, "min_docs": md, "min_fraction": mf, "edges_only": edges,
                                       **measure(docs, cfg, titled[name])}, ensure_ascii=False), flush=True)
+                if want is not None and "planted_chrome" not in want:
+                    continue
                 print(json.dumps({"set": "planted_chrome", "min_docs": md, "min_fraction": mf, "edges_only": edges,
-                                  **measure(planted, cfg, planted_titles, set(HEADERS) | set(FOOTERS))},
+                                  **measure(planted, cfg, planted_titles, chrome)},
                                  ensure_ascii=False), flush=True)
     return 0
 
