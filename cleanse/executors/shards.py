@@ -378,7 +378,8 @@ def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
             if before.get("inputs") == now.get("inputs"):
                 parts.append("the input files (their names or sizes)")
             continue
-        parts.append(f"{_IDENTITY_WORDS.get(key, key)} {before.get(key)} before, {now.get(key)} now")
+        was, is_ = (("the default" if d.get(key) is None else d[key]) for d in (before, now))  # absent = default
+        parts.append(f"{_IDENTITY_WORDS.get(key, key)} {was} before, {is_} now")
     return "; ".join(parts) or "identity differs"
 
 

@@ -55,7 +55,8 @@ def test_text_field_flag_and_config_key(inputs: Path, tmp_path: Path, capsys) ->
     assert _texts(out2) == _texts(out)
     # The text field is part of the run: the same directory with another field is refused.
     assert main(["run", "-i", str(inputs), "-o", str(out), "-q", "-w", "1"]) == 2
-    assert "--text-field" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--text-field" in err and "the default now" in err and "None" not in err
 
 
 def test_bad_text_field_config_is_a_clear_error(inputs: Path, tmp_path: Path, capsys) -> None:
