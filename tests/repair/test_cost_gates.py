@@ -31,3 +31,50 @@ def _read_utf8_run_plain(run: str) -> str | None:
 @given(st.lists(_RUN_PIECES, max_size=20).map("".join))
 def test_run_read_in_one_call_is_the_per_character_reading(run):
     assert read_utf8_run(run) == _read_utf8_run_plain(run)
+
+
+def _best_filler_plain(lead, trail, reading, marked_before, prev, nxt):
+    """The definition: both pair costs of every candidate."""
+    from cleanse.repair.cjk.edits import Slot
+    from cleanse.repair.cjk.lost import candidates, prior
+    from cleanse.repair.cjk.tuning import TUNING
+    from cleanse.repair.model import model
+
+    m = model()
+    slot = Slot("", lead=lead, trail=trail, reading=reading, marked_before=marked_before)
+    best = None
+    base = TUNING.slot_cost + m.cost(prev, nxt)
+    for c in candidates(slot):
+        f = m.cost(prev, c) + TUNING.fill_penalty + m.cost(c, nxt) + prior(slot, c)
+        if f < base and (best is None or f < best[0]):
+            best = (f, c)
+    return best
+
+
+def _neighbours():
+    """Neighbours that meet every rule of `model.context_ceiling` and many dictionary bigrams:
+    common characters and candidates themselves, particles before ?/!, kana, Greek, Latin with
+    and without diacritics, fullwidth forms, punctuation, digits."""
+    from cleanse.repair.cjk.codes import gbk_table
+
+    _, by_lead, by_trail = gbk_table()
+    cands = sorted({c for cs in list(by_lead.values())[:40] + list(by_trail.values())[:40] for c in cs})
+    return st.sampled_from(cands[::7] + list("的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年乎哉也矣焉兮"
+                                             "?!。，、：；“”《》！？ぷアΩжéǎaZ1１Ａ（）\u3000\ufffd"))
+
+
+_SLOTS = st.one_of(
+    st.tuples(st.integers(0x81, 0xFE), st.none(), st.none(), st.none()),                       # a lead whose partner was lost
+    st.tuples(st.none(), st.integers(0x40, 0xFE), st.none(), st.none()),                       # an orphaned trail byte
+    st.tuples(st.integers(0x81, 0xFE), st.integers(0x40, 0xFE), st.none(), st.none()),         # a second loss
+    st.tuples(st.integers(0x81, 0xFE), st.none(), st.none(), st.integers(-1, 0xFE)),           # the decoder's `?`
+    st.tuples(st.none(), st.none(), st.sampled_from(["bào", "shì", "zhōng", "le", "ma"]), st.none()),
+    st.tuples(st.integers(0xB0, 0xD7), st.none(), st.sampled_from(["bào", "shì", "zhōng"]), st.none()))
+
+
+@settings(max_examples=700, deadline=None)
+@given(_SLOTS, _neighbours(), _neighbours())
+def test_best_filler_is_the_plain_loop(slot, prev, nxt):
+    from cleanse.repair.cjk.filler import best_filler
+
+    assert best_filler(*slot, prev, nxt) == _best_filler_plain(*slot, prev, nxt)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cleanse.repair.cjk.edits import Slot
-from cleanse.repair.cjk.lost import candidates, prior
+from cleanse.repair.cjk.filler import best_filler
 from cleanse.repair.cjk.tuning import TUNING
 from cleanse.repair.model import Model, is_han, model
 
@@ -63,16 +63,9 @@ def pieces_cost(m: Model, pieces: list, left: str | None, right: str | None) -> 
 def _best_filler(lead: int | None, trail: int | None, reading: str | None, marked_before: int | None,
                  prev: str, nxt: str) -> tuple[float, str] | None:
     """The candidate of a slot that fits between prev and nxt better than a bare lost
-    character, with its cost (memoised: spans judged around one slot share it)."""
-    m = model()
-    slot = Slot("", lead=lead, trail=trail, reading=reading, marked_before=marked_before)
-    best = None
-    base = TUNING.slot_cost + m.cost(prev, nxt)
-    for c in candidates(slot):
-        f = m.cost(prev, c) + TUNING.fill_penalty + m.cost(c, nxt) + prior(slot, c)
-        if f < base and (best is None or f < best[0]):
-            best = (f, c)
-    return best
+    character, with its cost (`filler.best_filler`; memoised: spans judged around one slot
+    share it)."""
+    return best_filler(lead, trail, reading, marked_before, prev, nxt)
 
 
 def min_gain(text: str, i: int, j: int) -> float:
