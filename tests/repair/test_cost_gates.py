@@ -78,3 +78,65 @@ def test_best_filler_is_the_plain_loop(slot, prev, nxt):
     from cleanse.repair.cjk.filler import best_filler
 
     assert best_filler(*slot, prev, nxt) == _best_filler_plain(*slot, prev, nxt)
+
+
+# Runs of clean text of both scripts and of UTF-8 read as GBK (strict and lossy), glued.
+_LONG_RUN_PIECES = st.sampled_from([
+    "鎴戜滑浠婂ぉ鍘诲寳浜", "涓枃", "銆�", "\ufffd", "鏂版氮缃戝嚭", "灞呭", "中華民國的歷史", "我们今天去北京",
+    "子曰學而時習之不亦說乎", "，", "。", "的", "乎哉", "芃芃黍苗", "é", "\u00b7", "😀", "ア", "갑", "锟斤拷", "囧"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_LONG_RUN_PIECES, min_size=1, max_size=12).map("".join))
+def test_too_lost_runs_have_no_span_within_the_lost_share(run):
+    """The gate's claim on every span utf8_run_repairs tries."""
+    from cleanse.repair.cjk.lossy import T, too_lost
+
+    if not too_lost(run):
+        return
+    n = len(run)
+    for a in range(0, min(T.edge, n)):
+        for b in range(n, max(n - T.edge, a + T.min_run - 1), -1):
+            after = _read_utf8_run_plain(run[a:b])
+            assert after is not None
+            assert after.count("\ufffd") > T.max_lost_share * len(after)
+
+
+def test_too_lost_fires_on_clean_text_and_not_on_damage():
+    from cleanse.repair.cjk.lossy import too_lost
+
+    clean = "子曰學而時習之不亦說乎有朋自遠方來不亦樂乎人不知而不慍不亦君子乎" * 2
+    assert too_lost(clean)
+    assert not too_lost("我们今天去北京，看到了很多好东西。".encode("utf-8").decode("gbk", "replace"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_LONG_RUN_PIECES, st.sampled_from(["a", " ", "\n", "30%", "abc "])), max_size=16).map("".join))
+def test_utf8_run_repairs_with_and_without_the_gate(text):
+    from cleanse.repair.cjk import lossy
+    from cleanse.repair.model import model
+
+    gated = lossy.utf8_run_repairs(model(), text, 0, len(text))
+    real = lossy.too_lost
+    try:
+        lossy.too_lost = lambda run: False
+        plain = lossy.utf8_run_repairs(model(), text, 0, len(text))
+    finally:
+        lossy.too_lost = real
+    assert gated == plain
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_LONG_RUN_PIECES, st.sampled_from(["的", "是", "了", "目标任务", "，", "“", "》", "招商引资"])),
+                min_size=1, max_size=14).map("".join))
+def test_trim_clean_is_the_plain_trimming(run):
+    from cleanse.repair.cjk.lossy import T, _reads_clean, trim_clean
+    from cleanse.repair.model import model
+
+    m, text = model(), "前" + run + "后"
+    i, j = 1, len(text) - 1
+    while j - i >= T.min_run and _reads_clean(m, text, j - 1):
+        j -= 1
+    while j - i >= T.min_run and _reads_clean(m, text, i):
+        i += 1
+    assert trim_clean(m, text, 1, len(text) - 1) == (i, j)

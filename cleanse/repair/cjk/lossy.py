@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass
 
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import Model
+from cleanse.repair.memo import Memo
+from cleanse.repair.model import Model, model
 
 T = TUNING.lossy
 
@@ -77,18 +78,78 @@ def _reads_clean(m: Model, text: str, q: int) -> bool:
             or (q + 1 < len(text) and m.bigram_strength(c, text[q + 1]) >= T.clean_min_bigram))
 
 
+def _clean_class(m: Model, c: str) -> int:
+    """What `_reads_clean` decides from c alone: 0 clean, 1 not clean, 2 it depends on the
+    dictionary bigrams with its neighbours."""
+    if c in T.clean_punct:
+        return 0
+    u = m.unigram_cost(c)
+    return 0 if u < T.clean_always_cost else 1 if u >= T.clean_max_cost else 2
+
+
+_CLEAN_CLASS: Memo[str, int] = Memo(lambda c: _clean_class(model(), c))
+
+
+def trim_clean(m: Model, text: str, i: int, j: int) -> tuple[int, int]:
+    """The run text[i:j] without the characters that read as clean text at its ends (first
+    from the end, then from the start, down to min_run characters): the loops of
+    `_reads_clean` with each character's own verdict memoised (`_CLEAN_CLASS`), so that only
+    the characters whose verdict depends on a neighbour look up a bigram. A clean run is
+    trimmed away whole, so this is per-character work on clean text (oracle:
+    tests/repair/test_cost_gates.py; measured: docs/repair.md, "Cost proportional to damage")."""
+    cls = _CLEAN_CLASS
+    while j - i >= T.min_run:
+        k = cls[text[j - 1]]
+        if k == 1 or (k == 2 and not _reads_clean(m, text, j - 1)):
+            break
+        j -= 1
+    while j - i >= T.min_run:
+        k = cls[text[i]]
+        if k == 1 or (k == 2 and not _reads_clean(m, text, i)):
+            break
+        i += 1
+    return i, j
+
+
+# Slack of `too_lost`: T.edge - 1 characters off one end are at most 2 * (T.edge - 1) bytes
+# (every non-ASCII GBK character is two bytes).
+_EDGE_BYTES = 2 * (T.edge - 1)
+
+
+def too_lost(run: str) -> bool:
+    """True when no span text[a:b] that `utf8_run_repairs` tries for this trimmed run (a at
+    most T.edge - 1 characters after its start, b as many before its end) can keep its lost
+    share within max_lost_share: the gate that lets clean text (whose GBK bytes read as UTF-8
+    are mostly U+FFFD) skip the (T.edge)^2 readings with one.
+
+    Proof sketch: UTF-8 with errors="replace" decodes bytes as segments (a character, or one
+    U+FFFD per maximal invalid subpart), and every byte of a segment after its first is a
+    continuation byte. Dropping k <= _EDGE_BYTES leading bytes removes the segments starting
+    there (at most k) and leaves at most 3 continuation bytes, one U+FFFD each, before the
+    next segment, from which the decoding is the same; cutting k bytes at the end removes
+    the segments from there (at most k) and the straddling one, which becomes at most one
+    U+FFFD. So a span's reading has at least lost - (2 * _EDGE_BYTES + 1) U+FFFD and at most
+    n + 4 characters, where lost / n are the run's. Oracle (the readings themselves):
+    tests/repair/test_cost_gates.py. Measured: see docs/repair.md, "Cost proportional to
+    damage"."""
+    reading = read_utf8_run(run)
+    if reading is None:
+        return False  # a character GBK cannot encode: the spans without it may still read
+    lost = reading.count("\ufffd")
+    return lost - (2 * _EDGE_BYTES + 1) > T.max_lost_share * (len(reading) + 4)
+
+
 def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
     """Accepted readings of the runs in text[lo:hi] (one line)."""
     out: list[RunRepair] = []
     for mt in _RUN.finditer(text, lo, hi):
         i, j = mt.span()
         # clean text next to the damage is in the same run (`…招商引资目标任务。`): trim it
-        while j - i >= T.min_run and _reads_clean(m, text, j - 1):
-            j -= 1
-        while j - i >= T.min_run and _reads_clean(m, text, i):
-            i += 1
+        i, j = trim_clean(m, text, i, j)
         if j - i < T.min_run:
             continue
+        if too_lost(text[i:j]):
+            continue  # no span within T.edge of these ends can pass the lost-share test
         # the ends of the damage need not fall on the trimmed run's ends: a few characters
         # more or less on each side, the cheapest total wins (reading + what stays as is)
         best = None
