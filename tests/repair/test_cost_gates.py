@@ -89,17 +89,17 @@ _LONG_RUN_PIECES = st.sampled_from([
 @settings(max_examples=800, deadline=None)
 @given(st.lists(_LONG_RUN_PIECES, min_size=1, max_size=12).map("".join))
 def test_too_lost_runs_have_no_span_within_the_lost_share(run):
-    """The gate's claim on every span utf8_run_repairs tries."""
-    from cleanse.repair.cjk.lossy import T, too_lost
+    """The gates' claim on every span utf8_run_repairs tries (whole run, and per start)."""
+    from cleanse.repair.cjk.lossy import T, ends_too_lost, too_lost
 
-    if not too_lost(run):
-        return
     n = len(run)
     for a in range(0, min(T.edge, n)):
+        whole = ends_too_lost(_read_utf8_run_plain(run[a:]))
         for b in range(n, max(n - T.edge, a + T.min_run - 1), -1):
             after = _read_utf8_run_plain(run[a:b])
-            assert after is not None
-            assert after.count("\ufffd") > T.max_lost_share * len(after)
+            if too_lost(run) or whole:
+                assert after is not None
+                assert after.count("\ufffd") > T.max_lost_share * len(after)
 
 
 def test_too_lost_fires_on_clean_text_and_not_on_damage():
@@ -117,12 +117,12 @@ def test_utf8_run_repairs_with_and_without_the_gate(text):
     from cleanse.repair.model import model
 
     gated = lossy.utf8_run_repairs(model(), text, 0, len(text))
-    real = lossy.too_lost
+    real = lossy.too_lost, lossy.ends_too_lost
     try:
-        lossy.too_lost = lambda run: False
+        lossy.too_lost = lossy.ends_too_lost = lambda run: False
         plain = lossy.utf8_run_repairs(model(), text, 0, len(text))
     finally:
-        lossy.too_lost = real
+        lossy.too_lost, lossy.ends_too_lost = real
     assert gated == plain
 
 

@@ -132,11 +132,19 @@ def too_lost(run: str) -> bool:
     n + 4 characters, where lost / n are the run's. Oracle (the readings themselves):
     tests/repair/test_cost_gates.py. Measured: see docs/repair.md, "Cost proportional to
     damage"."""
-    reading = read_utf8_run(run)
+    return _beyond_share(read_utf8_run(run), 2 * _EDGE_BYTES + 1, 4)
+
+
+def ends_too_lost(reading: str | None) -> bool:
+    """`too_lost` for the spans text[a:b] of one start a, from the reading of text[a:j] (j the
+    trimmed run's end): cutting at most _EDGE_BYTES bytes at the end only (see above)."""
+    return _beyond_share(reading, _EDGE_BYTES + 1, 1)
+
+
+def _beyond_share(reading: str | None, lost_slack: int, n_slack: int) -> bool:
     if reading is None:
         return False  # a character GBK cannot encode: the spans without it may still read
-    lost = reading.count("\ufffd")
-    return lost - (2 * _EDGE_BYTES + 1) > T.max_lost_share * (len(reading) + 4)
+    return reading.count("\ufffd") - lost_slack > T.max_lost_share * (len(reading) + n_slack)
 
 
 def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
@@ -156,6 +164,8 @@ def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
         for a in range(i, min(i + T.edge, j)):
             for b in range(j, max(j - T.edge, a + T.min_run - 1), -1):
                 after = read_utf8_run(text[a:b])
+                if b == j and ends_too_lost(after):
+                    break  # no end b of this start keeps the lost share
                 if not after or after == text[a:b]:
                     continue
                 lost = after.count("\ufffd")
