@@ -124,19 +124,3 @@ def test_utf8_run_repairs_with_and_without_the_gate(text):
     finally:
         lossy.too_lost, lossy.ends_too_lost = real
     assert gated == plain
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.one_of(_LONG_RUN_PIECES, st.sampled_from(["的", "是", "了", "目标任务", "，", "“", "》", "招商引资"])),
-                min_size=1, max_size=14).map("".join))
-def test_trim_clean_is_the_plain_trimming(run):
-    from cleanse.repair.cjk.lossy import T, _reads_clean, trim_clean
-    from cleanse.repair.model import model
-
-    m, text = model(), "前" + run + "后"
-    i, j = 1, len(text) - 1
-    while j - i >= T.min_run and _reads_clean(m, text, j - 1):
-        j -= 1
-    while j - i >= T.min_run and _reads_clean(m, text, i):
-        i += 1
-    assert trim_clean(m, text, 1, len(text) - 1) == (i, j)

@@ -12,6 +12,7 @@ One module per concern (docs/repair.md):
   `?(bào)` debris) restored only where context pins them down (`lost_char_guess`), else
   removed; `notes`: pinyin notes as evidence.
 - `judge`: a candidate is accepted only when far more plausible than the input (`model.py`).
+  `filler`: the best filler of a lost character between two neighbours (its exceptions only).
 - `find`: the edits of a text; `repair`: `repair_mojibake`; `stage`: `CjkMojibakeStage`.
 - `kinds`: the repair kinds; `tuning`: every threshold, as data (`TUNING`, in `config()`);
   `codes`: byte tables of the codecs.
