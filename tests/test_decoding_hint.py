@@ -44,9 +44,9 @@ def test_labels():
     assert meta_charset(b"<meta charset='utf-8'>") == "utf-8"
 
 
-@pytest.mark.xfail(strict=True, reason="the detector on main since the Japanese/Korean work decodes this "
-                   "short GBK text as BOM-less UTF-16-BE (not a hint issue: no hint is involved); reported")
 def test_plain_gbk_text_without_hint():
+    # GBK's level-1 lead bytes read as UTF-16-BE are Hangul syllables: plausible, but no NUL
+    # byte, kana or frequent Han character backs that reading (it was taken before the fix).
     plain = Document.from_bytes("p.txt", TEXT.encode("gbk"))
     DecodeStage().process(plain)
     assert plain.meta == {} and plain.text == TEXT
@@ -61,3 +61,21 @@ def test_stage_records_hint_and_decision():
     labelled.declared_encoding = "iso-8859-1"
     DecodeStage().process(labelled)
     assert labelled.text == TEXT and labelled.meta["charset_decision"] == "bytes_over_hint"
+
+
+def test_short_legacy_lines_are_not_read_as_bomless_utf16():
+    # 4 of the seeds' short lines in GBK were read as UTF-16-BE before the evidence check.
+    from cleanse.decoding import detect_and_decode
+    from tests.ops_inputs import seed_lines
+
+    checked = 0
+    for line in (ln for ln in seed_lines() if 8 <= len(ln) <= 200):
+        for codec in ("gbk", "big5"):
+            try:
+                raw = line.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            result = detect_and_decode(raw)
+            assert (result.text, result.encoding.startswith("utf-16")) == (line, False), codec
+            checked += 1
+    assert checked >= 80

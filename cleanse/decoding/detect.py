@@ -189,16 +189,25 @@ def _plausible_ratio(text: str) -> float:
     return _shares(text).plausible
 
 
+# Evidence a BOM-less UTF-16 reading needs beyond plausible characters: short GBK text read as
+# UTF-16-BE is plausible too (GBK's level-1 lead bytes B0-D7 make Hangul syllables U+B0xx-D7xx).
+# One of: code units below U+0100 (a NUL byte each: ASCII, spaces, newlines, which Korean,
+# Latin and most mixed text have), Chinese text (Han characters, mostly frequent ones), or kana.
+UTF16_LATIN_MIN = 0.05  # share of code units below U+0100
+UTF16_KANA_MIN = 0.2  # kana share of the CJK characters
+
+
 def _sniff_utf16(sample: bytes) -> str | None:
     """Recognise BOM-less UTF-16 by decoding both byte orders and keeping the plausible one.
 
     Chinese UTF-16 has no NUL bytes at all, so NUL counting alone (enough for Latin text)
-    does not work; plausibility of the decoded characters does, for both.
+    does not work; plausibility of the decoded characters does, for both, when backed by
+    evidence of the script (`_utf16_evidence`).
     """
     even = sample[: len(sample) // 2 * 2][:8192]
     if len(even) < 4:
         return None
-    best, best_score = None, 0.0
+    best, best_score, best_text = None, 0.0, ""
     for codec in ("utf-16-le", "utf-16-be"):
         try:
             text = even.decode(codec)
@@ -206,8 +215,20 @@ def _sniff_utf16(sample: bytes) -> str | None:
             continue
         score = _plausible_ratio(text)
         if score > best_score:
-            best, best_score = codec, score
-    return best if best_score >= 0.9 else None
+            best, best_score, best_text = codec, score, text
+    return best if best_score >= 0.9 and _utf16_evidence(best_text) else None
+
+
+def _utf16_evidence(text: str) -> bool:
+    """Is a plausible UTF-16 reading backed by more than plausibility (UTF16_LATIN_MIN,
+    UTF16_KANA_MIN, or Han characters of Chinese text: FREQUENT_MIN_HAN of them, FREQUENT_MIN
+    frequent)?"""
+    cps = _codepoints(text)
+    if len(cps) and np.count_nonzero(cps < 0x100) / len(cps) >= UTF16_LATIN_MIN:
+        return True
+    shares = _shares(text)
+    chinese = shares.han >= 0.3 and shares.han_count >= FREQUENT_MIN_HAN and shares.frequent >= FREQUENT_MIN
+    return chinese or shares.kana >= UTF16_KANA_MIN
 
 
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
