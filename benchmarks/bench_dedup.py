@@ -165,7 +165,8 @@ def cmd_run(args: argparse.Namespace) -> None:
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(base, out)
         load0 = os.getloadavg()[0]
-        m = run_measured([py, "-m", "cleanse.cli", "dedup", out, "-q", "-w", str(w)])
+        flags = ["--no-repeated-lines"] if args.no_repeated_lines else []
+        m = run_measured([py, "-m", "cleanse.cli", "dedup", out, "-q", "-w", str(w), *flags])
         dups = pq.read_table(f"{out}/duplicates", columns=["source", "duplicate_of"]).to_pylist()
         if w == args.workers[0]:
             kept_ids = {d["source"]: d["duplicate_of"] for d in dups}
@@ -173,7 +174,7 @@ def cmd_run(args: argparse.Namespace) -> None:
             raise SystemExit(f"different duplicates with {w} workers")
         dropped = {os.path.basename(d["source"])[:-4] for d in dups}
         summary = json.load(open(f"{out}/_dedup/summary.json"))
-        print(json.dumps({"step": f"cleanse dedup -w {w}", "docs": n, "text_mb": round(text_mb, 1),
+        print(json.dumps({"step": f"cleanse dedup -w {w} {' '.join(flags)}".strip(), "docs": n, "text_mb": round(text_mb, 1),
                           "docs_per_s": round(n / m["wall_s"]), "mb_per_s": round(text_mb / m["wall_s"], 2),
                           **{k: round(v, 2) for k, v in m.items()}, "signature_seconds": summary["signature_seconds"],
                           "repeated_lines": summary.get("repeated_lines"), **load(load0),
@@ -238,6 +239,8 @@ def main() -> int:
     r.add_argument("--work", default="/tmp/cleanse_dedup_bench")
     r.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     r.add_argument("--datatrove-python", default=None)
+    r.add_argument("--no-repeated-lines", action="store_true", help="cleanse without its repeated-lines pass "
+                   "(datatrove's MinHash has none: the like-for-like comparison)")
     r.add_argument("--datatrove-tasks", type=int, nargs="+", default=None, help="default: --workers")
     r.add_argument("--datatrove-configs", nargs="+", choices=("matched", "default"), default=["matched", "default"])
     m = sub.add_parser("simulate")
