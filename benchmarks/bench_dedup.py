@@ -132,6 +132,12 @@ def write_output(docs: list[Planted], out: str, per_part: int = 5000) -> None:
     storage.write_json_atomic(MANIFEST_FILE, {"counts": {"rows": len(docs)}})
 
 
+def load(before: float) -> dict[str, float]:
+    """The machine's 1-minute load average before and after a step (2 cores: above 2, the
+    wall clock measures the other processes too; compare CPU seconds)."""
+    return {"load_before": round(before, 2), "load_after": round(os.getloadavg()[0], 2)}
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     import shutil
 
@@ -158,7 +164,9 @@ def cmd_run(args: argparse.Namespace) -> None:
         out = f"{work}/out_w{w}"
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(base, out)
-        m = run_measured([py, "-m", "cleanse.cli", "dedup", out, "-q", "-w", str(w)])
+        load0 = os.getloadavg()[0]
+        flags = ["--no-repeated-lines"] if args.no_repeated_lines else []
+        m = run_measured([py, "-m", "cleanse.cli", "dedup", out, "-q", "-w", str(w), *flags])
         dups = pq.read_table(f"{out}/duplicates", columns=["source", "duplicate_of"]).to_pylist()
         if w == args.workers[0]:
             kept_ids = {d["source"]: d["duplicate_of"] for d in dups}
@@ -166,23 +174,26 @@ def cmd_run(args: argparse.Namespace) -> None:
             raise SystemExit(f"different duplicates with {w} workers")
         dropped = {os.path.basename(d["source"])[:-4] for d in dups}
         summary = json.load(open(f"{out}/_dedup/summary.json"))
-        print(json.dumps({"step": f"cleanse dedup -w {w}", "docs": n, "text_mb": round(text_mb, 1),
+        print(json.dumps({"step": f"cleanse dedup -w {w} {' '.join(flags)}".strip(), "docs": n, "text_mb": round(text_mb, 1),
                           "docs_per_s": round(n / m["wall_s"]), "mb_per_s": round(text_mb / m["wall_s"], 2),
                           **{k: round(v, 2) for k, v in m.items()}, "signature_seconds": summary["signature_seconds"],
+                          "repeated_lines": summary.get("repeated_lines"), **load(load0),
                           **group_score(docs, dropped)}), flush=True)
     if args.datatrove_python:
-        for tasks in args.workers:
+        configs = {"matched": ("matched 32x4", ["--buckets", "32", "--hashes", "4"]), "default": ("default 14x8", [])}
+        for tasks in args.datatrove_tasks or args.workers:
             dt = f"{work}/datatrove_{tasks}"
-            for label, extra in (("matched 32x4", ["--buckets", "32", "--hashes", "4"]), ("default 14x8", [])):
+            for label, extra in (configs[c] for c in args.datatrove_configs):
                 shutil.rmtree(dt, ignore_errors=True)
                 cmd = [args.datatrove_python, os.path.join(os.path.dirname(__file__), "datatrove_minhash.py"),
                        "--jsonl", f"{work}/corpus.jsonl", "--work", dt, "--tasks", str(tasks), *extra]
                 out_file = f"{work}/datatrove_out.json"
+                load0 = os.getloadavg()[0]
                 m = run_measured(["bash", "-c", " ".join(cmd) + f" > {out_file} 2> {work}/datatrove_log.txt"])
                 res = json.load(open(out_file))
                 print(json.dumps({"step": f"datatrove {label} tasks={tasks}", "docs": n,
                                   "docs_per_s": round(n / m["wall_s"]), "mb_per_s": round(text_mb / m["wall_s"], 2),
-                                  **{k: round(v, 2) for k, v in m.items()}, "steps": res["steps"],
+                                  **{k: round(v, 2) for k, v in m.items()}, "steps": res["steps"], **load(load0),
                                   **group_score(docs, set(res["removed"]))}), flush=True)
 
 
@@ -228,6 +239,10 @@ def main() -> int:
     r.add_argument("--work", default="/tmp/cleanse_dedup_bench")
     r.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     r.add_argument("--datatrove-python", default=None)
+    r.add_argument("--no-repeated-lines", action="store_true", help="cleanse without its repeated-lines pass "
+                   "(datatrove's MinHash has none: the like-for-like comparison)")
+    r.add_argument("--datatrove-tasks", type=int, nargs="+", default=None, help="default: --workers")
+    r.add_argument("--datatrove-configs", nargs="+", choices=("matched", "default"), default=["matched", "default"])
     m = sub.add_parser("simulate")
     m.add_argument("--docs", type=int, default=10_000_000)
     args = p.parse_args()

@@ -8,7 +8,8 @@ chinese-poetry anthologies; trpl-zh-cn; chatterbot; seeds; read from the fetched
 plus the whole of chinese-poetry's 全唐诗 (one group of ~57k poems, many titled 无题 or 杂诗,
 the same poem under two poets). Each document is grouped as the pass groups it, by the
 directory of its path in its repository, and its title is what the pipeline's `header_meta`
-stage finds (the pass never removes a document's own title line).
+stage finds (the pass keeps a document's own title line, unless `repeated_title` applies:
+`--repeated-title false true` measures without and with that rule in the same run).
 
 Planted chrome (recall): benchmarks/planted.py pages (poems with one of 6 site headers and 6
 footers each, all in one group): the share of header/footer lines removed, and every other
@@ -65,11 +66,13 @@ def measure(docs: list[tuple[str, str]], cfg: RepeatedLinesConfig, with_titles: 
     counter = Counter()
     for i in range(0, len(texts), 1024):
         counter.add(count_table(texts[i:i + 1024], groups[i:i + 1024]))
-    repeated = counter.repeated(cfg).column("key").to_numpy()
+    rep = counter.repeated(cfg)
+    repeated, counts = rep.column("key").to_numpy(), rep.column("docs").to_numpy()
     removed: list[str] = []
     changed = 0
     for text, group, title in zip(texts, groups, with_titles):
-        _, gone = strip_lines(text, line_keys(text, group), repeated, title, cfg.edges_only)
+        _, gone = strip_lines(text, line_keys(text, group), repeated, title, cfg.edges_only, cfg.repeated_title,
+                               cfg.title_ratio, counts)
         removed += gone
         changed += bool(gone)
     secs = time.process_time() - t0
@@ -94,6 +97,9 @@ def main() -> int:
     p.add_argument("--planted", type=int, default=20000)
     p.add_argument("--min-docs", type=int, nargs="+", default=[3, 5, 10])
     p.add_argument("--min-fraction", type=float, nargs="+", default=[0.0, 0.05])
+    p.add_argument("--repeated-title", nargs="+", default=["false", "true"], choices=("true", "false", "no_title"),
+                   help="false: the title line always stays; true: the rule; no_title: titles not protected at all")
+    p.add_argument("--edges-only", nargs="+", default=["true", "false"], choices=("true", "false"))
     p.add_argument("--sets", nargs="+", default=None, help="only these sets (genre names, quan_tangshi, planted_chrome)")
     args = p.parse_args()
     from planted import FOOTERS, HEADERS, load_pool, planted_corpus
@@ -106,22 +112,30 @@ def main() -> int:
         sets[genre] = [(src.replace(":", "/", 1), text) for src, text in docs]
     if want is None or "quan_tangshi" in want:
         sets["quan_tangshi"] = tang_docs()
+    if "yuanqu_hans" in sets:
+        # The hard case for a repeated title: every 元曲 page of a site closing with the site's
+        # footer (a title like `前腔` is then a repeated first line on a page with chrome).
+        sets["yuanqu_with_footer"] = [(src, f"{text}\n{FOOTERS[0]}") for src, text in sets["yuanqu_hans"]]
     planted = [(f"planted/{d.name}", d.text) for d in planted_corpus(args.planted, load_pool())]
     titled = {name: titles([t for _, t in docs]) for name, docs in sets.items()}
     planted_titles = titles([t for _, t in planted])
     chrome = {**{dedup_form(h): "header" for h in HEADERS}, **{dedup_form(f): "footer" for f in FOOTERS}}
+    chrome_of = {"yuanqu_with_footer": {dedup_form(FOOTERS[0]): "footer"}}
     for md in args.min_docs:
         for mf in args.min_fraction:
-            for edges in (True, False):
-                cfg = RepeatedLinesConfig(min_docs=md, min_fraction=mf, edges_only=edges)
+            for edges, rule in ((e == "true", r) for e in args.edges_only for r in args.repeated_title):
+                cfg = RepeatedLinesConfig(min_docs=md, min_fraction=mf, edges_only=edges, repeated_title=rule == "true")
+                head = {"min_docs": md, "min_fraction": mf, "edges_only": edges, "repeated_title": rule}
+
+                def of(t: list[str | None]) -> list[str | None]:
+                    return [None] * len(t) if rule == "no_title" else t
                 for name, docs in sets.items():
-                    print(json.dumps({"set": name, "min_docs": md, "min_fraction": mf, "edges_only": edges,
-                                      **measure(docs, cfg, titled[name])}, ensure_ascii=False), flush=True)
+                    print(json.dumps({"set": name, **head, **measure(docs, cfg, of(titled[name]), chrome_of.get(name))},
+                                     ensure_ascii=False), flush=True)
                 if want is not None and "planted_chrome" not in want:
                     continue
-                print(json.dumps({"set": "planted_chrome", "min_docs": md, "min_fraction": mf, "edges_only": edges,
-                                  **measure(planted, cfg, planted_titles, chrome)},
-                                 ensure_ascii=False), flush=True)
+                print(json.dumps({"set": "planted_chrome", **head,
+                                  **measure(planted, cfg, of(planted_titles), chrome)}, ensure_ascii=False), flush=True)
     return 0
 
 

@@ -14,6 +14,8 @@ main CLI only wires them in), and the `[dedup]` table of a TOML configuration fi
     min_docs = 5
     min_fraction = 0.05
     edges_only = true
+    repeated_title = true
+    title_ratio = 0.5
 
 Flags given on the command line win over the file.
 """

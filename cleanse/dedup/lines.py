@@ -19,8 +19,10 @@ signal). Here, in the dedup phase, over a finished output directory:
   the content, and a line recurring inside the content (a chapter heading, a quoted article or
   poem) is the content. A document whose every line is repeated or neutral is left whole (its
   body is the shared text; if it is a copy, exact/near dedup handles it), and the document's own
-  title line is never removed: it bounds the runs as a body line does (a repeated chapter
-  heading right after the title stays) without counting as a body.
+  title line stays: it bounds the runs as a body line does (a repeated chapter heading right
+  after the title stays) without counting as a body. Except (`repeated_title`, default on) a
+  title line that is itself repeated on a page that also ends in a run of repeated lines: there
+  it is the site's header taken for a title, and goes with the leading run.
 
 Memory grows with the distinct line keys, never with the text: each part's pass writes its
 distinct keys with their document counts (`_dedup/lines/part-NNNNN.parquet`), the driver merges
@@ -48,7 +50,7 @@ from cleanse.io.storage import Storage
 
 STAGE = "repeated_lines"
 REASON = "repeated_line"
-VERSION = "1"
+VERSION = "2"  # 2: a repeated title line goes with the page's other chrome (`repeated_title`)
 _BATCH_ROWS = 1024
 _GROUP_ROW = np.uint64(0)  # key 0 in a count file: the row of a group's document count
 
@@ -61,10 +63,14 @@ class RepeatedLinesConfig:
     min_docs: int = 5
     min_fraction: float = 0.05
     edges_only: bool = True
+    repeated_title: bool = True
+    title_ratio: float = 0.5
 
     def __post_init__(self) -> None:
         if self.min_docs < 2:
             raise ValueError(f"repeated_lines.min_docs must be at least 2, got {self.min_docs}")
+        if self.title_ratio < 0.0:
+            raise ValueError(f"repeated_lines.title_ratio must be at least 0, got {self.title_ratio}")
         if not 0.0 <= self.min_fraction <= 1.0:
             raise ValueError(f"repeated_lines.min_fraction must be between 0 and 1, got {self.min_fraction}")
 
@@ -174,15 +180,27 @@ class Counter:
 
 
 # --- removing -------------------------------------------------------------------------------
+def _member(k: np.ndarray, repeated: np.ndarray) -> np.ndarray:
+    if not len(repeated):
+        return np.zeros(len(k), bool)
+    pos = np.searchsorted(repeated, k)
+    return (pos < len(repeated)) & (repeated[np.minimum(pos, len(repeated) - 1)] == k)
+
+
+def _docs(keys: np.ndarray, repeated: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The document counts of repeated keys."""
+    return counts[np.searchsorted(repeated, keys)]
+
+
 def strip_lines(text: str, keys: Sequence[int], repeated: np.ndarray, title: str | None,
-                edges_only: bool = True) -> tuple[str, list[str]]:
+                edges_only: bool = True, repeated_title: bool = True, title_ratio: float = 0.5,
+                counts: np.ndarray | None = None) -> tuple[str, list[str]]:
     """`text` without its repeated lines (see the module docstring) and the lines removed.
-    `keys`: `line_keys(text, group)`; `repeated`: the sorted repeated keys."""
+    `keys`: `line_keys(text, group)`; `repeated`: the sorted repeated keys; `counts`: their
+    document counts (without them a repeated title's count is not compared: `title_ratio`)."""
     lines = text.split("\n")
     k = np.array(keys, np.uint64)
-    pos = np.searchsorted(repeated, k)
-    hit = (pos < len(repeated)) & (repeated[np.minimum(pos, len(repeated) - 1)] == k) if len(repeated) else \
-        np.zeros(len(k), bool)
+    hit = _member(k, repeated)
     neutral = k == 0
     hit &= ~neutral
     body = ~(hit | neutral)
@@ -196,9 +214,23 @@ def strip_lines(text: str, keys: Sequence[int], repeated: np.ndarray, title: str
         body &= ~own
     if not body.any() or not hit.any():
         return text, []
-    drop = np.zeros(len(lines), bool)
     bound = body | own
     first, last = int(np.argmax(bound)), len(lines) - 1 - int(np.argmax(bound[::-1]))
+    if repeated_title and hit[last + 1:].any() and (own_rep := own & _member(k, repeated)).any():
+        # The title line is itself a repeated line, the page ends in a run of its site's
+        # chrome, and the title is about as common as that chrome: it is the site's header,
+        # which header_meta took for the title (a short first line). A real title repeated in
+        # some of a site's pages (`前腔` in 5% of 元曲) is rarer than the footer every page
+        # has, and stays; so does one on a page without such a footer. docs/dedup.md.
+        trail = np.zeros(len(lines), bool)
+        trail[last + 1:] = hit[last + 1:]
+        if counts is None or _docs(k[own_rep], repeated, counts).max() >= \
+                title_ratio * _docs(k[trail], repeated, counts).max():
+            hit |= own_rep
+            own &= ~own_rep
+            bound = body | own
+            first, last = int(np.argmax(bound)), len(lines) - 1 - int(np.argmax(bound[::-1]))
+    drop = np.zeros(len(lines), bool)
     if hit[:first].any():
         drop[:first] = hit[:first] | neutral[:first]
     if hit[last + 1:].any():
@@ -262,7 +294,7 @@ def repeated_keys(storage: Storage, parts: Sequence[str], cfg: RepeatedLinesConf
     return table.column("key").to_numpy(), counter.distinct
 
 
-def strip_part(out_dir: str, part: str, edges_only: bool = True) -> dict[str, int]:
+def strip_part(out_dir: str, part: str, cfg: RepeatedLinesConfig) -> dict[str, int]:
     """Pass 2 over one document part: its repeated lines removed and recorded, the part
     rewritten (its schema metadata says so, which makes a rewrite killed before its marker
     recognisable), then the marker `_dedup/lines_applied/NNNNN.json`."""
@@ -273,8 +305,8 @@ def strip_part(out_dir: str, part: str, edges_only: bool = True) -> dict[str, in
     table = storage.parquet_file(part).read()
     done = (table.schema.metadata or {}).get(_META_KEY)
     if done is None:
-        repeated = storage.parquet_file(REPEATED_FILE).read(columns=["key"]).column("key").to_numpy()
-        table, counts = _strip_table(table, repeated, edges_only)
+        rep = storage.parquet_file(REPEATED_FILE).read(columns=["key", "docs"])
+        table, counts = _strip_table(table, rep.column("key").to_numpy(), rep.column("docs").to_numpy(), cfg)
         meta = {**(table.schema.metadata or {}), _META_KEY: json.dumps(counts).encode()}
         write_table(storage, part, table.replace_schema_metadata(meta))
     else:
@@ -283,7 +315,8 @@ def strip_part(out_dir: str, part: str, edges_only: bool = True) -> dict[str, in
     return counts
 
 
-def _strip_table(table: pa.Table, repeated: np.ndarray, edges_only: bool) -> tuple[pa.Table, dict[str, int]]:
+def _strip_table(table: pa.Table, repeated: np.ndarray, docs: np.ndarray,
+                 cfg: RepeatedLinesConfig) -> tuple[pa.Table, dict[str, int]]:
     texts = table.column("text").to_pylist()
     titles = table.column("title").to_pylist() if "title" in table.schema.names else [None] * len(texts)
     groups = _groups(table)
@@ -291,7 +324,8 @@ def _strip_table(table: pa.Table, repeated: np.ndarray, edges_only: bool) -> tup
     stages = table.column("stages").to_pylist() if "stages" in table.schema.names else None
     n_lines = n_docs = n_chars = 0
     for i, (text, title, group) in enumerate(zip(texts, titles, groups)):
-        new, gone = strip_lines(text, line_keys(text, group), repeated, title, edges_only)
+        new, gone = strip_lines(text, line_keys(text, group), repeated, title, cfg.edges_only, cfg.repeated_title,
+                                cfg.title_ratio, docs)
         chars = len(text) - len(new)
         if gone:
             texts[i] = new

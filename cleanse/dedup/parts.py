@@ -33,8 +33,10 @@ def write_table(storage: Storage, rel: str, table: pa.Table) -> None:
     """`table` to `rel` (zstd), written under a temporary name and moved into place."""
     tmp = storage.tmp(rel)
     try:
-        pq.write_table(table, storage.path(tmp), filesystem=None if storage.local else storage.fs,
-                       compression="zstd")
+        if storage.local:  # confined: the temporary file's directory must resolve inside OUT
+            pq.write_table(table, storage.local_path(tmp), compression="zstd")
+        else:
+            pq.write_table(table, storage.path(tmp), filesystem=storage.fs, compression="zstd")
     except BaseException:
         storage.delete_file(tmp)
         raise

@@ -44,13 +44,13 @@ from cleanse.dedup.parts import WORK_DIR, applied_marker, document_parts, part_n
 from cleanse.dedup.schema import duplicate_schema
 from cleanse.io import layout
 from cleanse.io.lock import output_lock
-from cleanse.io.storage import Storage
+from cleanse.io.storage import Storage, is_tmp_name
 
 CONFIG_FILE = f"{WORK_DIR}/config.json"
 PLAN_FILE = f"{WORK_DIR}/plan.parquet"
 SUMMARY_FILE = f"{WORK_DIR}/summary.json"
 CLUSTER_SIGNAL = "dup_cluster_size"
-VERSION = "2"  # 2: the repeated-lines pass
+VERSION = "3"  # 2: the repeated-lines pass; 3: its repeated_title rule
 _BATCH_ROWS = 1024
 
 
@@ -328,9 +328,11 @@ def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, a
         return DedupSummary(**{**storage.read_json(SUMMARY_FILE), "resumed": True})
     parts = document_parts(storage)
     _check_identity(storage, cfg, parts)
-    for rel in storage.list_files(WORK_DIR, recursive=True):
-        if rel.rsplit("/", 1)[-1].startswith(".") and ".tmp-" in rel:
-            storage.delete_file(rel)
+    # Temporary files of a phase killed mid-write (the lock is held: no other writer is alive).
+    for d in (WORK_DIR, layout.DOCUMENTS_DIR, layout.DUPLICATES_DIR):
+        for rel in storage.list_files(d, recursive=True):
+            if is_tmp_name(rel.rsplit("/", 1)[-1]):
+                storage.delete_file(rel)
     if executor == "ray":
         from cleanse.dedup.ray import ray_session
 
@@ -394,7 +396,7 @@ def _repeated_lines(storage: Storage, parts: list[str], cfg: RepeatedLinesConfig
     if not storage.exists(lines_pass.REPEATED_FILE):
         _each_part(lines_pass.count_part_lines, [(out_dir, p) for p in parts], workers, executor)
     keys, distinct = lines_pass.repeated_keys(storage, parts, cfg)
-    done = _each_part(lines_pass.strip_part, [(out_dir, p, cfg.edges_only) for p in parts], workers, executor)
+    done = _each_part(lines_pass.strip_part, [(out_dir, p, cfg) for p in parts], workers, executor)
     return {"repeated_lines": sum(d["lines"] for d in done), "repeated_line_docs": sum(d["docs"] for d in done),
             "repeated_line_keys": len(keys), "distinct_lines": distinct}
 

@@ -234,3 +234,28 @@ def test_apply_killed_between_its_two_writes_loses_nothing(corpus, tmp_path, mon
     dedup_output(out)
     assert _rows(out) == _rows(ref)
     assert len(_dups(out)) == len(_dups(ref))
+
+
+@pytest.mark.parametrize("folder", ["documents", "_dedup"])
+def test_a_planted_symlink_is_refused_before_anything_is_written_there(corpus, tmp_path, capsys, folder):
+    """The phase's Parquet files are confined to OUT as every other write (issue 16): with
+    `OUT/<folder> -> elsewhere` the phase stops with one line, and nothing in elsewhere is
+    written, not even a temporary file (it was: the document parts' rewrite and
+    `_dedup/repeated_lines.parquet` wrote their temporary file through the link)."""
+    import shutil
+
+    src, _ = corpus
+    out = tmp_path / "out"
+    _run(src, str(out), "--workers", "1")
+    elsewhere = tmp_path / "elsewhere"
+    if folder == "documents":
+        shutil.move(str(out / folder), str(elsewhere))
+    else:
+        elsewhere.mkdir()
+    (out / folder).symlink_to(elsewhere, target_is_directory=True)
+    before = {p: open(os.path.join(elsewhere, p), "rb").read() for p in os.listdir(elsewhere)}
+    capsys.readouterr()
+    assert main(["dedup", str(out), "-q", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "outside the output directory" in err
+    assert {p: open(os.path.join(elsewhere, p), "rb").read() for p in os.listdir(elsewhere)} == before

@@ -41,9 +41,14 @@ def test_line_keys_fold_spelling_and_group():
     assert a[0] != line_keys("首页 > 新闻", "dir:y")[0]  # another site: another key
 
 
-def _strip(text: str, repeated_lines: list[str], title: str | None = None, edges_only: bool = True):
-    rep = np.array(sorted(line_keys("\n".join(repeated_lines), "g")), np.uint64)
-    return strip_lines(text, line_keys(text, "g"), rep, title, edges_only)
+def _strip(text: str, repeated_lines: list[str] | dict[str, int], title: str | None = None, edges_only: bool = True,
+           **kw):
+    """strip_lines with `repeated_lines` repeated (a dict: with their document counts)."""
+    docs = dict(repeated_lines) if isinstance(repeated_lines, dict) else dict.fromkeys(repeated_lines, 100)
+    pairs = sorted((line_keys(line, "g")[0], n) for line, n in docs.items())
+    rep = np.array([k for k, _ in pairs], np.uint64)
+    counts = np.array([n for _, n in pairs], np.int64)
+    return strip_lines(text, line_keys(text, "g"), rep, title, edges_only, counts=counts, **kw)
 
 
 def test_leading_and_trailing_runs_go_interior_repeated_lines_stay():
@@ -63,14 +68,34 @@ def test_a_document_that_is_all_shared_text_is_left_whole():
 
 def test_the_documents_own_title_line_stays_and_is_not_a_body():
     text = "\n".join(["无题", POEMS[0], POEMS[1], FOOTER])
-    new, gone = _strip(text, ["无题", FOOTER], title="无题")
+    # A title repeated in some of the site's pages (fewer than half as many as its footer).
+    new, gone = _strip(text, {"无题": 40, FOOTER: 100}, title="无题")
     assert new == "\n".join(["无题", POEMS[0], POEMS[1]]) and gone == [FOOTER]
+    # A repeated title on a page without the site's chrome at its end stays whatever its count.
+    text = "\n".join(["前腔", POEMS[0], POEMS[1]])
+    assert _strip(text, {"前腔": 500, POEMS[5]: 500}, title="前腔") == (text, [])
     text = "\n".join([HEADER, POEMS[0], FOOTER])  # the site's name as the title, a shared poem
     assert _strip(text, [HEADER, POEMS[0], FOOTER], title=HEADER) == (text, [])
     # LawRefBook: a chapter heading of most laws right after the title is not a leading run.
     text = "\n".join([NAV, "中华人民共和国测试法", "第一章 总则", POEMS[0], FOOTER])
     new, gone = _strip(text, [NAV, "第一章 总则", FOOTER], title="中华人民共和国测试法")
     assert gone == [NAV, FOOTER] and new == "\n".join(["中华人民共和国测试法", "第一章 总则", POEMS[0]])
+
+
+def test_a_site_header_taken_for_the_title_goes_with_the_pages_chrome():
+    """header_meta takes a site's short first line for the page's title; when that line is a
+    repeated line as common as the footer that closes the page, it is the site's header."""
+    text = "\n".join([HEADER, NAV, POEMS[0], POEMS[1], FOOTER, SHARE])
+    chrome = {HEADER: 90, NAV: 100, FOOTER: 100, SHARE: 60}
+    new, gone = _strip(text, chrome, title=HEADER)
+    assert new == "\n".join(POEMS[:2]) and gone == [HEADER, NAV, FOOTER, SHARE]
+    kept = "\n".join([HEADER, NAV, POEMS[0], POEMS[1]])
+    assert _strip(text, chrome, title=HEADER, repeated_title=False) == (kept, [FOOTER, SHARE])
+    assert _strip(text, chrome, title=HEADER, title_ratio=0.95) == (kept, [FOOTER, SHARE])
+    assert _strip(text, {**chrome, HEADER: 49}, title=HEADER)[0] == kept  # < 0.5 x the footer's 100
+    # A page that is all shared text stays whole even so.
+    text = "\n".join([HEADER, POEMS[0], FOOTER])
+    assert _strip(text, {HEADER: 100, POEMS[0]: 100, FOOTER: 100}, title=HEADER) == (text, [])
 
 
 def test_thresholds_min_docs_and_min_fraction():
@@ -89,6 +114,9 @@ def test_thresholds_min_docs_and_min_fraction():
     assert counter.distinct == 16 + 2  # dir:a: 14 poems, HEADER and NAV; dir:b: a poem and NAV
     with pytest.raises(ValueError):
         RepeatedLinesConfig(min_docs=1)
+    with pytest.raises(ValueError):
+        RepeatedLinesConfig(title_ratio=-0.5)
+    assert RepeatedLinesConfig(repeated_title=False).config() != RepeatedLinesConfig().config()  # in the identity
 
 
 # --- the phase --------------------------------------------------------------------------------
