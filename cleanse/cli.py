@@ -27,7 +27,7 @@ from cleanse.executors.local import StageFailed, run
 from cleanse.executors.shards import SHARD_MAX_FILES
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
-from cleanse.io.layout import STATS_FILE
+from cleanse.io.layout import MANIFEST_FILE, STATS_FILE
 from cleanse.io.lock import OutputError
 from cleanse.io.readers import CrawlReader
 from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions
@@ -98,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the OpenCC conversion (default t2s; tw2s, hk2s also convert regional words/variants)")
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
+    r.add_argument("--follow-symlinks", action="store_true",
+                   help="read symlinks found in an input directory even when they point outside it "
+                        "(default: skipped, with a warning, and counted in the manifest)")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
     r.add_argument("--text-field", metavar="NAME", default=None,
                    help="the JSON Lines field / Parquet or Arrow column holding the text (default: text; a record "
@@ -253,7 +256,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         pipeline = _with_budget(_pipeline(args), args)
         reader = CrawlReader(max(1024, int(args.chunk_mb * 1e6)), _text_field(args))
-        files = expand_inputs(args.input)
+        files = expand_inputs(args.input, follow_symlinks=args.follow_symlinks)
     except (PipelineScriptError, InputError, ConfigError) as exc:
         return _error(str(exc))
     if not files:
@@ -319,6 +322,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if progress:
             progress.close()
     c = summary.manifest["counts"]
+    if c.get("inputs_skipped"):
+        where = os.path.join(args.output, MANIFEST_FILE)
+        log.warning("%d entries of the input directories were not read (unreadable directories, symlinks out of "
+                    "the input; see skipped_inputs in %s)", c["inputs_skipped"], where)
     if not args.quiet:
         print(f"{c['inputs']} inputs -> {c['rows']} rows, {c['rejects']} rejects in {args.output}"
               + (f" ({summary.skipped_shards} shards resumed from an earlier run)" if summary.skipped_shards else ""))
