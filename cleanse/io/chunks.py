@@ -303,7 +303,7 @@ class ChunkedSource:
             raise SourceChanged(self.name, f"size {self._stat[0]} -> {now[0]} bytes or modification time changed")
 
 
-def file_version(fh: BinaryIO) -> tuple[int, int]:
-    """(size, modification time in ns) of an open file."""
-    st = os.fstat(fh.fileno())
+def file_version(fh: BinaryIO | int) -> tuple[int, int]:
+    """(size, modification time in ns) of an open file (or descriptor)."""
+    st = os.fstat(fh if isinstance(fh, int) else fh.fileno())
     return st.st_size, st.st_mtime_ns

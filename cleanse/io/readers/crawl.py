@@ -37,6 +37,7 @@ merged into one entry per file when the run finishes.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -140,31 +141,38 @@ class CrawlReader(Reader):
         except OSError as exc:  # deleted (or made unreadable) since it was hashed
             yield Reject(src.name, sha, "unreadable", READ_STAGE, f"{type(exc).__name__}: {exc}", b"")
             return
-        with fh:
-            at_start = _version(src.path, fh)
-            if part is not None and at_start is not None and at_start[0] != src.size:
-                raise SourceChanged(src.name, f"{src.size} bytes when its parts were planned, {at_start[0]} now")
-            if version is not None and at_start != version:
-                raise SourceChanged(src.name, f"size {version[0]} -> {at_start and at_start[0]} bytes or modification "
-                                              f"time changed after it was hashed")
-            reading = self._reading(fh, src, part)
-            compression = {"compression": reading.compression} if reading.compression else {}
-            info.extra.update({"format": reading.format, **compression})
-            base = {"source_format": reading.format, **compression}
-            for item in reading.items:
-                n_records = item.index + 1
-                if isinstance(item, Skipped):
-                    skipped[item.reason] += 1
-                elif isinstance(item, BadRecord):
-                    if part is not None and part.index and item.reason == "no_text_column":
-                        continue  # said once, by the file's first part
-                    end = item.offset + item.length if item.offset >= 0 else 0
-                    yield Reject(src.name, sha, item.reason, READ_STAGE, f"record {item.index}: {item.detail}", item.raw,
-                                 byte_start=max(item.offset, 0), byte_end=end, record=item.index)
-                else:
-                    yield record_document(item, src.name, sha, base)
-            if _version(src.path, fh) != at_start:
+        # A reader may close `fh` when it is done (gzip): the version after the last record is
+        # taken on a duplicate of its descriptor.
+        watch = None if is_uri(src.path) else os.dup(fh.fileno())
+        try:
+            with fh:
+                at_start = _version(src.path, fh)
+                if part is not None and at_start is not None and at_start[0] != src.size:
+                    raise SourceChanged(src.name, f"{src.size} bytes when its parts were planned, {at_start[0]} now")
+                if version is not None and at_start != version:
+                    raise SourceChanged(src.name, f"size {version[0]} -> {at_start and at_start[0]} bytes or "
+                                                  f"modification time changed after it was hashed")
+                reading = self._reading(fh, src, part)
+                compression = {"compression": reading.compression} if reading.compression else {}
+                info.extra.update({"format": reading.format, **compression})
+                base = {"source_format": reading.format, **compression}
+                for item in reading.items:
+                    n_records = item.index + 1
+                    if isinstance(item, Skipped):
+                        skipped[item.reason] += 1
+                    elif isinstance(item, BadRecord):
+                        if part is not None and part.index and item.reason == "no_text_column":
+                            continue  # said once, by the file's first part
+                        end = item.offset + item.length if item.offset >= 0 else 0
+                        yield Reject(src.name, sha, item.reason, READ_STAGE, f"record {item.index}: {item.detail}",
+                                     item.raw, byte_start=max(item.offset, 0), byte_end=end, record=item.index)
+                    else:
+                        yield record_document(item, src.name, sha, base)
+            if watch is not None and file_version(watch) != at_start:
                 raise SourceChanged(src.name, "size or modification time changed while its records were read")
+        finally:
+            if watch is not None:
+                os.close(watch)
         info.extra["records"] = n_records - first
         if skipped:
             info.extra["skipped"] = dict(sorted(skipped.items()))
