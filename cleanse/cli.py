@@ -372,7 +372,18 @@ def main(argv: list[str] | None = None) -> int:
                 return _error(f"{args.output} has no {STATS_FILE} (not a finished cleanse output)")
         except (OSError, ValueError) as exc:
             return _error(f"cannot read {args.output}: {exc}")
-        print(report(args.output, with_examples=not args.no_examples))
+        try:
+            text = report(args.output, with_examples=not args.no_examples)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, pa.ArrowException) as exc:
+            log.debug("report failed", exc_info=True)
+            first = (str(exc).strip().splitlines() or [""])[0]
+            return _error(f"{args.output}: cannot report, {STATS_FILE} or a part file is malformed "
+                          f"({type(exc).__name__}: {first}); run the same `cleanse run` again to rewrite them")
+        try:
+            print(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `cleanse report OUT | head`: the reader has gone, not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     return EXIT_USAGE
 
