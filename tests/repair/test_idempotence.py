@@ -21,7 +21,7 @@ def _paragraphs(per_genre: int = 12) -> list[str]:
     return [p for g in GENRES for p in by[g]]
 
 
-KINDS = ("utf8_as_gbk_replace", "utf8_as_gbk_ignore", "big5_as_gbk", "gbk_lost_lead")
+KINDS = ("utf8_as_gbk_replace", "utf8_as_gbk_ignore", "big5_as_gbk", "gbk_as_big5", "gbk_lost_lead")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -51,6 +51,9 @@ def test_second_pass_changes_nothing_on_damaged_text(kind):
     "音提携\ufffd㝿不能行\ufffd为人所引也。从尢从\ufffd。是巂声\ufffd",
     "民亦劳\ufffd，汔\ufffd小息。惠此京师，以绥四国。",
     "与章切\ufffd开也\ufffd从日一勿\ufffd岂谓一旗开展于日中\ufffd。葢\ufffd。一者地也",
+    # second passes over the output of the Big5-read-as-GBK repair (gbk_shift deleted 凶, 舟)
+    "走兽总\ufffd\ufffd从禸\ufffd●象头\ufffd。非\ufffd凶\ufffd\ufffd\ufffd今声\ufffd",
+    "不行而进谓之前\ufffd从止\ufffd舟\ufffd\ufffd前则由●变之\ufffd●俗\ufffd剪\ufffd两\ufffd\ufffd复\ufffd",
 ])
 def test_unreadable_character_next_to_real_text_is_left_alone(text):
     assert repair_mojibake(text).text == text

@@ -83,7 +83,7 @@ def test_idempotent_on_seeds():
 
 
 def test_every_threshold_is_in_the_stage_identity():
-    """Every field of the tuning data (the lossy ones too) is in config(), with its value."""
+    """Every field of the tuning data (the lossy and cross-reading ones too) is in config(), with its value."""
     from dataclasses import fields
 
     from cleanse.repair.cjk.tuning import TUNING
@@ -91,8 +91,8 @@ def test_every_threshold_is_in_the_stage_identity():
     config = CjkMojibakeStage().config()
     for f in fields(TUNING):
         value = getattr(TUNING, f.name)
-        if f.name == "lossy":
-            assert config["lossy"] == {g.name: getattr(value, g.name) for g in fields(value)}
+        if f.name in ("lossy", "cross"):
+            assert config[f.name] == {g.name: getattr(value, g.name) for g in fields(value)}
         else:
             assert config[f.name] == value, f.name
     assert [r["kind"] for r in config["reencodings"]] == ["utf8_as_gbk", "big5_as_gbk", "gbk_as_big5",

@@ -7,7 +7,9 @@ One module per concern (docs/repair.md):
   `shift_edits`, `short_shift_candidates`), `reencode` (a span's bytes read with the wrong
   codec: `utf8_as_gbk`, `big5_as_gbk`, `gbk_as_big5`, `gbk_as_latin1`, `gbk_as_cp1252`,
   `big5_as_latin1`; `reencode_candidates`), `lossy` (`utf8_as_gbk_run`: whole runs of UTF-8
-  read as GBK, also with U+FFFD or dropped bytes; `utf8_run_repairs`).
+  read as GBK, also with U+FFFD or dropped bytes; `utf8_run_repairs`), `big5`
+  (`big5_as_gbk_run`, `gbk_as_big5_run`: whole runs of Big5 and GBK read as each other with
+  U+FFFD; `cross_run_repairs`).
 - `lost`: lost characters (the trail byte of a lost lead, a lead whose partner was lost,
   `?(bào)` debris) restored only where context pins them down (`lost_char_guess`), else
   removed; `notes`: pinyin notes as evidence.

@@ -21,6 +21,11 @@ class Slot:
     # every decoder works that way (seed 004's `芾?、` lost 理, whose ED pairs with 、's A1),
     # so those characters are preferred (marked_prior), not required.
     marked_before: int | None = None
+    # The characters it may have been, when its damage family knows them (big5.py); None:
+    # from its bytes in GBK or its reading (`lost.candidates`).
+    choices: tuple[str, ...] | None = None
+    # Not restored: stays one U+FFFD, recorded as `lost` (True), or is removed (False).
+    mark: bool = False
 
 
 @dataclass(slots=True)

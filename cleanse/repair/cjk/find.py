@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 
-from cleanse.repair.cjk import kinds, lossy
+from cleanse.repair.cjk import big5, kinds, lossy
 from cleanse.repair.cjk.clusters import clusters, dismissed
 from cleanse.repair.cjk.edits import Edit
 from cleanse.repair.cjk.judge import judge
@@ -45,7 +45,8 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: b
 
 
 def _run_edits(m: Model, text: str, suspects: list[tuple[int, int]]) -> list[Edit]:
-    """`lossy.utf8_run_repairs` on every line that holds a suspect."""
+    """`lossy.utf8_run_repairs` and, on a line with a U+FFFD, `big5.cross_run_repairs` on
+    every line that holds a suspect (where two overlap, the higher gain wins)."""
     out: list[Edit] = []
     line_hi = -1
     for cs, _ in suspects:
@@ -53,9 +54,23 @@ def _run_edits(m: Model, text: str, suspects: list[tuple[int, int]]) -> list[Edi
             line_lo = text.rfind("\n", max(0, line_hi), cs) + 1
             line_hi = text.find("\n", cs)
             line_hi = len(text) if line_hi < 0 else line_hi
-            out.extend(Edit(r.start, r.end, kinds.UTF8_AS_GBK_RUN, [r.after], r.gain)
-                       for r in lossy.utf8_run_repairs(m, text, line_lo, line_hi))
+            line = [Edit(r.start, r.end, kinds.UTF8_AS_GBK_RUN, [r.after], r.gain)
+                    for r in lossy.utf8_run_repairs(m, text, line_lo, line_hi)]
+            if "\ufffd" in text[line_lo:line_hi]:
+                cross = big5.cross_run_repairs(m, text, line_lo, line_hi)
+                if cross:
+                    line = _best_of(line + cross)
+            out.extend(line)
     return out
+
+
+def _best_of(edits: list[Edit]) -> list[Edit]:
+    """The edits that no overlapping edit of higher gain displaces, in text order."""
+    kept: list[Edit] = []
+    for e in sorted(edits, key=lambda e: -e.gain):
+        if all(e.end <= o.start or o.end <= e.start for o in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.start)
 
 
 def _kept_clusters(m: Model, text: str, suspects: list[tuple[int, int]]):

@@ -134,9 +134,12 @@ def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0)
                 return None
             prev = c
         return gain if gain >= t.note_min_gain else None
-    # A U+FFFD with lost characters alone around it (`汔�` -> ``) is the shape of any
-    # unreadable character next to a rare one: no discount for a short span.
-    needed = t.min_gain if slots_only and "\ufffd" in text[i:j] else min_gain(text, i, j)
+    if slots_only and "\ufffd" in text[i:j]:
+        # A U+FFFD with lost characters alone around it (`汔�` -> ``, `非�凶�` -> `非��`) is
+        # the shape of any unreadable character next to a rare one, and of the `lost` marks
+        # of a first pass: nothing but the rarity of its neighbours says they are debris.
+        return None
+    needed = min_gain(text, i, j)
     if gain < needed or cand / n > t.max_cand_mean or orig / n_orig - cand / n < t.min_mean_drop - bonus:
         return None
     return gain

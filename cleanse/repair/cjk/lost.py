@@ -25,6 +25,8 @@ LOST_PUNCT = TUNING.lost_punct
 def candidates(slot: Slot) -> list[str]:
     """The characters a slot may have been: GBK characters with its surviving byte(s) (plus
     common punctuation), or the characters with its reading."""
+    if slot.choices is not None:
+        return list(slot.choices)
     _, by_lead, by_trail = gbk_table()
     m = model()
     if slot.reading is not None:
@@ -69,10 +71,11 @@ def prior(slot: Slot, c: str) -> float:
 
 
 @lru_cache(maxsize=16384)
-def _script_candidates(reading: str | None, lead: int | None, trail: int | None, traditional: bool) -> tuple[str, ...]:
+def _script_candidates(reading: str | None, lead: int | None, trail: int | None, traditional: bool,
+                       choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """`candidates` of such a slot that are in the script of the text: no Simplified-only
     character in Traditional text, no character that t2s changes in Simplified text."""
-    cands = candidates(Slot("", lead=lead, trail=trail, reading=reading))
+    cands = candidates(Slot("", lead=lead, trail=trail, reading=reading, choices=choices))
     if traditional:
         simplified_only = _simplified_only()
         return tuple(c for c in cands if c not in simplified_only)
@@ -144,7 +147,7 @@ def resolve(seq: list, notes, slots: list[int] | None = None,
         slot = seq[k]
         noted_chars = notes.get(slot.reading, ()) if slot.reading is not None else ()
         return _rank(slot.reading, slot.lead, slot.trail, slot.marked_before, left, right, traditional,
-                     frozenset(noted_chars))
+                     frozenset(noted_chars), slot.choices)
 
     decided: dict[int, str | None] = {}
     n = len(seq)
@@ -167,7 +170,7 @@ def resolve(seq: list, notes, slots: list[int] | None = None,
 @lru_cache(maxsize=65536)
 def _rank(reading: str | None, lead: int | None, trail: int | None, marked_before: int | None,
           left: str | None, right: str | None, traditional: bool,
-          noted_chars: frozenset[str]) -> tuple[tuple[bool, float], str | None]:
+          noted_chars: frozenset[str], choices: tuple[str, ...] | None = None) -> tuple[tuple[bool, float], str | None]:
     """Rank of a slot's best candidate between `left` and `right` (see `resolve`): the sort
     key (backed and clear, margin) and the character (None: not restored). Memoised: the
     same damage recurs within and across documents."""
@@ -177,7 +180,7 @@ def _rank(reading: str | None, lead: int | None, trail: int | None, marked_befor
     marked = (marked_candidates(lead, marked_before)
               if marked_before is not None and lead is not None else ())
     pc = m.pair_costs
-    cands = _script_candidates(reading, lead, trail, traditional)
+    cands = _script_candidates(reading, lead, trail, traditional, choices)
     # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
     # candidate at C speed, then the few with a prior or a note recomputed in the order
     # of the written formula (floating point: same order, same value).
@@ -199,13 +202,19 @@ def _rank(reading: str | None, lead: int | None, trail: int | None, marked_befor
                 costs[x] = cost
     scored = heapq.nsmallest(2, zip(costs, cands))  # == sorted(...)[:2]
 
+    margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else t.lone_margin
+    if choices is not None:
+        # A slot with its own few choices (big5.py, every Han character its bytes allow):
+        # the model's margin over the runner-up is the evidence (measured in docs/repair.md).
+        ok = bool(scored) and margin >= t.cross.guess_margin
+        return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
+
     def backed(c: str) -> bool:
         return (c in noted_chars or c in LOST_PUNCT
                 or (left is not None and m.bigram_strength(left, c) >= t.guess_min_bigram)
                 or (right is not None and m.bigram_strength(c, right) >= t.guess_min_bigram))
     ok = bool(scored) and backed(scored[0][1]) and (
-        len(scored) == 1 or scored[1][0] - scored[0][0] >= t.guess_margin)  # len: 0, 1 or 2 (nsmallest)
-    margin = (scored[1][0] - scored[0][0]) if len(scored) > 1 else t.lone_margin
+        len(scored) == 1 or margin >= t.guess_margin)  # len: 0, 1 or 2 (nsmallest)
     return (ok, margin if ok else 0.0), (scored[0][1] if ok else None)
 
 

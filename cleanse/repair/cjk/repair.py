@@ -75,6 +75,8 @@ def repair_mojibake(text: str) -> TextEdit:
                 if c is not None:
                     after.append(c)
                     repairs.append((kinds.LOST_CHAR_GUESS, p.debris, c, e.start))
+                elif p.mark:
+                    after.append("\ufffd")
                 elif p.debris:
                     removed.append((kinds.LOST_CHAR_DEBRIS, p.debris))
             else:
@@ -82,7 +84,7 @@ def repair_mojibake(text: str) -> TextEdit:
         repl = "".join(after)
         if e.kind != kinds.LOST_CHAR:
             repairs.append((e.kind, text[e.start:e.end], repl, e.start))
-        if e.kind == kinds.UTF8_AS_GBK_RUN and "\ufffd" in repl:
+        if e.kind in kinds.LOSSY_RUNS and "\ufffd" in repl:
             # what could not be read back stays U+FFFD, marked (nothing guessed)
             repairs.append((kinds.LOST, text[e.start:e.end], "\ufffd" * repl.count("\ufffd"), e.start))
         out.append(text[pos:e.start])

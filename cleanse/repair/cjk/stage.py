@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from cleanse.repair.cjk import lost, reencode, suspects
+from cleanse.repair.cjk import big5, lost, reencode, suspects
 from cleanse.repair.cjk.codes import gbk_table
 from cleanse.repair.cjk.repair import repair_mojibake
 from cleanse.repair.cjk.tuning import TUNING
@@ -17,7 +17,7 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "5"
+    version = "6"
 
     def setup(self) -> None:
         model()
@@ -29,6 +29,7 @@ class CjkMojibakeStage(TextStage):
     def config(self) -> dict:
         return {**asdict(TUNING), "common_punct": suspects.COMMON_PUNCT,
                 "reencodings": [asdict(r) for r in reencode.REENCODINGS],
+                "cross_readings": [asdict(r) for r in big5.CROSS_READINGS],
                 "model": {"bigram_weight": BIGRAM_WEIGHT, "cost_unknown_han": COST_UNKNOWN_HAN,
                           "cost_symbol": COST_SYMBOL, "cost_ascii": COST_ASCII, **RULES_CONFIG}}
 

@@ -27,6 +27,23 @@ class LossyTuning:
 
 
 @dataclass(frozen=True)
+class CrossTuning:
+    """Big5 and GBK read as each other, whole runs, lossy (`big5.py`)."""
+
+    min_run: int = 4
+    min_known: int = 6  # readable characters (not U+FFFD) the input must have
+    min_input_mean: float = 4.0  # the input must be implausible on its own (mean over readable characters)
+    max_reading_mean: float = 3.6  # and the reading plausible (a lost character costs slot_cost)
+    max_lost_share: float = 0.75  # Big5's commonest characters are GBK's user-defined area: ~40 % lost
+    min_gain: float = 8.0
+    slot_cost: float = 3.0
+    edge: int = 3  # characters tried on each side of a run's ends
+    lost_punct: str = "，。、：；！？「」『』（）《》〈〉…—．"  # punctuation a lost character may have been
+    guess_margin: float = 2.0  # a lost character is restored when 100x more probable than the runner-up
+    cover_bonus: float = 0.5  # per character covered: of two readings of almost equal gain, the wider
+
+
+@dataclass(frozen=True)
 class Tuning:
     # suspects and the local window that dismisses them (suspects.py, clusters.py)
     suspect_min_cost: float = 5.0  # a character at least this rare is a suspect (suspect_re)
@@ -66,6 +83,7 @@ class Tuning:
     # re-encodings (reencode.py)
     window: int = 6  # how far a re-encoded span may extend beyond its suspects
     lossy: LossyTuning = field(default_factory=LossyTuning)
+    cross: CrossTuning = field(default_factory=CrossTuning)
 
 
 TUNING = Tuning()
