@@ -2,9 +2,21 @@
 exponent between sizes (1.0 is linear; the acceptance bound is 1.1).
 
     python -m benchmarks.bench_adversarial [--sizes 10000,100000,1000000] [--stages normalize_zh,...]
+                                           [--repeat 3] [--wall] [--memory]
 
-Each input is built to a target length in characters, run through one stage alone (best of
-`--repeat` runs), and the exponent is log(t2/t1) / log(n2/n1) for consecutive sizes.
+Each input is built to a target length in characters and run through one stage alone. Times
+are CPU time of this process (`time.process_time`; `--wall` for wall-clock), the best of
+`--repeat` rounds, each round running every size once (interleaved, so a burst of load hits
+all sizes alike). The exponent is log(t2/t1) / log(n2/n1) for consecutive sizes.
+
+The same rounds time a **baseline**, `str.replace` of the input's most frequent character
+(one linear pass that writes a new string of the same size: no algorithm, only the machine),
+on the same text. Its exponent shows what the machine does at these sizes (a string of 10^6
+characters is 1-4 MB, past the CPU caches); `rel` is the stage's exponent with the
+baseline's growth taken out, log((t2/b2)/(t1/b1)) / log(n2/n1) + 1: above 1 only when the
+stage grows faster than a linear pass over the same memory. `--memory` adds the peak of
+Python allocations per character (`tracemalloc`, one extra run per size): an algorithm that
+builds something superlinear shows there too.
 `split_articles` runs on the decoded bytes (UTF-8 plus one stray 0xFF byte, the slow path).
 """
 
@@ -38,16 +50,39 @@ INPUTS: dict[str, Callable[[int], str]] = {
 }
 
 
-def _time(fn: Callable[[], object], repeat: int) -> float:
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
+def _once(fn: Callable[[], object], clock: Callable[[], float]) -> float:
+    t0 = clock()
+    fn()
+    return clock() - t0
+
+
+def _peak_bytes(fn: Callable[[], object]) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _baseline(text: str) -> Callable[[], object]:
+    """`str.replace` of the most frequent character: a linear pass writing a same-size string."""
+    from collections import Counter
+
+    common = Counter(text[:100_000]).most_common(1)[0][0]
+    other = "\x01" if common != "\x01" else "\x02"
+    return lambda: text.replace(common, other)
+
+
+def _exponents(times: list[tuple[int, float]]) -> list[float]:
+    return [math.log(max(t2, 1e-9) / max(t1, 1e-9)) / math.log(n2 / n1)
+            for (n1, t1), (n2, t2) in zip(times, times[1:])]
 
 
 def _runner(stage, text: str) -> Callable[[], object]:
+    """One run of `stage` on `text` (a fresh document each time for split_articles)."""
     if stage.name == "split_articles":
         raw = text.encode() + b"\xff"
 
@@ -66,30 +101,50 @@ def main() -> None:
     ap.add_argument("--stages", default="")
     ap.add_argument("--inputs", default="")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--wall", action="store_true", help="wall-clock time instead of CPU time")
+    ap.add_argument("--memory", action="store_true", help="peak Python allocations per character (tracemalloc)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    clock = time.perf_counter if args.wall else time.process_time
     stages = [SplitArticlesStage(), *text_stages()]
     if args.stages:
         stages = [s for s in stages if s.name in args.stages.split(",")]
     inputs = {k: v for k, v in INPUTS.items() if not args.inputs or k in args.inputs.split(",")}
     for s in stages:
         s.setup()
-    print(f"{'stage':<16} {'input':<15} " + " ".join(f"{'ns/char@' + str(n):>16}" for n in sizes) + "  exponents")
-    worst = 0.0
+    print(f"{'clock: wall' if args.wall else 'clock: CPU'}, best of {args.repeat} interleaved rounds; "
+          f"baseline: str.replace of the most frequent character")
+    print(f"{'stage':<16} {'input':<15} " + " ".join(f"{'ns/char@' + str(n):>14}" for n in sizes)
+          + "  exponents | baseline ns/char, exponents | rel" + ("  | alloc bytes/char" if args.memory else ""))
+    worst = worst_rel = 0.0
     for stage in stages:
         for name, make in inputs.items():
             if (stage.name == "split_articles") != (name == "markers") and name != "one_line_han":
                 continue
-            times = []
-            for n in sizes:
-                text = make(n)
-                times.append((len(text), _time(_runner(stage, text), args.repeat)))
-            exps = [math.log(max(t2, 1e-9) / max(t1, 1e-9)) / math.log(n2 / n1)
-                    for (n1, t1), (n2, t2) in zip(times, times[1:])]
+            texts = [make(n) for n in sizes]
+            runs = [_runner(stage, t) for t in texts]
+            bases = [_baseline(t) for t in texts]
+            best = [math.inf] * len(sizes)
+            base = [math.inf] * len(sizes)
+            for _ in range(args.repeat):
+                for i in range(len(sizes)):
+                    best[i] = min(best[i], _once(runs[i], clock))
+                    base[i] = min(base[i], _once(bases[i], clock))
+            lengths = [len(t) for t in texts]
+            exps = _exponents(list(zip(lengths, best)))
+            bexps = _exponents(list(zip(lengths, base)))
+            rel = [e - b + 1 for e, b in zip(exps, bexps)]
             worst = max([worst, *exps])
-            cells = " ".join(f"{t / n * 1e9:>16.1f}" for n, t in times)
-            print(f"{stage.name:<16} {name:<15} {cells}  " + " ".join(f"{e:.2f}" for e in exps), flush=True)
-    print(f"worst exponent: {worst:.2f}")
+            worst_rel = max([worst_rel, *rel])
+            cells = " ".join(f"{t / n * 1e9:>14.1f}" for n, t in zip(lengths, best))
+            bcells = " ".join(f"{t / n * 1e9:.2f}" for n, t in zip(lengths, base))
+            mem = ""
+            if args.memory:
+                mem = "  | " + " ".join(f"{_peak_bytes(r) / n:.1f}" for r, n in zip(runs, lengths))
+            print(f"{stage.name:<16} {name:<15} {cells}  " + " ".join(f"{e:.2f}" for e in exps)
+                  + f" | {bcells}, " + " ".join(f"{e:.2f}" for e in bexps)
+                  + " | " + " ".join(f"{e:.2f}" for e in rel) + mem, flush=True)
+    print(f"worst exponent: {worst:.2f}; worst relative to the baseline: {worst_rel:.2f}")
 
 
 if __name__ == "__main__":

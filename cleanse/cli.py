@@ -27,7 +27,7 @@ from cleanse.executors.local import StageFailed, run
 from cleanse.executors.shards import SHARD_MAX_FILES
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.executors.progress import Progress
-from cleanse.io.layout import STATS_FILE
+from cleanse.io.layout import MANIFEST_FILE, STATS_FILE
 from cleanse.io.lock import OutputError
 from cleanse.io.readers import CrawlReader
 from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions
@@ -98,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the OpenCC conversion (default t2s; tw2s, hk2s also convert regional words/variants)")
     r.add_argument("--input", "-i", nargs="+", required=True, metavar="PATH",
                    help="files, directories (recursive) or globs")
+    r.add_argument("--follow-symlinks", action="store_true",
+                   help="read symlinks found in an input directory even when they point outside it "
+                        "(default: skipped, with a warning, and counted in the manifest)")
     r.add_argument("--output", "-o", required=True, metavar="DIR", help="output directory")
     r.add_argument("--text-field", metavar="NAME", default=None,
                    help="the JSON Lines field / Parquet or Arrow column holding the text (default: text; a record "
@@ -253,7 +256,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         pipeline = _with_budget(_pipeline(args), args)
         reader = CrawlReader(max(1024, int(args.chunk_mb * 1e6)), _text_field(args))
-        files = expand_inputs(args.input)
+        files = expand_inputs(args.input, follow_symlinks=args.follow_symlinks)
     except (PipelineScriptError, InputError, ConfigError) as exc:
         return _error(str(exc))
     if not files:
@@ -319,6 +322,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if progress:
             progress.close()
     c = summary.manifest["counts"]
+    if c.get("inputs_skipped"):
+        where = os.path.join(args.output, MANIFEST_FILE)
+        log.warning("%d entries of the input directories were not read (unreadable directories, symlinks out of "
+                    "the input; see skipped_inputs in %s)", c["inputs_skipped"], where)
     if not args.quiet:
         print(f"{c['inputs']} inputs -> {c['rows']} rows, {c['rejects']} rejects in {args.output}"
               + (f" ({summary.skipped_shards} shards resumed from an earlier run)" if summary.skipped_shards else ""))
@@ -365,7 +372,18 @@ def main(argv: list[str] | None = None) -> int:
                 return _error(f"{args.output} has no {STATS_FILE} (not a finished cleanse output)")
         except (OSError, ValueError) as exc:
             return _error(f"cannot read {args.output}: {exc}")
-        print(report(args.output, with_examples=not args.no_examples))
+        try:
+            text = report(args.output, with_examples=not args.no_examples)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, pa.ArrowException) as exc:
+            log.debug("report failed", exc_info=True)
+            first = (str(exc).strip().splitlines() or [""])[0]
+            return _error(f"{args.output}: cannot report, {STATS_FILE} or a part file is malformed "
+                          f"({type(exc).__name__}: {first}); run the same `cleanse run` again to rewrite them")
+        try:
+            print(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `cleanse report OUT | head`: the reader has gone, not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     return EXIT_USAGE
 

@@ -119,8 +119,10 @@ def report(out_dir: str, with_examples: bool = True) -> str:
         manifest = storage.read_json(MANIFEST_FILE)
         c, seconds = manifest["counts"], manifest["seconds"]
     head = (f"{out_dir}: pipeline {stats['pipeline']}; {c['inputs']} inputs "
-            f"({c['inputs_with_rows']} with rows, {c['inputs_rejected']} rejected), "
-            f"{c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {seconds:.2f} s"
+            f"({c['inputs_with_rows']} with rows, {c['inputs_rejected']} rejected)"
+            + (f", {c['inputs_skipped']} skipped (unreadable directories, symlinks out of the input; the "
+               f"manifest's skipped_inputs)" if c.get("inputs_skipped") else "")
+            + f", {c['rows']} rows, {c['rejects']} rejects, {c['bytes'] / 1e6:.2f} MB in {seconds:.2f} s"
             + (f" (setup {stats['setup_seconds']:.2f} s)" if stats.get("setup_seconds") else ""))
     parts = [head, stats_table(stats["stages"])]
     if storage.exists(DEDUP_SUMMARY):

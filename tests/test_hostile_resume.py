@@ -124,3 +124,16 @@ def test_marker_without_checksums_is_redone(setup, tmp_path: Path) -> None:
     assert _rerun(setup, out) == 0
     assert read_rows(out) == read_rows(ref)
     assert _manifest(out)["counts"]["shards_resumed"] == _manifest(out)["counts"]["shards"] - 1
+
+
+@pytest.mark.parametrize("broken", [b'{"pipeline": ', b"[1, 2]", b"\xff\xfe", b'{"pipeline": "p"}'])
+def test_report_on_a_malformed_stats_file_is_one_line(setup, tmp_path: Path, capsys, broken: bytes) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(setup[2], out)
+    (out / "_stats.json").write_bytes(broken)  # was a traceback (JSONDecodeError, TypeError, KeyError)
+    capsys.readouterr()
+    assert main(["report", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"cleanse: error: {out}: cannot report, _stats.json") and len(err.splitlines()) == 1
+    assert _rerun(setup, out) == 0  # a run again rewrites it
+    assert main(["report", str(out), "--no-examples"]) == 0

@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -33,14 +33,14 @@ import pyarrow as pa
 
 from cleanse.document import Document, Reject, assign_ids
 from cleanse.io import layout
-from cleanse.io.chunks import CHUNK_BYTES
+from cleanse.io.chunks import CHUNK_BYTES, SourceChanged
 from cleanse.io.lock import OutputError
 from cleanse.io.layout import LOCK_FILE, MANIFEST_FILE, RUN_FILE, SHARDS_DIR, STATS_FILE, marker_name
 from cleanse.io.parquet import CorpusPartWriter, WriterOptions
 from cleanse.io.readers import CrawlReader, FileReader, Reader, SourceInfo
 from cleanse.io.readers.split import SPLIT_VERSION, Part, merge_part_entries
 from cleanse.io.schema import document_schema
-from cleanse.io.sources import SourceFile
+from cleanse.io.sources import SourceFile, escape_name
 from cleanse.io.storage import Storage, is_tmp_name, is_uri, is_within
 from cleanse.pipeline import Pipeline, StageStats
 
@@ -156,10 +156,21 @@ class ShardResult:
         return cls(**d)
 
 
-def _read(shard: Shard, reader: Reader, infos: dict[str, SourceInfo]) -> Iterator[Document | Reject]:
+# Times a shard is read again when one of its files changed while it was read
+# (`SourceChanged`), before that file becomes a `changed_while_read` reject.
+CHANGE_REREADS = 2
+
+
+def _read(shard: Shard, reader: Reader, infos: dict[str, SourceInfo],
+          unstable: dict[str, str] | None = None) -> Iterator[Document | Reject]:
     """The records of the shard's files in order, opening each file only when the pipeline
-    gets to it; what the reader says about each input goes into `infos`."""
+    gets to it; what the reader says about each input goes into `infos`. A file in `unstable`
+    (name -> why) is not read: it is a `changed_while_read` reject."""
     for src in shard.files:
+        if unstable and src.name in unstable:
+            infos[src.name] = SourceInfo("", src.size)
+            yield Reject(src.name, "", "changed_while_read", "read", unstable[src.name], b"")
+            continue
         opened = reader.open(src) if shard.part is None else reader.open(src, part=shard.part)  # type: ignore[call-arg]
         infos[src.name] = opened.info
         yield from opened.records
@@ -173,10 +184,37 @@ def process_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_by
     produce identical files). `reader` defaults to `CrawlReader(chunk_bytes)`. With `fail_fast`
     the first `stage_error` reject raises `StageFailed` and the shard writes nothing."""
     reader = reader or CrawlReader(chunk_bytes)
-    infos: dict[str, SourceInfo] = {}
-    pipeline.reset_stats()
-    return _write_shard(pipeline, shard, out, pipeline.run(_read(shard, reader, infos)), infos, fail_fast,
-                        writer_options)
+
+    def attempt(unstable: dict[str, str]) -> ShardResult:
+        infos: dict[str, SourceInfo] = {}
+        pipeline.reset_stats()
+        return _write_shard(pipeline, shard, out, pipeline.run(_read(shard, reader, infos, unstable)), infos,
+                            fail_fast, writer_options)
+
+    return _rereading(shard, attempt)
+
+
+def _rereading(shard: Shard, attempt: Callable[[dict[str, str]], ShardResult]) -> ShardResult:
+    """`attempt(unstable)` until no input changes while read: a file that changed
+    (`SourceChanged`: it grew, shrank or was rewritten during the read) aborts the attempt, its
+    parts unwritten, and the whole shard is read again; after `CHANGE_REREADS` more changes
+    the file becomes a `changed_while_read` reject and the others are read once more. So a
+    changing file is never half-recorded (rows of one version, a byte count of another)."""
+    unstable: dict[str, str] = {}
+    changes: dict[str, int] = {}
+    while True:
+        try:
+            return attempt(unstable)
+        except SourceChanged as exc:
+            changes[exc.source] = changes.get(exc.source, 0) + 1
+            if exc.source not in {f.name for f in shard.files} or exc.source in unstable:
+                raise
+            if changes[exc.source] > CHANGE_REREADS:
+                log.warning("shard %d: %s kept changing while read (%d reads): rejected as changed_while_read",
+                            shard.index, exc.source, changes[exc.source])
+                unstable[exc.source] = f"{exc.detail} ({changes[exc.source]} reads)"
+            else:
+                log.warning("shard %d: %s; the shard is read again", shard.index, exc)
 
 
 def reject_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_bytes: int, reason: str, detail: str,
@@ -184,15 +222,19 @@ def reject_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, chunk_byt
     """Write `shard` with every input a reject (`reason`, `detail`), unprocessed: each file (or
     each chunk of a large one) with its raw bytes, read as plain bytes (no parsing). A part of
     a record file (`shard.part`) is read by `reader`, record by record."""
-    infos: dict[str, SourceInfo] = {}
     file_reader = FileReader(chunk_bytes) if shard.part is None else (reader or CrawlReader(chunk_bytes))
 
-    def rejects() -> Iterator[Document | Reject]:
-        for item in _read(shard, file_reader, infos):
-            yield Reject.of(item, "executor", reason, detail) if isinstance(item, Document) else item
+    def attempt(unstable: dict[str, str]) -> ShardResult:
+        infos: dict[str, SourceInfo] = {}
 
-    pipeline.reset_stats()
-    return _write_shard(pipeline, shard, out, assign_ids(rejects()), infos, False, writer_options)
+        def rejects() -> Iterator[Document | Reject]:
+            for item in _read(shard, file_reader, infos, unstable):
+                yield Reject.of(item, "executor", reason, detail) if isinstance(item, Document) else item
+
+        pipeline.reset_stats()
+        return _write_shard(pipeline, shard, out, assign_ids(rejects()), infos, False, writer_options)
+
+    return _rereading(shard, attempt)
 
 
 def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: Iterator[Document | Reject],
@@ -220,7 +262,7 @@ def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: It
     for f in shard.files:
         info, fate = infos.get(f.name, SourceInfo(None, f.size)), fates[f.name]
         status = "rows" if fate["rows"] else ("rejected" if fate["rejects"] else "no_rows")
-        inputs.append({"source": f.name, "path": f.path, "sha256": info.sha256, "bytes": info.bytes, **fate, **info.extra,
+        inputs.append({"source": f.name, "path": escape_name(f.path), "sha256": info.sha256, "bytes": info.bytes, **fate, **info.extra,
                        "status": status})
     result = ShardResult(
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
@@ -245,6 +287,7 @@ class RunPlan:
     done: dict[int, ShardResult]
     pending: list[Shard]
     started: float
+    skipped: list[dict[str, str]] = field(default_factory=list)  # found but not read (`Inputs.skipped`)
 
 
 @dataclass(slots=True)
@@ -356,7 +399,7 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
             done[shard.index] = forget_inputs(result)
         else:
             pending.append(shard)
-    return RunPlan(storage, identity, chunk_bytes, shards, done, pending, started)
+    return RunPlan(storage, identity, chunk_bytes, shards, done, pending, started, list(getattr(files, "skipped", [])))
 
 
 _IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_max_files": "--shard-files",
@@ -474,7 +517,7 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
     """
     stats = [StageStats(s.name, s.version) for s in pipeline.stages]
     counts = {"inputs": 0, "inputs_with_rows": 0, "inputs_rejected": 0, "rows": 0, "rejects": 0, "bytes": 0,
-              "shards": len(plan.shards), "shards_resumed": len(plan.done)}
+              "shards": len(plan.shards), "shards_resumed": len(plan.done), "inputs_skipped": len(plan.skipped)}
     reasons: dict[str, int] = {}
     for shard in plan.shards:
         res = results[shard.index]
@@ -502,6 +545,7 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         "setup_seconds": None if setup_seconds is None else round(setup_seconds, 3),
         "counts": counts,
         "parts": [layout.documents_part(s.index) for s in plan.shards],
+        "skipped_inputs": plan.skipped,
     }
     _write_manifest(plan.storage, header, plan.shards)
     if plan.storage.exists(f"{layout.DEDUP_DIR}/summary.json"):  # a deduplicated directory run again

@@ -36,7 +36,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
-from typing import overload
+from typing import BinaryIO, overload
 
 import pyarrow.fs as pafs
 
@@ -49,12 +49,26 @@ _HEAD = 64 * 1024
 _SCAN = 1 << 20
 
 
-class SourceBytes:
-    """The bytes of a file, read on demand: `len()` and slicing, like `bytes`, without holding them."""
+class SourceChanged(OSError):
+    """A file that changed while it was read (it grew, shrank or was rewritten): what was read
+    is not one version of the file. The executor reads the shard again (`process_shard`)."""
 
-    def __init__(self, path: str, size: int):
+    def __init__(self, source: str, detail: str):
+        super().__init__(f"{source}: changed while read ({detail})")
+        self.source = source
+        self.detail = detail
+
+
+class SourceBytes:
+    """The bytes of a file, read on demand: `len()` and slicing, like `bytes`, without holding them.
+
+    With `fh` (a file opened once) every read is a `pread` on that descriptor, so all reads see
+    the same file even if its path is deleted or replaced meanwhile."""
+
+    def __init__(self, path: str, size: int, fh: BinaryIO | None = None):
         self.path = path
         self.size = size
+        self.fh = fh
 
     def __len__(self) -> int:
         return self.size
@@ -75,26 +89,60 @@ class SourceBytes:
     def read(self, offset: int, length: int) -> bytes:
         if length <= 0:
             return b""
+        if self.fh is not None and not self.fh.closed:
+            return _pread_full(self.fh.fileno(), length, offset)
         if is_uri(self.path):
             fs, p = pafs.FileSystem.from_uri(self.path)
             with fs.open_input_file(p) as fh:
                 return fh.read_at(length, offset)
         with open(self.path, "rb") as fh:
-            return os.pread(fh.fileno(), length, offset)
+            return _pread_full(fh.fileno(), length, offset)
 
     def blocks(self, block: int = 1 << 20) -> Iterator[bytes]:
-        if is_uri(self.path):
-            fs, p = pafs.FileSystem.from_uri(self.path)
-            with fs.open_input_stream(p) as fh:
-                while data := fh.read(block):
-                    yield data
-        else:
-            with open(self.path, "rb") as fh:
-                while data := fh.read(block):
-                    yield data
+        """The file's bytes from 0 to `size` (fewer if it is shorter now) in blocks."""
+        if not is_uri(self.path):
+            pos = 0
+            while pos < self.size and (data := self.read(pos, min(block, self.size - pos))):
+                yield data
+                pos += len(data)
+            return
+        fs, p = pafs.FileSystem.from_uri(self.path)
+        with fs.open_input_stream(p) as fh:
+            while data := fh.read(block):
+                yield data
 
     def __repr__(self) -> str:
         return f"SourceBytes({self.path!r}, {self.size})"
+
+
+def _pread_full(fd: int, length: int, offset: int) -> bytes:
+    """`length` bytes at `offset` (fewer only at the end of the file: `pread` may return less)."""
+    data = os.pread(fd, length, offset)
+    if len(data) == length or not data:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < length and (more := os.pread(fd, length - got, offset + got)):
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+class ChunkBytes(SourceBytes):
+    """A chunk's view of its file: reads inside the chunk come from the bytes read (and hashed)
+    once, so the decoder, the splitter and a reject all see exactly the bytes checked against
+    the file's SHA-256 (`ChunkedSource`); anything else is read from the file."""
+
+    def __init__(self, data: SourceBytes, start: int, chunk: bytes):
+        super().__init__(data.path, data.size, data.fh)
+        self.start = start
+        self.chunk = chunk
+
+    def read(self, offset: int, length: int) -> bytes:
+        rel = offset - self.start
+        if 0 <= rel and rel + length <= len(self.chunk):
+            return self.chunk[rel:rel + length]
+        return super().read(offset, length)
 
 
 # Newline bytes and alignment by code-unit layout (None: do not cut).
@@ -199,15 +247,33 @@ def chunk_ranges(data: SourceBytes, chunk_bytes: int = CHUNK_BYTES) -> list[tupl
 
 class ChunkedSource:
     """A large file planned as chunks; iterating creates each chunk's document only when it is
-    needed (a list of documents would keep every decoded chunk's text alive)."""
+    needed (a list of documents would keep every decoded chunk's text alive).
 
-    def __init__(self, path: str, size: int, chunk_bytes: int = CHUNK_BYTES, name: str | None = None):
+    Given `fh` (the file opened once, by `FileReader`), its size is the size now (not at
+    planning: bytes appended since are read), and reading checks that the file stays one
+    version: the SHA-256 is taken first (it goes on every chunk's document), each chunk is
+    then read once and hashed again in order, and after the last chunk the two hashes and the
+    file's size and modification time must agree, else `SourceChanged` (the executor then
+    reads the shard again, and makes the file a `changed_while_read` reject if it keeps
+    changing). Reads go to the open descriptor, so deleting or replacing the path meanwhile
+    changes nothing."""
+
+    def __init__(self, path: str, size: int, chunk_bytes: int = CHUNK_BYTES, name: str | None = None,
+                 fh: BinaryIO | None = None):
         self.path = path
         self.name = name or path  # the documents' `source` (`SourceFile.name`)
-        self.data = SourceBytes(path, size)
+        self.fh = fh
+        self._stat = file_version(fh) if fh is not None else None
+        if self._stat is not None:
+            size = self._stat[0]
+        self.data = SourceBytes(path, size, fh)
         h = hashlib.sha256()
+        hashed = 0
         for block in self.data.blocks():
             h.update(block)
+            hashed += len(block)
+        if fh is not None and hashed != size:
+            raise SourceChanged(self.name, f"{size} bytes when opened, {hashed} readable")
         self.sha256 = h.hexdigest()
         self.ranges = chunk_ranges(self.data, chunk_bytes)
 
@@ -215,6 +281,29 @@ class ChunkedSource:
         return len(self.ranges)
 
     def __iter__(self) -> Iterator[Document]:
+        try:
+            yield from self._chunks()
+        finally:
+            if self.fh is not None:
+                self.fh.close()
+
+    def _chunks(self) -> Iterator[Document]:
+        again = hashlib.sha256()
         for s, e in self.ranges:
+            chunk = self.data.read(s, e - s)
+            if len(chunk) != e - s:
+                raise SourceChanged(self.name, f"bytes {s}-{e} of {self.data.size}: only {len(chunk)} left")
+            again.update(chunk)
             yield Document(text="", source=self.name, source_sha256=self.sha256, byte_start=s, byte_end=e,
-                           raw=self.data)  # type: ignore[arg-type]
+                           raw=ChunkBytes(self.data, s, chunk))  # type: ignore[arg-type]
+        if again.hexdigest() != self.sha256:
+            raise SourceChanged(self.name, "its bytes differ from those hashed before (rewritten)")
+        if self.fh is not None and file_version(self.fh) != self._stat:
+            now = file_version(self.fh)
+            raise SourceChanged(self.name, f"size {self._stat[0]} -> {now[0]} bytes or modification time changed")
+
+
+def file_version(fh: BinaryIO | int) -> tuple[int, int]:
+    """(size, modification time in ns) of an open file (or descriptor)."""
+    st = os.fstat(fh if isinstance(fh, int) else fh.fileno())
+    return st.st_size, st.st_mtime_ns

@@ -41,3 +41,39 @@ def test_idempotent_with_joiners(text: str) -> None:
     once = normalize_zh(text).text
     assert normalize_zh(once).text == once
     assert "\u200b" not in once
+
+
+# --- every sequence Unicode lists (tests/data/unicode_emoji, Emoji 15.1) --------------------
+def _unicode_sequences(name: str) -> list[tuple[str, str]]:
+    """(type, sequence) of every data line of a Unicode emoji sequence file (ranges expanded)."""
+    from pathlib import Path
+
+    out = []
+    path = Path(__file__).resolve().parent.parent / "data" / "unicode_emoji" / name
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        points, kind = (f.strip() for f in line.split(";")[:2])
+        if ".." in points:
+            first, last = (int(p, 16) for p in points.split(".."))
+            out.extend((kind, chr(c)) for c in range(first, last + 1))
+        else:
+            out.append((kind, "".join(chr(int(p, 16)) for p in points.split())))
+    return out
+
+
+def test_every_unicode_emoji_sequence_survives_normalize_zh() -> None:
+    zwj = _unicode_sequences("emoji-zwj-sequences.txt")
+    other = _unicode_sequences("emoji-sequences.txt")
+    assert len(zwj) == 1468 and {k for k, _ in other} == {
+        "Basic_Emoji", "Emoji_Keycap_Sequence", "RGI_Emoji_Flag_Sequence", "RGI_Emoji_Modifier_Sequence",
+        "RGI_Emoji_Tag_Sequence"}
+    broken = []
+    for kind, seq in zwj + other:
+        for text in (seq, f"今天全家出游{seq}，很开心。", seq + seq, f"好。{seq}\n下一行", f"（{seq}）"):
+            if normalize_zh(text).text != text:
+                broken.append((kind, ascii(text)))
+        # Latin context: spacing rules may act around a CJK-block emoji (〰️ 〽️), never inside
+        assert seq in normalize_zh(f"a {seq} b").text, ascii(seq)
+    assert broken == []

@@ -71,6 +71,16 @@ def test_ftfy_flag_gates_match_the_regexes(text):
         assert ftfy_zh._clue_pair_in(fl)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=3 * ftfy_zh.UNSAFE_BLOCK), st.sampled_from(["é", "\U0001f600", "中"]))
+def test_has_unsafe_in_blocks_matches_the_regex(at, ch):
+    """The block-wise lookup finds one character anywhere, block edges included."""
+    text = "中" * at + ch + " " * (3 * ftfy_zh.UNSAFE_BLOCK - at)
+    assert ftfy_zh.has_unsafe(text) == (ftfy_zh.UNSAFE_RE.search(text) is not None)
+    edge = "中" * (ftfy_zh.UNSAFE_BLOCK - 1) + "é"
+    assert ftfy_zh.has_unsafe(edge + "中" * 5000) and ftfy_zh.has_unsafe("中" * ftfy_zh.UNSAFE_BLOCK + "é")
+
+
 def test_replacement_decoding_stops_where_strict_decoding_fails():
     """`reencode_candidates` decodes GBK and Big5 with errors="replace" and cuts at the
     first U+FFFD: no valid sequence of these codecs decodes to U+FFFD."""

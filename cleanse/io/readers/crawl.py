@@ -37,6 +37,7 @@ merged into one entry per file when the run finishes.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -44,7 +45,7 @@ from typing import Any, BinaryIO
 import pyarrow.fs as pafs
 
 from cleanse.document import Document, Reject
-from cleanse.io.chunks import CHUNK_BYTES
+from cleanse.io.chunks import CHUNK_BYTES, SourceChanged, file_version
 from cleanse.io.readers.base import Opened, Reader, SourceInfo
 from cleanse.io.readers.columnar import iter_parquet
 from cleanse.io.readers.files import FileReader, open_regular
@@ -66,12 +67,22 @@ def _open(path: str) -> BinaryIO:
     return open_regular(path)  # a FIFO or device: NotRegularFile (an OSError), never a hang
 
 
-def _sha256(path: str) -> str:
+def _sha256(path: str, name: str) -> tuple[str, tuple[int, int] | None]:
+    """The file's SHA-256, and its version (`file_version`) if it stayed one while hashed."""
     h = hashlib.sha256()
     with _open(path) as fh:
+        version = _version(path, fh)
+        n = 0
         while block := fh.read(1 << 20):
             h.update(block)
-    return h.hexdigest()
+            n += len(block)
+        if version is not None and (_version(path, fh) != version or n != version[0]):
+            raise SourceChanged(name, f"{version[0]} bytes when opened, {n} hashed")
+    return h.hexdigest(), version
+
+
+def _version(path: str, fh: BinaryIO) -> tuple[int, int] | None:
+    return None if is_uri(path) else file_version(fh)
 
 
 def is_record_file(head: bytes, name: str = "") -> bool:
@@ -108,35 +119,60 @@ class CrawlReader(Reader):
         if not is_record_file(head, src.path):
             return self.files.open(src)
         try:
-            sha = _sha256(src.path)
+            sha, version = _sha256(src.path, src.name)
+        except SourceChanged:
+            raise  # read again by the executor (`process_shard`)
         except OSError as exc:
             reject = Reject(src.name, "", "unreadable", READ_STAGE, f"{type(exc).__name__}: {exc}", b"")
             return Opened(SourceInfo("", src.size), iter((reject,)))
-        info = SourceInfo(sha, src.size)
-        return Opened(info, self._records(src, sha, info, None))
+        info = SourceInfo(sha, src.size if version is None else version[0])
+        return Opened(info, self._records(src, sha, info, None, version))
 
-    def _records(self, src: SourceFile, sha: str, info: SourceInfo,
-                 part: Part | None) -> Iterator[Document | Reject]:
+    def _records(self, src: SourceFile, sha: str, info: SourceInfo, part: Part | None,
+                 version: tuple[int, int] | None = None) -> Iterator[Document | Reject]:
+        """The records, read from one open descriptor. The file must stay the version that was
+        hashed (size and modification time, checked when it is opened again here and after
+        the last record), else `SourceChanged`: the executor reads the shard again."""
         skipped: Counter[str] = Counter()
         first = part.first_record if part is not None else 0
         n_records = first
-        with _open(src.path) as fh:
-            reading = self._reading(fh, src, part)
-            compression = {"compression": reading.compression} if reading.compression else {}
-            info.extra.update({"format": reading.format, **compression})
-            base = {"source_format": reading.format, **compression}
-            for item in reading.items:
-                n_records = item.index + 1
-                if isinstance(item, Skipped):
-                    skipped[item.reason] += 1
-                elif isinstance(item, BadRecord):
-                    if part is not None and part.index and item.reason == "no_text_column":
-                        continue  # said once, by the file's first part
-                    end = item.offset + item.length if item.offset >= 0 else 0
-                    yield Reject(src.name, sha, item.reason, READ_STAGE, f"record {item.index}: {item.detail}", item.raw,
-                                 byte_start=max(item.offset, 0), byte_end=end, record=item.index)
-                else:
-                    yield record_document(item, src.name, sha, base)
+        try:
+            fh = _open(src.path)
+        except OSError as exc:  # deleted (or made unreadable) since it was hashed
+            yield Reject(src.name, sha, "unreadable", READ_STAGE, f"{type(exc).__name__}: {exc}", b"")
+            return
+        # A reader may close `fh` when it is done (gzip): the version after the last record is
+        # taken on a duplicate of its descriptor.
+        watch = None if is_uri(src.path) else os.dup(fh.fileno())
+        try:
+            with fh:
+                at_start = _version(src.path, fh)
+                if part is not None and at_start is not None and at_start[0] != src.size:
+                    raise SourceChanged(src.name, f"{src.size} bytes when its parts were planned, {at_start[0]} now")
+                if version is not None and at_start != version:
+                    raise SourceChanged(src.name, f"size {version[0]} -> {at_start and at_start[0]} bytes or "
+                                                  f"modification time changed after it was hashed")
+                reading = self._reading(fh, src, part)
+                compression = {"compression": reading.compression} if reading.compression else {}
+                info.extra.update({"format": reading.format, **compression})
+                base = {"source_format": reading.format, **compression}
+                for item in reading.items:
+                    n_records = item.index + 1
+                    if isinstance(item, Skipped):
+                        skipped[item.reason] += 1
+                    elif isinstance(item, BadRecord):
+                        if part is not None and part.index and item.reason == "no_text_column":
+                            continue  # said once, by the file's first part
+                        end = item.offset + item.length if item.offset >= 0 else 0
+                        yield Reject(src.name, sha, item.reason, READ_STAGE, f"record {item.index}: {item.detail}",
+                                     item.raw, byte_start=max(item.offset, 0), byte_end=end, record=item.index)
+                    else:
+                        yield record_document(item, src.name, sha, base)
+            if watch is not None and file_version(watch) != at_start:
+                raise SourceChanged(src.name, "size or modification time changed while its records were read")
+        finally:
+            if watch is not None:
+                os.close(watch)
         info.extra["records"] = n_records - first
         if skipped:
             info.extra["skipped"] = dict(sorted(skipped.items()))

@@ -11,7 +11,7 @@ from typing import BinaryIO
 import pyarrow.fs as pafs
 
 from cleanse.document import Document, Reject
-from cleanse.io.chunks import CHUNK_BYTES, ChunkedSource
+from cleanse.io.chunks import CHUNK_BYTES, ChunkedSource, SourceChanged, file_version
 from cleanse.io.readers.base import Opened, Reader, SourceInfo
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import is_uri
@@ -39,9 +39,24 @@ def open_regular(path: str) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def _read_regular(path: str) -> bytes:
+# Times a small file that changed while it was read is read again before it is a reject.
+REREADS = 2
+
+
+def _read_regular(path: str, name: str) -> bytes:
+    """The file's bytes, read whole, as one version of it: its size and modification time
+    (`fstat` on the open descriptor) are the same before and after the read and the size is
+    what was read; else it is read again, up to `REREADS` times, then `SourceChanged`."""
     with open_regular(path) as fh:
-        return fh.read()
+        for _ in range(REREADS + 1):
+            before = file_version(fh)
+            fh.seek(0)
+            raw = fh.read()
+            after = file_version(fh)
+            if before == after and len(raw) == after[0]:
+                return raw
+        raise SourceChanged(name, f"{before[0]} bytes before a read, {len(raw)} read, {after[0]} after; "
+                                  f"{REREADS + 1} reads")
 
 
 def read_source(src: SourceFile) -> Document | Reject:
@@ -52,7 +67,9 @@ def read_source(src: SourceFile) -> Document | Reject:
             with fs.open_input_stream(path) as stream:
                 raw = stream.read()
         else:
-            raw = _read_regular(src.path)
+            raw = _read_regular(src.path, src.name)
+    except SourceChanged as exc:
+        return Reject(src.name, "", "changed_while_read", "read", exc.detail, b"")
     except NotRegularFile as exc:
         return Reject(src.name, "", "not_regular_file", "read", str(exc), b"")
     except OSError as exc:
@@ -66,6 +83,10 @@ def read_sources(sources: Iterable[SourceFile | str]) -> Iterator[Document | Rej
         yield read_source(s if isinstance(s, SourceFile) else SourceFile(s, 0))
 
 
+def _rejected(src: SourceFile, reason: str, detail: str) -> Opened:
+    return Opened(SourceInfo("", src.size), iter((Reject(src.name, "", reason, "read", detail, b""),)))
+
+
 class FileReader(Reader):
     """A file as one document; a file larger than `chunk_bytes` as consecutive line-aligned
     chunks (manifest field `chunks` when there are several)."""
@@ -77,9 +98,26 @@ class FileReader(Reader):
 
     def open(self, src: SourceFile) -> Opened:
         if src.size > self.chunk_bytes:
-            chunks = ChunkedSource(src.path, src.size, self.chunk_bytes, name=src.name)
+            try:
+                chunks = self._chunked(src)
+            except SourceChanged:
+                raise  # read again by the executor (`process_shard`)
+            except NotRegularFile as exc:
+                return _rejected(src, "not_regular_file", str(exc))
+            except OSError as exc:  # unreadable, or deleted since the inputs were listed
+                return _rejected(src, "unreadable", f"{type(exc).__name__}: {exc}")
             extra = {"chunks": len(chunks)} if len(chunks) > 1 else {}
-            return Opened(SourceInfo(chunks.sha256, src.size, extra), iter(chunks))
+            return Opened(SourceInfo(chunks.sha256, chunks.data.size, extra), iter(chunks))
         item = read_source(src)
         size = len(item.raw) if isinstance(item, Document) and item.raw is not None else src.size
         return Opened(SourceInfo(item.source_sha256, size), iter((item,)))
+
+    def _chunked(self, src: SourceFile) -> ChunkedSource:
+        if is_uri(src.path):
+            return ChunkedSource(src.path, src.size, self.chunk_bytes, name=src.name)
+        fh = open_regular(src.path)
+        try:
+            return ChunkedSource(src.path, src.size, self.chunk_bytes, name=src.name, fh=fh)
+        except BaseException:
+            fh.close()
+            raise
