@@ -57,3 +57,17 @@ def test_second_pass_changes_nothing_on_damaged_text(kind):
 ])
 def test_unreadable_character_next_to_real_text_is_left_alone(text):
     assert repair_mojibake(text).text == text
+
+
+@pytest.mark.parametrize("text", [
+    # `ƒé` (cp1252 bytes 83 E9) inserted into clean text: GBK reads 冮, a character as rare as
+    # the suspects themselves, so the re-reading is no evidence of a repair (it was applied, on
+    # the first pass or, next to a repaired `?(bào)`, on the second)
+    "以促進ƒé(jìn)科技成果轉(zhuǎn)化為核心",
+    "新在新常態(tài)ƒé下的引領(lǐng)作用。",
+    "朝陽日?qǐng)?bào) 本ƒé(bào)訊 (記者 馬雋)4月8日,記者在市科技局獲悉",
+])
+def test_reading_made_only_of_rare_characters_is_no_repair(text):
+    once = repair_mojibake(text).text
+    assert "冮" not in once
+    assert repair_mojibake(once).text == once

@@ -15,6 +15,7 @@ from cleanse.repair.cjk.shift import run_stop, shift_edits, short_shift_candidat
 from cleanse.repair.cjk.suspects import all_suspects
 from cleanse.repair.cjk.tuning import TUNING
 from cleanse.repair.model import Model, model
+from cleanse.stage import common_affixes
 
 
 def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: bool = True) -> list[Edit]:
@@ -105,6 +106,17 @@ def _kept_clusters(m: Model, text: str, suspects: list[tuple[int, int]]):
     return kept, regions
 
 
+def _unknown_only(m: Model, before: str, after: str) -> bool:
+    """What a re-encoding changes reads as nothing but characters rare enough to be suspects
+    themselves (`ƒé(jìn)` -> `冮(jìn)`, cp1252 83 E9 read as GBK): its unchanged ends (cheap
+    ASCII) would make it pass on average, and a result made only of suspects is no evidence
+    of a repair. Without this the repair of a neighbour could make it pass on a second pass
+    (`本ƒé(bào)` after `日?qǐng)?bào)`; tests/repair/test_idempotence.py)."""
+    p, q = common_affixes(before, after)
+    core = after[p:len(after) - q]
+    return bool(core) and all(m.unigram_cost(c) >= TUNING.suspect_min_cost for c in core)
+
+
 def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]],
                       long_shifts: list[Edit]) -> list[Edit]:
     """For each cluster in turn (after the end of the last edit): the accepted candidate
@@ -136,6 +148,8 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
         for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
+            if _unknown_only(m, text[i:j], pieces[0]):
+                continue
             gain = judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):
                 best = Edit(i, j, kind, pieces, gain)
