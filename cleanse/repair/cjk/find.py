@@ -14,7 +14,7 @@ from cleanse.repair.cjk.reencode import reencode_candidates
 from cleanse.repair.cjk.shift import run_stop, shift_edits, short_shift_candidates
 from cleanse.repair.cjk.suspects import all_suspects
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import Model, model
+from cleanse.repair.model import Model, is_han, model
 from cleanse.stage import common_affixes
 
 
@@ -117,6 +117,26 @@ def _unknown_only(m: Model, before: str, after: str) -> bool:
     return bool(core) and all(m.unigram_cost(c) >= TUNING.suspect_min_cost for c in core)
 
 
+def _lone_han(text: str, i: int, j: int, kind: str, after: str) -> bool:
+    """A re-reading with another CJK codec whose new Han characters all stand between
+    symbols, with neither a Han character nor sentence punctuation (`han_company`) beside any
+    of them (`o(╯□╰)o` -> `o(究↓系)o`, Big5 read as GBK): nothing in the result says it is
+    text (`vector 笢﹝` -> `vector 中。` is repaired: 中 next to 。). A result with no Han
+    character at all is no candidate (`reencode._NO_HAN`)."""
+    if kind not in kinds.CJK_READINGS:
+        return False
+    before = text[i:j]
+    p, q = common_affixes(before, after)
+    seq = (text[i - 1] if i > 0 else "") + after + (text[j] if j < len(text) else "")
+    off = 1 if i > 0 else 0
+    company = TUNING.han_company
+    near = [is_han(c) or c in company for c in seq]
+    for k in range(off + p, off + len(after) - q):
+        if is_han(seq[k]) and ((k > 0 and near[k - 1]) or (k + 1 < len(seq) and near[k + 1])):
+            return False
+    return True
+
+
 def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]],
                       long_shifts: list[Edit]) -> list[Edit]:
     """For each cluster in turn (after the end of the last edit): the accepted candidate
@@ -148,7 +168,7 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
         for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
-            if _unknown_only(m, text[i:j], pieces[0]):
+            if _unknown_only(m, text[i:j], pieces[0]) or _lone_han(text, i, j, kind, pieces[0]):
                 continue
             gain = judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):

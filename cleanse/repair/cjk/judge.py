@@ -77,9 +77,22 @@ def min_gain(text: str, i: int, j: int) -> float:
     if j - i <= t.short_letter_span and ("A" <= c <= "Z" or "a" <= c <= "z") and text[i] >= "\x80":
         return t.min_gain_letter
     if j - i <= t.short_mark_span and c in "?\ufffd" and text[i] >= "\x80" and text[j - 2] >= "\x80":
-        # the same for a short shift ended by the decoder's mark (`沂芯?济` = [我]市[经]济)
-        return t.min_gain_letter
+        # the same for a short shift ended by the decoder's mark (`沂芯?济` = [我]市[经]济),
+        # unless the span already holds a word (`房价倒挂???` in a review: a writer's ? marks)
+        if not _holds_word(text, i, j):
+            return t.min_gain_letter
     return t.min_gain
+
+
+def _holds_word(text: str, i: int, j: int) -> bool:
+    """Two Han characters of text[i-1:j] in a row form a dictionary bigram."""
+    m = model()
+    prev = text[i - 1] if i > 0 else ""
+    for c in text[i:j]:
+        if prev and is_han(prev) and is_han(c) and m.bigram_strength(prev, c) >= TUNING.explained_min_bigram:
+            return True
+        prev = c
+    return False
 
 
 def input_cost(m: Model, text: str, i: int, j: int, left: str | None, right: str | None) -> float:

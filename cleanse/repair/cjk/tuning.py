@@ -82,6 +82,7 @@ class Tuning:
     start_jitter: int = 2  # starts judged on each side of a sweep candidate's start
     # re-encodings (reencode.py)
     window: int = 6  # how far a re-encoded span may extend beyond its suspects
+    han_company: str = "，。、：；！？“”‘’（）《》「」『』…"  # a new Han character of a CJK re-reading needs one of these or a Han character beside it
     lossy: LossyTuning = field(default_factory=LossyTuning)
     cross: CrossTuning = field(default_factory=CrossTuning)
 
