@@ -66,6 +66,20 @@ def pairs(codec: str) -> dict[int, str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _codes_by_byte(codec: str) -> tuple[dict[int, list[tuple[int, str]]], dict[int, list[tuple[int, str]]]]:
+    """`pairs(codec)` items by lead byte and by trail byte, each list in `pairs` order: what
+    `choices` visits of them when one byte is known (it visited every code, ~20k, per slot;
+    on 1.08 MB of damaged 2 KB pages that loop was ~25 % of cjk_mojibake's profile, docs/repair.md;
+    oracle: tests/repair/test_cost_gates.py)."""
+    by_lead: dict[int, list[tuple[int, str]]] = {}
+    by_trail: dict[int, list[tuple[int, str]]] = {}
+    for code, c in pairs(codec).items():
+        by_lead.setdefault(code >> 8, []).append((code, c))
+        by_trail.setdefault(code & 0xFF, []).append((code, c))
+    return by_lead, by_trail
+
+
 def hole_ok(wrong: str, x: int, nxt: int) -> bool:
     """Byte x can be one the `wrong` decoder replaced by U+FFFD before the byte nxt
     (HOLE: unknown, -2: end of text): x >= 0x80 (else it decodes as ASCII) and x nxt is no
@@ -86,7 +100,13 @@ def choices(wrong: str, right: str, lead: int, trail: int, after: int) -> tuple[
     guess is never made only because the right one was not a candidate."""
     punct = _punct()
     out = []
-    for code, c in pairs(right).items():
+    if lead != HOLE:
+        items = _codes_by_byte(right)[0].get(lead, ())
+    elif trail != HOLE:
+        items = _codes_by_byte(right)[1].get(trail, ())
+    else:
+        items = pairs(right).items()
+    for code, c in items:
         lb, tb = code >> 8, code & 0xFF
         if lead != HOLE and lb != lead or trail != HOLE and tb != trail:
             continue

@@ -1,0 +1,58 @@
+"""Exact fast paths of the repair stages' inner loops (issue 11, item 5; figures in
+docs/repair.md, "Cost proportional to damage"), each against the plain definition it replaces."""
+
+import itertools
+
+from cleanse.repair.cjk import big5
+from cleanse.repair.cjk.big5 import CROSS_READINGS, HOLE, hole_ok, is_han, pairs
+from cleanse.repair.model import LEGAL_SYMBOLS, PARTICLES, PUNCT_COST, ROW1_SYMBOLS, model
+
+
+def _chars() -> list[str]:
+    """Characters that meet every branch of `Model._cost` and `context_ceiling`: known and
+    unknown Han (both scripts, astral), particles, punctuation and symbols of every cost
+    class, kana, Hangul, Cyrillic, Greek, fullwidth forms, Latin with and without diacritics,
+    digits, ?, !, U+FFFD."""
+    m = model()
+    known = sorted(m.count)
+    trad = sorted(m.t2s)
+    return sorted(set(known[::97] + trad[::211] + list(PARTICLES) + list(PUNCT_COST) + list(LEGAL_SYMBOLS[::5])
+                      + list(ROW1_SYMBOLS[::4]) + list("的一是不了人我在有他这中大来上国们乎哉芃瀼硁甡")
+                      + list("ぷアㄔ갑ᄀㄱжЖΩαＡｚ０９！～éǎÀɏḀỹaZ1 \u3000?!\ufffd") + ["\U00020000", "\U0002a6d6", "\u4dbf", "\u9fa5"]))
+
+
+def test_pair_cost_is_the_definition():
+    """`_pair_cost` (the memo's miss path) gives the very float of `_cost` for every pair of
+    a broad sample, reduplications and dictionary bigrams in both scripts."""
+    m = model()
+    chars = _chars()
+    s2t = {s: t for t, s in m.t2s.items()}
+    bigrams = list(m.bigram)[::37]
+    keys = ([a + b for a, b in itertools.product(chars, chars)] + bigrams
+            + ["".join(s2t.get(c, c) for c in k) for k in bigrams])
+    for key in keys:
+        assert m._pair_cost(key) == m._cost(key[0], key[1]), key
+    for c in chars:
+        assert m._pair_cost(c) == m._cost(None, c), c
+
+
+def _choices_plain(wrong: str, right: str, lead: int, trail: int, after: int) -> tuple[str, ...]:
+    """The definition: every double-byte code of `right`, filtered."""
+    punct = frozenset(big5.T.lost_punct)
+
+    def fits(code: int) -> bool:
+        lb, tb = divmod(code, 256)
+        return ((lb == lead if lead != HOLE else hole_ok(wrong, lb, tb))
+                and (tb == trail if trail != HOLE else hole_ok(wrong, tb, after)))
+    return tuple(c for code, c in pairs(right).items() if fits(code) and (c in punct or is_han(c)))
+
+
+def test_choices_by_byte_index_are_the_plain_scan():
+    """`choices` visits only the codes of its known byte: same characters, same order."""
+    cases = [(lead, HOLE, after) for lead in range(0x80, 0x100, 9) for after in (HOLE, -2, 0x41, 0xA1)]
+    cases += [(HOLE, trail, -2) for trail in range(0x40, 0x100, 11)]
+    cases += [(HOLE, HOLE, HOLE), (HOLE, HOLE, -2), (HOLE, HOLE, 0x40)]
+    for r in CROSS_READINGS:
+        for lead, trail, after in cases:
+            got = big5.choices.__wrapped__(r.wrong, r.right, lead, trail, after)
+            assert got == _choices_plain(r.wrong, r.right, lead, trail, after), (r, lead, trail, after)
