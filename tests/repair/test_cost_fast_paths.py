@@ -4,7 +4,7 @@ docs/repair.md, "Cost proportional to damage"), each against the plain definitio
 import itertools
 
 from cleanse.repair.cjk import big5
-from cleanse.repair.cjk.big5 import CROSS_READINGS, HOLE, hole_ok, is_han, pairs
+from cleanse.repair.cjk.big5 import CROSS_READINGS, HOLE, is_han, pairs
 from cleanse.repair.model import LEGAL_SYMBOLS, PARTICLES, PUNCT_COST, ROW1_SYMBOLS, model
 
 
@@ -34,6 +34,13 @@ def test_pair_cost_is_the_definition():
         assert m._pair_cost(key) == m._cost(key[0], key[1]), key
     for c in chars:
         assert m._pair_cost(c) == m._cost(None, c), c
+
+
+def hole_ok(wrong: str, x: int, nxt: int) -> bool:
+    """Byte x can be one the `wrong` decoder replaced by U+FFFD before the byte nxt
+    (HOLE: unknown, -2: end of text): x >= 0x80 (else it decodes as ASCII) and x nxt is no
+    character of that codec."""
+    return x >= 0x80 and (nxt < 0 or (x << 8 | nxt) not in pairs(wrong))
 
 
 def _choices_plain(wrong: str, right: str, lead: int, trail: int, after: int) -> tuple[str, ...]:
