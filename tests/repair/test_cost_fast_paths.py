@@ -3,9 +3,15 @@ docs/repair.md, "Cost proportional to damage"), each against the plain definitio
 
 import itertools
 
-from cleanse.repair.cjk import big5
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanse.repair.cjk import big5, lost
 from cleanse.repair.cjk.big5 import CROSS_READINGS, HOLE, is_han, pairs
 from cleanse.repair.model import LEGAL_SYMBOLS, PARTICLES, PUNCT_COST, ROW1_SYMBOLS, model
+from tests.repair.test_cost_gates import _SLOTS, _neighbours
+
+_table_memo = lost._candidate_table
 
 
 def _chars() -> list[str]:
@@ -63,3 +69,36 @@ def test_choices_by_byte_index_are_the_plain_scan():
         for lead, trail, after in cases:
             got = big5.choices.__wrapped__(r.wrong, r.right, lead, trail, after)
             assert got == _choices_plain(r.wrong, r.right, lead, trail, after), (r, lead, trail, after)
+
+
+_NEIGHBOURS = st.one_of(st.none(), _neighbours())
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SLOTS, _NEIGHBOURS, _NEIGHBOURS, st.booleans(), st.sets(st.sampled_from("的是中國国我乎哉")))
+def test_rank_looks_up_only_pairs_that_differ_from_back_off(slot, left, right, traditional, noted):
+    """`_rank` with the back-off shortcut gives what it gives when every pair is looked up."""
+    lead, trail, reading, marked_before = slot
+    args = (reading, lead, trail, marked_before, left, right, traditional, frozenset(noted))
+    assert lost._rank.__wrapped__(*args) == _rank_all_looked_up(args)
+
+
+def _rank_all_looked_up(args: tuple):
+    """`_rank` with every pair cost looked up (no candidate taken for plain): the definition."""
+    def every_pair(*a):
+        cands, rows = _table_memo(*a)
+        return cands, [(c, key, back_off, False) for c, key, back_off, _ in rows]
+    try:
+        lost._candidate_table = every_pair
+        return lost._rank.__wrapped__(*args)
+    finally:
+        lost._candidate_table = _table_memo
+
+
+def test_rank_with_big5_choices_is_the_plain_lookup():
+    for r in CROSS_READINGS:
+        for lead in (0xA4, 0xB0, 0xC8):
+            cands = big5.choices(r.wrong, r.right, lead, HOLE, -2)
+            for left, right in (("中", "國"), ("的", None), (None, "，"), ("?", "乎"), ("乎", "?")):
+                args = (None, None, None, None, left, right, True, frozenset(), cands)
+                assert lost._rank.__wrapped__(*args) == _rank_all_looked_up(args)
