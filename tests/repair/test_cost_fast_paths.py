@@ -102,3 +102,28 @@ def test_rank_with_big5_choices_is_the_plain_lookup():
             for left, right in (("中", "國"), ("的", None), (None, "，"), ("?", "乎"), ("乎", "?")):
                 args = (None, None, None, None, left, right, True, frozenset(), cands)
                 assert lost._rank.__wrapped__(*args) == _rank_all_looked_up(args)
+
+
+# Clean text of the genres whose kept clusters make most re-encoding candidates (Big5 and GBK
+# re-readings of plain Han text), with some damage glued in.
+_CLEAN_PIECES = st.sampled_from([
+    "芃芃黍苗，陰雨膏之。", "零露瀼瀼", "甡甡其鹿", "子曰學而時習之", "可以爲有道之士乎哉？", "硁硁乎",
+    "床前明月光，疑是地上霜。", "锦瑟无端五十弦", "中華民國的歷史", "い地チ瓣", "鎴戜滑浠婂ぉ", "ÎÒÃÇ½ñÌì", "，", "。", "?"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CLEAN_PIECES, min_size=1, max_size=8).map("".join), st.data())
+def test_reencode_exact_cost_filter_drops_only_rejected_candidates(text, data):
+    """The exact-cost filter after the min_cost bound: what it drops `judge` rejects, and
+    what is left comes in the plain order."""
+    from cleanse.repair.cjk.judge import judge
+    from cleanse.repair.cjk.reencode import reencode_candidates
+
+    m = model()
+    cs = data.draw(st.integers(0, len(text) - 1))
+    ce = data.draw(st.integers(cs + 1, min(len(text), cs + 4)))
+    plain = list(reencode_candidates(text, cs, ce, 0, len(text)))
+    fast = list(reencode_candidates(text, cs, ce, 0, len(text), m))
+    assert fast == [c for c in plain if c in fast]
+    assert [c for c in plain if judge(m, text, c[0], c[1], c[3]) is not None] == [
+        c for c in fast if judge(m, text, c[0], c[1], c[3]) is not None]
