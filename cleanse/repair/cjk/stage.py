@@ -34,4 +34,21 @@ class CjkMojibakeStage(TextStage):
                           "cost_symbol": COST_SYMBOL, "cost_ascii": COST_ASCII, **RULES_CONFIG}}
 
     def transform(self, text: str) -> TextEdit:
-        return repair_mojibake(text)
+        return repair_to_fixed_point(text)
+
+
+def repair_to_fixed_point(text: str, max_passes: int | None = None) -> TextEdit:
+    """`repair_mojibake` again on its own output until it changes nothing, at most
+    `TUNING.max_passes` passes, so that the stage is idempotent (`Ã©朝陽日?qǐng)`: the first
+    pass repairs the debris of its cluster, the second `Ã©`). Clean text costs one pass; a
+    pass that changes the text costs one more. The repairs of a later pass have offsets in
+    the text the earlier passes left (as the records of two stages in a row)."""
+    edit = repair_mojibake(text)
+    repairs, removed = edit.repairs, edit.removed
+    for _ in range((TUNING.max_passes if max_passes is None else max_passes) - 1):
+        if edit.text == text:
+            break
+        text = edit.text
+        edit = repair_mojibake(text)
+        repairs, removed = repairs + edit.repairs, removed + edit.removed
+    return TextEdit(edit.text, repairs=repairs, removed=removed)

@@ -45,6 +45,9 @@ class CrossTuning:
 
 @dataclass(frozen=True)
 class Tuning:
+    # the stage (stage.py): passes until the text stops changing (a cluster gets one edit, so
+    # a second damage in it, or one that a repair next to it makes readable, needs another)
+    max_passes: int = 4
     # suspects and the local window that dismisses them (suspects.py, clusters.py)
     suspect_min_cost: float = 5.0  # a character at least this rare is a suspect (suspect_re)
     cluster_gap: int = 4  # suspects at most this far apart form one cluster
