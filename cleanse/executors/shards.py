@@ -475,8 +475,8 @@ def _marker_parts(result: ShardResult, index: int, split: bool) -> list[tuple[st
         path = layout.shard_part_paths(folder, index, split)
         if not mine or mine != [path(k) for k in range(len(mine))]:
             return None
-        rows = [entry.get("rows", total if len(mine) == 1 else None) if isinstance(entry := result.parts[p], dict)
-                else None for p in mine]
+        entries = [result.parts[p] if isinstance(result.parts[p], dict) else {} for p in mine]
+        rows = [e.get("rows", total if len(mine) == 1 else None) for e in entries]
         if None in rows or sum(rows) != total:  # type: ignore[arg-type]
             return None
         out.extend(zip(mine, rows))

@@ -215,10 +215,9 @@ class ParquetPartWriter:
         self.path = self._path(piece)
         self._tmp = self.storage.tmp(self.path)
         self.storage.makedirs(os.path.dirname(self.path))
-        if self.storage.local:
-            self._sink = self.storage.fs.open_output_stream(self.storage.local_path(self._tmp))
-        else:
-            self._sink = self.storage.fs.open_output_stream(self.storage.path(self._tmp))
+        # Our own stream (its position is the bytes written); on the local disk, confined to OUT.
+        tmp = self.storage.local_path(self._tmp) if self.storage.local else self.storage.path(self._tmp)
+        self._sink = self.storage.fs.open_output_stream(tmp)
         self._writer = pq.ParquetWriter(self._sink, self.schema, **_writer_options(self.schema, self.options))
         self._part_rows = 0
 
