@@ -155,3 +155,66 @@ def test_a_shard_that_always_kills_its_worker_becomes_rejects(tmp_path: Path) ->
     assert [r for r in read_rows(out) if r["source"] not in ("in/06.txt", "in/07.txt")] == [
         r for r in read_rows(ref) if r["source"] not in ("in/06.txt", "in/07.txt")]
     assert not [p for p in out.rglob(".*") if ".tmp-" in p.name]
+
+
+# --- a SIGTERM that reaches a worker as it starts ---------------------------------------------
+# A worker inherits the driver's Python signal handlers through fork until `_init_worker` sets
+# its own. The pool's shutdown sends SIGTERM to workers that may have only just been forked;
+# with a handler that raises (Ray installs one that calls sys.exit), a child once left
+# `os.fork()` with the exception and went on as a second copy of the test session. Here the
+# signal is delivered at the exact moment, from a fork hook in the first child.
+_fork_sigterm = {"armed": False}
+_fork_hook_registered = False
+
+
+def _sigterm_in_child() -> None:
+    if _fork_sigterm["armed"]:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _disarm_in_parent() -> None:
+    _fork_sigterm["armed"] = False  # only the first child of the run gets the signal
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork") or not hasattr(signal, "pthread_sigmask"),
+                    reason="POSIX fork and signal masks")
+def test_a_sigterm_as_a_worker_starts_never_runs_the_drivers_handler(tmp_path: Path, caplog) -> None:
+    from cleanse import DecodeStage, Pipeline
+    from cleanse.executors.local import run
+    from cleanse.io.sources import expand_inputs
+
+    global _fork_hook_registered
+    if not _fork_hook_registered:
+        os.register_at_fork(after_in_child=_sigterm_in_child, after_in_parent=_disarm_in_parent)
+        _fork_hook_registered = True
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for i in range(12):
+        (inp / f"{i:02d}.txt").write_text(f"第{i}个文件。\n", encoding="utf-8")
+    ran_in = tmp_path / "handler.log"
+    driver = os.getpid()
+
+    def drivers_handler(signum, frame):  # like Ray's: exit the driver
+        with open(ran_in, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        if os.getpid() != driver:
+            os._exit(70)  # (without the fix: stop here rather than go on as a copy of pytest)
+        raise SystemExit(signum)
+
+    def one_run(name: str):
+        pipe = Pipeline("sigterm", "1", [DecodeStage()])
+        return run(pipe, expand_inputs([str(inp)]), str(tmp_path / name), workers=2, shard_max_files=2)
+
+    reference = one_run("ref")
+    previous = signal.signal(signal.SIGTERM, drivers_handler)
+    try:
+        _fork_sigterm["armed"] = True
+        summary = one_run("out")
+    finally:
+        _fork_sigterm["armed"] = False
+        signal.signal(signal.SIGTERM, previous)
+    assert not ran_in.exists()  # the handler ran in no process
+    assert "a worker died while shards" in caplog.text  # the signalled worker died, as SIGTERM should make it
+    assert read_rows(tmp_path / "out") == read_rows(tmp_path / "ref")
+    assert summary.manifest["counts"] == reference.manifest["counts"]
+    assert not [p for p in (tmp_path / "out").rglob(".*") if ".tmp-" in p.name]

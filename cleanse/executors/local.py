@@ -11,7 +11,8 @@ import logging
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -74,6 +75,31 @@ def _exit_with_driver(driver_pid: int) -> None:
         os._exit(1)
 
 
+# Signals a new worker must not take with the driver's Python handlers (the CLI's SIGTERM
+# handler, one a library such as Ray installed, the default SIGINT handler), which it inherits
+# through fork until `_init_worker` replaces them. The pool's own shutdown sends SIGTERM to
+# workers that may have only just been forked; run by a handler that raises, the exception
+# could leave `os.fork()` in the child before multiprocessing's guard and the child went on as
+# a second copy of the driver (seen once: a second pytest session that failed a test, and a
+# worker that tried to join the driver's children). So the driver blocks them while it forks
+# workers; the child inherits the blocked mask and unblocks them once its own dispositions are
+# set, so that a SIGTERM sent meanwhile stops it as intended.
+_HELD_AT_START = frozenset({signal.SIGTERM, signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else frozenset()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT blocked in this thread meanwhile (delivered on exit, in order)."""
+    if not _HELD_AT_START:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_AT_START)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _init_worker(pipeline: Pipeline, driver_pid: int | None = None) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
@@ -85,6 +111,8 @@ def _init_worker(pipeline: Pipeline, driver_pid: int | None = None) -> None:
     # The driver's SIGTERM handler (`cleanse.cli`) is inherited through fork; a worker is
     # stopped by SIGTERM (`Process.terminate`) as by default, without a traceback.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _HELD_AT_START:  # held by the driver across the fork (`_signals_held`): now they act as set above
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_AT_START)
     pipeline.setup()  # done before fork (then a no-op); needed under spawn
 
 
@@ -185,8 +213,14 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
     their raw bytes (`reject_shard`), and the run goes on."""
     storage = Storage(out_dir)
     pool = _new_pool(pipeline, workers)
+    in_flight: dict[Future[ShardResult], Shard] = {}
+
+    def submit(shard: Shard) -> None:
+        with _signals_held():  # the pool forks its workers on the first submit
+            in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast, writer_options,
+                                  reader)] = shard
+
     try:
-        in_flight: dict[Future[ShardResult], Shard] = {}
         queue = list(reversed(pending))
         alone: list[Shard] = []  # shards to run one at a time after a worker died
         deaths: dict[int, int] = {}  # shard index -> deaths of its worker while it ran alone
@@ -194,13 +228,9 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
             # At most two shards per worker in flight (smooth progress, no backlog of
             # results); after a worker died, one shard at a time until the suspects are done.
             while not alone and queue and len(in_flight) < 2 * workers:
-                shard = queue.pop()
-                in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast,
-                                       writer_options, reader)] = shard
+                submit(queue.pop())
             if alone and not in_flight:
-                shard = alone.pop(0)
-                in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast,
-                                       writer_options, reader)] = shard
+                submit(alone.pop(0))
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             lost: list[Shard] = []
             for fut in sorted(done, key=lambda f: in_flight[f].index):
