@@ -109,6 +109,11 @@ def context_floor(c: str) -> float | None:
     return None
 
 
+# Constants of `Model._cost`, computed once (the same floats as written in the formula).
+_REST = 1 - BIGRAM_WEIGHT
+_LOG10_REST = math.log10(1 - BIGRAM_WEIGHT)
+_REDUP_COST = -math.log10(REDUP_P)
+
 RULES_CONFIG = {"run_cost": RUN_COST, "fullwidth": COST_FULLWIDTH, "legal_symbols": LEGAL_SYMBOLS,
                 "row1_symbols": ROW1_SYMBOLS, "row1_cost": ROW1_COST, "latin_word": LATIN_WORD_COST,
                 "redup_p": REDUP_P, "particle_mark": PARTICLE_MARK_COST, "particles": PARTICLES}
@@ -192,8 +197,31 @@ class Model:
         return got if ceiling is None or ceiling >= got else ceiling
 
     def _pair_cost(self, key: str) -> float:
-        """cost(a, b) for the key a + b (b alone: no left context)."""
-        return self._cost(None, key) if len(key) == 1 else self._cost(key[0], key[1])
+        """cost(a, b) for the key a + b (b alone: no left context): `_cost` (the definition)
+        with its lookups inlined and the rules of `context_ceiling` decided at once for a
+        second character in U+4E00-U+9FFF (no script run, no ?/!, no Latin: only
+        reduplication applies). Same operations in the same order, so the same float
+        (oracle: tests/repair/test_cost_gates.py). Every memo miss of `pair_costs` comes
+        here: ranking a lost character's ~190 candidates between new neighbours is mostly
+        misses; on 1.08 MB of damaged 2 KB pages (`bench_pipeline.py --mix damaged`) the
+        plain path was ~40 % of cjk_mojibake's profile (docs/repair.md, "Speed")."""
+        if len(key) == 1:
+            return self.unigram_costs[key]
+        a = key[0]
+        b = key[1]
+        u = self.unigram_costs[b]
+        t2s = self.t2s
+        sa = t2s.get(a, a)
+        k = self.bigram.get(sa + t2s.get(b, b))
+        if k is None:
+            got = u - _LOG10_REST
+        else:
+            p_bi = min(1.0, (2.0 ** k) * 1.41 / self.count.get(sa, 1))
+            got = -math.log10(BIGRAM_WEIGHT * p_bi + _REST * 10.0 ** (-u))
+        if "\u4e00" <= b <= "\u9fff":
+            return got if a != b or _REDUP_COST >= got else _REDUP_COST
+        ceiling = context_ceiling(a, b)
+        return got if ceiling is None or ceiling >= got else ceiling
 
     def min_cost(self, c: str) -> float:
         """A lower bound of cost(a, c) over every left context a (None included): lets a

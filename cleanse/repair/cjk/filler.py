@@ -25,15 +25,9 @@ import math
 from functools import lru_cache
 
 from cleanse.repair.cjk.edits import Slot
-from cleanse.repair.cjk.lost import candidates, prior
+from cleanse.repair.cjk.lost import candidates, plain_candidate, prior
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import BIGRAM_WEIGHT, PARTICLES, _ascii_letter, is_latin_diacritic, model, script_of
-
-
-def _plain(c: str) -> bool:
-    """No rule of `model.context_ceiling` applies to c on either side, except c == neighbour
-    and (on its right) ASCII ?/! after a particle."""
-    return not script_of(c) and c not in "?!" and not is_latin_diacritic(c) and not _ascii_letter(c)
+from cleanse.repair.model import BIGRAM_WEIGHT, PARTICLES, model
 
 
 @lru_cache(maxsize=4096)
@@ -43,7 +37,7 @@ def _slot_table(lead: int | None, trail: int | None, reading: str | None, marked
     m = model()
     slot = Slot("", lead=lead, trail=trail, reading=reading, marked_before=marked_before)
     back_off = math.log10(1 - BIGRAM_WEIGHT)
-    return [(c, m.t2s.get(c, c), prior(slot, c), m.unigram_costs[c] - back_off, _plain(c))
+    return [(c, m.t2s.get(c, c), prior(slot, c), m.unigram_costs[c] - back_off, plain_candidate(c))
             for c in candidates(slot)]
 
 

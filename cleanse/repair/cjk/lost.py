@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 import re
 from functools import lru_cache
 from itertools import repeat
@@ -16,10 +17,11 @@ from cleanse.repair.cjk import kinds
 from cleanse.repair.cjk.codes import GBK2, gbk_table
 from cleanse.repair.cjk.edits import Edit, Slot
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import is_han, model
+from cleanse.repair.model import BIGRAM_WEIGHT, PARTICLES, _ascii_letter, is_han, is_latin_diacritic, model, script_of
 from cleanse.repair.pinyin import DEBRIS_RE, is_syllable
 
 LOST_PUNCT = TUNING.lost_punct
+_BACK_OFF = math.log10(1 - BIGRAM_WEIGHT)  # cost(a, c) = unigram(c) - _BACK_OFF without a bigram
 
 
 def candidates(slot: Slot) -> list[str]:
@@ -81,6 +83,24 @@ def _script_candidates(reading: str | None, lead: int | None, trail: int | None,
         return tuple(c for c in cands if c not in simplified_only)
     t2s = model().t2s
     return tuple(c for c in cands if t2s.get(c, c) == c)
+
+
+@lru_cache(maxsize=16384)
+def _candidate_table(reading: str | None, lead: int | None, trail: int | None, traditional: bool,
+                     choices: tuple[str, ...] | None = None) -> tuple[tuple[str, ...], list]:
+    """`_script_candidates` of such a slot and, per candidate, for `_rank`: the character, its
+    t2s key, its back-off cost after any left neighbour (no dictionary bigram), and whether
+    it is plain (`plain_candidate`: no context rule but reduplication and ?/! after a particle
+    applies to it on either side)."""
+    m = model()
+    cands = _script_candidates(reading, lead, trail, traditional, choices)
+    return cands, [(c, m.t2s.get(c, c), m.unigram_costs[c] - _BACK_OFF, plain_candidate(c)) for c in cands]
+
+
+def plain_candidate(c: str) -> bool:
+    """No rule of `model.context_ceiling` applies to c on either side, except c == neighbour
+    and (on its right) ASCII ?/! after a particle."""
+    return not script_of(c) and c not in "?!" and not is_latin_diacritic(c) and not _ascii_letter(c)
 
 
 @lru_cache(maxsize=1)
@@ -180,17 +200,30 @@ def _rank(reading: str | None, lead: int | None, trail: int | None, marked_befor
     marked = (marked_candidates(lead, marked_before)
               if marked_before is not None and lead is not None else ())
     pc = m.pair_costs
-    cands = _script_candidates(reading, lead, trail, traditional, choices)
+    cands, table = _candidate_table(reading, lead, trail, traditional, choices)
     # cost = P(c | left) [+ prior] [+ link to right] [- note]: the plain sum for every
-    # candidate at C speed, then the few with a prior or a note recomputed in the order
-    # of the written formula (floating point: same order, same value).
+    # candidate, then the few with a prior or a note recomputed in the order of the written
+    # formula (floating point: same order, same value). A pair cost is looked up only where
+    # it can differ from the back-off value (`filler.py`: a dictionary bigram, a neighbour
+    # equal to the candidate, ?/! after a particle, a candidate some context rule applies
+    # to); elsewhere it is that value, computed once (the same float). With new neighbours
+    # at each lost character nearly every lookup was a memo miss: on 1.08 MB of damaged 2 KB
+    # pages (`bench_pipeline.py --mix damaged`) `_rank` took ~35 % of cjk_mojibake's
+    # profile (docs/repair.md). Oracle: tests/repair/test_cost_fast_paths.py.
+    bigram = m.bigram
     if left is None:
         costs = list(map(pc.__getitem__, cands))
     else:
-        costs = list(map(pc.__getitem__, map(left.__add__, cands)))
+        tl = m.t2s.get(left, left)
+        costs = [back_off if plain and c != left and tl + key not in bigram else pc[left + c]
+                 for c, key, back_off, plain in table]
     if right is not None:
-        costs = list(map(add, costs, map(sub, map(pc.__getitem__, map(str.__add__, cands, repeat(right))),
-                                          repeat(u_right))))
+        tr = m.t2s.get(right, right)
+        right_back_off = u_right - _BACK_OFF
+        mark_after = right in "?!"
+        links = [right_back_off if plain and c != right and key + tr not in bigram
+                 and not (mark_after and c in PARTICLES) else pc[c + right] for c, key, _, plain in table]
+        costs = list(map(add, costs, map(sub, links, repeat(u_right))))
     if marked or noted_chars:
         for x, c in enumerate(cands):
             if c in marked or c in noted_chars:
