@@ -62,8 +62,9 @@ def _rules() -> _HtmlRules:
 
 # The fast exit looks for its three characters block by block, so that the three searches
 # read each block of a long text from the CPU cache, not the whole text from memory three
-# times: `bench_adversarial --stages html_residue` on texts without them, 0.1 -> 0.2 ns/char
-# from 10^5 to 10^6 characters before (exponent 1.12-1.21); see docs/operations.md.
+# times. `bench_adversarial --stages html_residue` on texts without them, whole-text searches
+# against blocks in alternating runs at load 6-9: exponent from 10^5 to 10^6 characters
+# 1.08-1.24 -> 1.00-1.11 (at 0.1-0.2 ns/char; docs/operations.md).
 SCAN_BLOCK = 1 << 16
 
 

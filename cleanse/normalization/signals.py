@@ -85,8 +85,9 @@ def _flags() -> np.ndarray:
 
 # A long text is counted in blocks of this many characters, the signals summed over them:
 # the whole-text code-point and flag arrays of a long document no longer fit the CPU caches
-# (`bench_adversarial --stages quality_signals`: 2.5 -> 3.2 ns/char from 10^5 to 10^6
-# characters before, exponent 1.06-1.12; see docs/operations.md). Oracle test: the blocked
+# (`bench_adversarial --stages quality_signals`, whole text against blocks in alternating runs
+# at load 6-9: exponent from 10^5 to 10^6 characters 1.08-1.28 -> 0.95-1.06; docs/operations.md,
+# "Cost per character as documents grow"). Oracle test: the blocked
 # counts equal the whole-text ones (tests/normalization/test_signals.py).
 BLOCK_CHARS = 1 << 16
 

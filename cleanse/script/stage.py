@@ -128,9 +128,10 @@ def _converted(parts: list[str], config: str, dictionaries: str, protect: bool) 
 # A text longer than this is converted in blocks of about this many characters (a block ends
 # after a character no dictionary match can cover, `_cut_table`), each block's counts summed:
 # the whole-text code-point arrays (4-22 bytes per character) of a long document no longer fit
-# the CPU caches and cost ~50 % more per character. The edit is the whole-text edit (oracle
-# test: tests/script/test_stage.py). `python -m benchmarks.bench_adversarial --stages
-# convert_t2s`: see docs/operations.md, "Cost per character as documents grow".
+# the CPU caches. The edit is the whole-text edit (oracle test: tests/script/test_stage.py).
+# `python -m benchmarks.bench_adversarial --stages convert_t2s`, whole text against blocks in
+# alternating runs at load 6-9: exponent from 10^5 to 10^6 characters 1.09-1.27 -> 0.85-1.01,
+# 25-53 -> 24-36 ns/char at 10^6 (docs/operations.md, "Cost per character as documents grow").
 BLOCK_CHARS = 1 << 16
 
 
