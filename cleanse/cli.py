@@ -170,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--part-size", metavar="SIZE", default=None,
                      help="target size of each Parquet file, e.g. 256MB or 1GiB (at least 1MB): a shard's file "
                           "ends at the first row group that reaches it and the next begins (default: off, one "
-                          "file per shard)")
+                          "file per shard; `off` also overrides [output] part_size)")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -272,7 +272,9 @@ def _writer_options(args: argparse.Namespace, pipeline: Pipeline) -> WriterOptio
         if key in table and not table[key] > 0:
             raise ConfigError(f"{where[key]}: must be greater than 0, got {table[key]}")
     try:
-        part_bytes = None if table.get("part_size") is None else parse_size(table["part_size"])
+        size = table.get("part_size")
+        off = size is None or (isinstance(size, str) and size.strip().lower() == "off")  # `off`: a flag over [output]
+        part_bytes = None if off else parse_size(size)
     except ValueError as exc:
         raise ConfigError(f"{where['part_size']}: {exc}") from None
     try:

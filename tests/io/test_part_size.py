@@ -51,7 +51,7 @@ def script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_slow_pipeline(tmp_path_factory.mktemp("pipe") / "slow_pipeline.py")
 
 
-def _run(script: Path, corpus: Path, out: Path, *extra: str) -> None:
+def _run(script: Path, corpus: Path, out: Path | str, *extra: str) -> None:
     assert main(["run", str(script), "-i", str(corpus), "-o", str(out), "-q", *SHARD, *extra]) == 0
 
 
@@ -109,7 +109,8 @@ def test_a_bad_part_size_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert not (tmp_path / "o").exists()
 
 
-def test_the_config_file_sets_the_part_size_and_the_flag_wins(tmp_path: Path) -> None:
+def test_the_config_file_sets_the_part_size_and_the_flag_wins(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     seeds = str(Path(__file__).resolve().parents[2] / "seeds")
     cfg = tmp_path / "c.toml"
     cfg.write_text('[output]\npart_size = "2MB"\ncompression = "gzip"\n', encoding="utf-8")
@@ -123,6 +124,14 @@ def test_the_config_file_sets_the_part_size_and_the_flag_wins(tmp_path: Path) ->
     out2 = tmp_path / "o2"
     assert main(["run", "-c", str(cfg), "-i", seeds, "-o", str(out2), "-q", "--part-size", "3MB"]) == 0
     assert json.loads((out2 / layout.RUN_FILE).read_text())["writer"]["part_bytes"] == 3_000_000
+    capsys.readouterr()
+    assert main(["run", "-c", str(cfg), "-i", seeds, "-o", str(out2), "-q"]) == 2  # another part size: another run
+    assert "writer options (--part-size, --compression, …) part_bytes 3000000 before, part_bytes 2000000 now" in (
+        capsys.readouterr().err)
+    out3 = tmp_path / "o3"
+    assert main(["run", "-c", str(cfg), "-i", seeds, "-o", str(out3), "-q", "--part-size", "off"]) == 0
+    assert "part_bytes" not in json.loads((out3 / layout.RUN_FILE).read_text())["writer"]
+    assert [p.name for p in (out3 / layout.DOCUMENTS_DIR).iterdir()] == ["part-00000.parquet"]
     for body, message in (('[output]\npart_size = "1kB"\n', "c.toml: output.part_size: '1kB': the target part size"),
                           ("[output]\npart_size = true\n", "c.toml: output.part_size: expected a non-empty str or int"),
                           ("[output]\npart_sise = 1\n", "c.toml: output.part_sise: unknown option")):
@@ -180,6 +189,13 @@ def test_two_workers_write_identical_parts(corpus: Path, script: Path, split: Pa
     out = tmp_path / "w2"
     _run(script, corpus, out, "-w", "2", "--part-size", "1MB")
     assert _files(out) == _files(split)  # the same names and bytes
+
+
+def test_a_filesystem_uri_output_gets_the_same_parts(corpus: Path, script: Path, split: Path, tmp_path: Path) -> None:
+    """Through pyarrow.fs (the object-store code path): the same names and bytes."""
+    out = tmp_path / "uri"
+    _run(script, corpus, f"file://{out}", "-w", "2", "--part-size", "1MB")
+    assert _files(out) == _files(split)
 
 
 def test_readers_see_every_row_once(split: Path, unsplit: Path) -> None:
