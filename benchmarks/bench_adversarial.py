@@ -2,12 +2,18 @@
 exponent between sizes (1.0 is linear; the acceptance bound is 1.1).
 
     python -m benchmarks.bench_adversarial [--sizes 10000,100000,1000000] [--stages normalize_zh,...]
-                                           [--repeat 3] [--wall] [--memory]
+                                           [--repeat 7] [--min-sample 0.02] [--wall] [--memory]
 
 Each input is built to a target length in characters and run through one stage alone. Times
 are CPU time of this process (`time.process_time`; `--wall` for wall-clock), the best of
-`--repeat` rounds, each round running every size once (interleaved, so a burst of load hits
-all sizes alike). The exponent is log(t2/t1) / log(n2/n1) for consecutive sizes.
+`--repeat` rounds, each round timing every size once (interleaved, so a burst of load hits
+all sizes alike). A sample runs the stage as many times as it takes for `--min-sample`
+seconds (counted once, before the rounds), so that a fast stage on a short text is not
+measured at the clock's granularity and the per-sample cost of reading the clock. The
+exponent is log(t2/t1) / log(n2/n1) for consecutive sizes. The load average is printed before
+and after; the last line names the largest spread between a size's best and median round
+(how much the machine moved the figures: load on a shared machine only adds time, so the
+best round is the figure).
 
 The same rounds time a **baseline**, `str.replace` of the input's most frequent character
 (one linear pass that writes a new string of the same size: no algorithm, only the machine),
@@ -24,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import statistics
 import time
 from collections.abc import Callable
 
@@ -50,10 +58,22 @@ INPUTS: dict[str, Callable[[int], str]] = {
 }
 
 
-def _once(fn: Callable[[], object], clock: Callable[[], float]) -> float:
+def _once(fn: Callable[[], object], clock: Callable[[], float], calls: int = 1) -> float:
+    """Time per call of `calls` calls of `fn`."""
     t0 = clock()
-    fn()
-    return clock() - t0
+    for _ in range(calls):
+        fn()
+    return (clock() - t0) / calls
+
+
+def _calls_for(fn: Callable[[], object], clock: Callable[[], float], min_sample: float) -> int:
+    """How many calls of `fn` take at least `min_sample` seconds (doubling from one call)."""
+    calls = 1
+    while True:
+        t = _once(fn, clock, calls) * calls
+        if t >= min_sample:
+            return calls
+        calls = calls * 2 if t <= 0 else max(calls * 2, int(calls * min_sample / t * 1.2))
 
 
 def _peak_bytes(fn: Callable[[], object]) -> int:
@@ -100,7 +120,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--stages", default="")
     ap.add_argument("--inputs", default="")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--min-sample", type=float, default=0.02, help="seconds of clock per timed sample")
     ap.add_argument("--wall", action="store_true", help="wall-clock time instead of CPU time")
     ap.add_argument("--memory", action="store_true", help="peak Python allocations per character (tracemalloc)")
     args = ap.parse_args()
@@ -112,11 +133,12 @@ def main() -> None:
     inputs = {k: v for k, v in INPUTS.items() if not args.inputs or k in args.inputs.split(",")}
     for s in stages:
         s.setup()
-    print(f"{'clock: wall' if args.wall else 'clock: CPU'}, best of {args.repeat} interleaved rounds; "
-          f"baseline: str.replace of the most frequent character")
+    print(f"load average {_load()}; {'clock: wall' if args.wall else 'clock: CPU'}, best of {args.repeat} "
+          f"interleaved rounds, samples of >= {args.min_sample} s; baseline: str.replace of the most frequent character")
     print(f"{'stage':<16} {'input':<15} " + " ".join(f"{'ns/char@' + str(n):>14}" for n in sizes)
           + "  exponents | baseline ns/char, exponents | rel" + ("  | alloc bytes/char" if args.memory else ""))
     worst = worst_rel = 0.0
+    spread = (0.0, "")
     for stage in stages:
         for name, make in inputs.items():
             if (stage.name == "split_articles") != (name == "markers") and name != "one_line_han":
@@ -124,12 +146,19 @@ def main() -> None:
             texts = [make(n) for n in sizes]
             runs = [_runner(stage, t) for t in texts]
             bases = [_baseline(t) for t in texts]
-            best = [math.inf] * len(sizes)
-            base = [math.inf] * len(sizes)
+            calls = [_calls_for(r, clock, args.min_sample) for r in runs]
+            base_calls = [_calls_for(b, clock, args.min_sample) for b in bases]
+            samples: list[list[float]] = [[] for _ in sizes]
+            base_samples: list[list[float]] = [[] for _ in sizes]
             for _ in range(args.repeat):
                 for i in range(len(sizes)):
-                    best[i] = min(best[i], _once(runs[i], clock))
-                    base[i] = min(base[i], _once(bases[i], clock))
+                    samples[i].append(_once(runs[i], clock, calls[i]))
+                    base_samples[i].append(_once(bases[i], clock, base_calls[i]))
+            best = [min(x) for x in samples]
+            base = [min(x) for x in base_samples]
+            for n, x in zip(sizes, samples):
+                if statistics.median(x) / max(min(x), 1e-12) - 1 > spread[0]:
+                    spread = (statistics.median(x) / max(min(x), 1e-12) - 1, f"{stage.name} {name} {n}")
             lengths = [len(t) for t in texts]
             exps = _exponents(list(zip(lengths, best)))
             bexps = _exponents(list(zip(lengths, base)))
@@ -145,6 +174,11 @@ def main() -> None:
                   + f" | {bcells}, " + " ".join(f"{e:.2f}" for e in bexps)
                   + " | " + " ".join(f"{e:.2f}" for e in rel) + mem, flush=True)
     print(f"worst exponent: {worst:.2f}; worst relative to the baseline: {worst_rel:.2f}")
+    print(f"largest spread, median over best round: {100 * spread[0]:.0f} % ({spread[1]}); load average {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 if __name__ == "__main__":

