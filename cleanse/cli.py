@@ -30,7 +30,7 @@ from cleanse.executors.progress import Progress
 from cleanse.io.layout import MANIFEST_FILE, STATS_FILE
 from cleanse.io.lock import OutputError
 from cleanse.io.readers import CrawlReader
-from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions
+from cleanse.io.parquet import COMPRESSIONS, ROW_GROUP_BYTES, ROW_GROUP_ROWS, WriterOptions, parse_size
 from cleanse.io.schema import document_schema
 from cleanse.io.storage import Storage, is_uri
 from cleanse.io.sources import InputError, expand_inputs
@@ -157,16 +157,20 @@ def _parser() -> argparse.ArgumentParser:
     dd.add_argument("--quiet", "-q", action="store_true")
     dd.add_argument("--config", "-c", metavar="FILE", help="a TOML file whose [dedup] table configures the phase")
     add_dedup_options(dd)
-    out = r.add_argument_group("output files (part of the run identity)")
+    out = r.add_argument_group("output files (part of the run identity; also [output] in --config)")
     out.add_argument("--columns", metavar="C1,C2",
                      help="document columns to write (default: all; id is always kept; docs/schema.md)")
-    out.add_argument("--compression", choices=COMPRESSIONS, default="zstd", help="Parquet codec (default: zstd)")
+    out.add_argument("--compression", choices=COMPRESSIONS, default=None, help="Parquet codec (default: zstd)")
     out.add_argument("--compression-level", type=int, default=None, metavar="N",
                      help="codec level (default: the codec's; zstd 1-22, gzip 1-9, brotli 0-11)")
-    out.add_argument("--row-group-rows", type=_positive(int), default=ROW_GROUP_ROWS, metavar="N",
+    out.add_argument("--row-group-rows", type=_positive(int), default=None, metavar="N",
                      help=f"at most N rows per row group (default: {ROW_GROUP_ROWS})")
-    out.add_argument("--row-group-mb", type=_positive(float), default=ROW_GROUP_BYTES / 1e6, metavar="MB",
+    out.add_argument("--row-group-mb", type=_positive(float), default=None, metavar="MB",
                      help=f"at most about MB of buffered rows per row group (default: {ROW_GROUP_BYTES / 1e6:.1f})")
+    out.add_argument("--part-size", metavar="SIZE", default=None,
+                     help="target size of each Parquet file, e.g. 256MB or 1GiB (at least 1MB): a shard's file "
+                          "ends at the first row group that reaches it and the next begins (default: off, one "
+                          "file per shard)")
     rep = sub.add_parser("report", help="print the per-stage report of an output directory")
     rep.add_argument("output", metavar="OUT")
     rep.add_argument("--no-examples", action="store_true", help="only the stats table")
@@ -248,6 +252,52 @@ def _text_field(args: argparse.Namespace) -> str:
     return "text"
 
 
+def _writer_options(args: argparse.Namespace, pipeline: Pipeline) -> WriterOptions:
+    """The output flags over `[output]` of --config over the defaults, checked: ConfigError
+    with one line naming the flag (or the file and key) otherwise."""
+    table = io_options(read_toml(args.config), args.config)["output"] if args.config else {}
+    where = {k: f"{args.config}: output.{k}" for k in table}
+    flags = {"columns": args.columns, "compression": args.compression, "compression_level": args.compression_level,
+             "row_group_rows": args.row_group_rows, "row_group_mb": args.row_group_mb, "part_size": args.part_size}
+    for key, value in flags.items():
+        if value is not None:
+            table[key], where[key] = value, "--" + key.replace("_", "-")
+    columns = table.get("columns")
+    if isinstance(columns, str):
+        columns = [c.strip() for c in columns.split(",") if c.strip()]
+    compression = table.get("compression", "zstd")
+    if compression not in COMPRESSIONS:
+        raise ConfigError(f"{where['compression']}: unknown codec {compression!r} (codecs: {', '.join(COMPRESSIONS)})")
+    for key in ("row_group_rows", "row_group_mb"):
+        if key in table and not table[key] > 0:
+            raise ConfigError(f"{where[key]}: must be greater than 0, got {table[key]}")
+    try:
+        part_bytes = None if table.get("part_size") is None else parse_size(table["part_size"])
+    except ValueError as exc:
+        raise ConfigError(f"{where['part_size']}: {exc}") from None
+    try:
+        writer = WriterOptions(
+            columns=None if columns is None else tuple(columns), compression=compression,
+            compression_level=table.get("compression_level"),
+            row_group_rows=table.get("row_group_rows", ROW_GROUP_ROWS),
+            row_group_bytes=max(1, int(table["row_group_mb"] * 1e6)) if "row_group_mb" in table else ROW_GROUP_BYTES,
+            part_bytes=part_bytes)
+    except ValueError as exc:
+        bare = str(table["part_size"]).strip().isdigit()
+        raise ConfigError(f"{where['part_size']}: {table['part_size']!r}: {exc}"
+                          + (" (a number without a unit counts bytes: write e.g. 256MB)" if bare else "")) from None
+    try:
+        writer.select(document_schema(pipeline.stages))
+    except ValueError as exc:
+        raise ConfigError(f"{where['columns']}: {exc}") from None
+    if writer.compression_level is not None:
+        try:
+            pa.Codec(writer.compression, writer.compression_level)
+        except ValueError as exc:
+            raise ConfigError(f"{where['compression_level']}: {exc}") from None
+    return writer
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     _setup_logging(args.verbose, args.log_file)
     args.workers_given = args.workers is not None
@@ -261,19 +311,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return _error(str(exc))
     if not files:
         return _error("the inputs hold no files")
-    writer = WriterOptions(
-        columns=None if args.columns is None else tuple(c.strip() for c in args.columns.split(",") if c.strip()),
-        compression=args.compression, compression_level=args.compression_level,
-        row_group_rows=args.row_group_rows, row_group_bytes=max(1, int(args.row_group_mb * 1e6)))
     try:
-        writer.select(document_schema(pipeline.stages))
-        if writer.compression_level is not None:
-            pa.Codec(writer.compression, writer.compression_level)
-    except ValueError as exc:
-        return _error(f"--columns: {exc}" if "columns" in str(exc) else f"--compression-level: {exc}")
-    if args.executor == "ray" and writer != WriterOptions():
-        return _error("--columns, --compression, --compression-level and --row-group-* are not supported with "
-                      "--executor ray yet")
+        writer = _writer_options(args, pipeline)
+    except ConfigError as exc:
+        return _error(str(exc))
     unsafe = _input_roots_check(args.input, args.output)
     if unsafe:
         return _error(unsafe)
@@ -294,7 +335,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
             try:
                 summary = run_ray(pipeline, files, args.output, address=args.address,
-                                  workers=args.workers if args.workers_given else None, reader=reader, **common)
+                                  workers=args.workers if args.workers_given else None, reader=reader,
+                                  writer_options=writer, **common)
             except RayUnavailable as exc:
                 return _error(str(exc))
         else:

@@ -13,6 +13,10 @@
     [input]
     text_field = "content"              # JSONL field / Parquet column of the text (default: text)
 
+    [output]                            # how the Parquet files are written (flags win over these)
+    part_size = "256MB"                 # target bytes per file (default: off, one file per shard)
+    compression = "zstd"                # also: columns, compression_level, row_group_rows, row_group_mb
+
     [dedup.repeated_lines]              # the dedup phase (--dedup, `cleanse dedup OUT --config`):
     min_docs = 5                        # cleanse.dedup.cli, docs/dedup.md
 
@@ -62,7 +66,8 @@ def build_pipeline(config: Mapping[str, Any], where: str = "<config>") -> Pipeli
     classes = {stage_key(s): type(s) for s in defaults}
     for key in config:
         if key not in ("pipeline", "stages", "dedup", *_IO_TABLES):
-            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline], [stages.KEY], [input] and [dedup])")
+            raise ConfigError(f"{where}: {key}: unknown table (expected [pipeline], [stages.KEY], [input], [output] "
+                              f"and [dedup])")
     io_options(config, where)
     if "dedup" in config:  # the dedup phase's table (cleanse.dedup.cli): checked here, used by --dedup
         from cleanse.dedup.cli import DedupConfigError, config_from_table
@@ -99,20 +104,30 @@ def build_pipeline(config: Mapping[str, Any], where: str = "<config>") -> Pipeli
     return Pipeline(head.get("name", PIPELINE_NAME), head.get("version", PIPELINE_VERSION), stages)
 
 
-# Tables of options that are not stages: how inputs are read and outputs written.
-_IO_TABLES: dict[str, dict[str, type]] = {"input": {"text_field": str}}
+# Tables of options that are not stages: how inputs are read and outputs written (the values
+# are checked further by the command line, as its flags: `cleanse.cli`).
+_IO_TABLES: dict[str, dict[str, tuple[type, ...]]] = {
+    "input": {"text_field": (str,)},
+    "output": {"part_size": (str, int), "columns": (list,), "compression": (str,), "compression_level": (int,),
+               "row_group_rows": (int,), "row_group_mb": (float, int)},
+}
 
 
 def io_options(config: Mapping[str, Any], where: str = "<config>") -> dict[str, dict[str, Any]]:
-    """The tables of reading options, checked: {"input": {"text_field": "content"}}."""
+    """The tables of reading and writing options, checked by name and type:
+    {"input": {"text_field": "content"}, "output": {"part_size": "256MB"}}."""
     out: dict[str, dict[str, Any]] = {}
     for table, keys in _IO_TABLES.items():
         options = dict(_table(config, table, where))
         for key, value in options.items():
             if key not in keys:
                 raise ConfigError(f"{where}: {table}.{key}: unknown option (options: {', '.join(keys)})")
-            if not isinstance(value, keys[key]) or (isinstance(value, str) and not value.strip()):
-                raise ConfigError(f"{where}: {table}.{key}: expected a non-empty {keys[key].__name__}, "
+            kinds = keys[key]
+            if (not isinstance(value, kinds) or isinstance(value, bool)
+                    or (isinstance(value, str) and not value.strip())
+                    or (isinstance(value, list) and not all(isinstance(v, str) for v in value))):
+                wanted = " or ".join("list of strings" if k is list else k.__name__ for k in kinds)
+                raise ConfigError(f"{where}: {table}.{key}: expected a non-empty {wanted}, "
                                   f"got {type(value).__name__} {value!r}")
         out[table] = options
     return out

@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cleanse.io.layout import DOCUMENTS_DIR
@@ -59,6 +60,13 @@ def make_corpus(root: Path, n_files: int, seed: int = 7, max_lines: int = 12) ->
     return root
 
 
+def han_text(rng: random.Random, chars: int) -> str:
+    """Random Han characters in lines of 60: text that compresses little (about 2 bytes a
+    character in zstd), for tests that need megabytes of output."""
+    body = "".join(chr(rng.randrange(0x4E00, 0x9FA6)) for _ in range(chars))
+    return "\n".join(body[i:i + 60] for i in range(0, len(body), 60)) + "\n"
+
+
 def read_rows(out: Path, sub: str = DOCUMENTS_DIR) -> list[dict]:
     """Every row of the part files of an output directory's documents (or of `out/sub`), in part order."""
     import pyarrow.parquet as pq
@@ -71,17 +79,20 @@ def write_slow_pipeline(path: Path) -> Path:
     return path
 
 
-def start_slow_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, list[str]]:
-    """`cleanse run` of the slow pipeline over 120 files with 2 workers, in a session of its own,
-    returned once two shards are done (so a signal then lands mid-run): (process, OUT, CLI args)."""
-    corpus = make_corpus(tmp_path / "corpus", 120)
+def start_slow_run(tmp_path: Path, corpus: Path | None = None, extra: Sequence[str] = (),
+                   ready: Callable[[Path], bool] | None = None) -> tuple[subprocess.Popen, Path, list[str]]:
+    """`cleanse run` of the slow pipeline over 120 files (or `corpus`) with 2 workers (and the
+    `extra` arguments), in a session of its own, returned once two shards are done or `ready(OUT)`
+    holds (so a signal then lands mid-run): (process, OUT, CLI args)."""
+    corpus = corpus or make_corpus(tmp_path / "corpus", 120)
     script = write_slow_pipeline(tmp_path / "slow.py")
     out = tmp_path / "out"
-    args = ["run", str(script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2", "--shard-files", "4"]
+    args = ["run", str(script), "-i", str(corpus), "-o", str(out), "-q", "-w", "2", "--shard-files", "4", *extra]
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args], cwd=root, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "PYTHONPATH": str(root)}, start_new_session=True)
+    ready = ready or (lambda o: len(list((o / "_shards").glob("*.json"))) >= 2)
     deadline = time.time() + 120
-    while time.time() < deadline and len(list((out / "_shards").glob("*.json"))) < 2:
-        time.sleep(0.05)
+    while time.time() < deadline and proc.poll() is None and not ready(out):
+        time.sleep(0.005)
     return proc, out, args

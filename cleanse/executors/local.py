@@ -29,13 +29,12 @@ from cleanse.executors.shards import (
     prepare_run,
     process_shard,
     reject_shard,
-    shard_parts,
 )
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.sources import SourceFile
 from cleanse.io.lock import output_lock
 from cleanse.io.parquet import WriterOptions
-from cleanse.io.layout import marker_name
+from cleanse.io.layout import DOCUMENTS_DIR, REJECTS_DIR, is_shard_part, marker_name
 from cleanse.io.readers import CrawlReader, Reader
 from cleanse.io.storage import Storage, is_tmp_name
 from cleanse.pipeline import Pipeline
@@ -276,9 +275,14 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
 
 
 def _delete_tmp_parts(storage: Storage, index: int) -> None:
-    """The temporary files a dead worker left for shard `index` (no other process writes them)."""
-    for rel in (*shard_parts(index), marker_name(index)):
-        folder, name = rel.rsplit("/", 1)
+    """The temporary files a dead worker left for shard `index` (no other process writes them):
+    of its parts (any number of them, with a target part size) and of its marker."""
+    marker_dir, marker = marker_name(index).rsplit("/", 1)
+    for folder in (DOCUMENTS_DIR, REJECTS_DIR, marker_dir):
         for other in storage.list_files(folder):
-            if is_tmp_name(other.rsplit("/", 1)[-1]) and other.rsplit("/", 1)[-1].startswith(f".{name}.tmp-"):
+            name = other.rsplit("/", 1)[-1]
+            if not is_tmp_name(name):
+                continue
+            target = name[1:].split(".tmp-", 1)[0]
+            if target == marker if folder == marker_dir else is_shard_part(target, index):
                 storage.delete_file(other)

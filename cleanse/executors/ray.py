@@ -33,6 +33,7 @@ from cleanse.executors.shards import (
 )
 from cleanse.io.chunks import CHUNK_BYTES
 from cleanse.io.lock import output_lock
+from cleanse.io.parquet import WriterOptions
 from cleanse.io.readers import CrawlReader, Reader
 from cleanse.io.sources import SourceFile
 from cleanse.io.storage import Storage
@@ -73,7 +74,7 @@ class ShardWorker:
     """A Ray Data actor: unpickles the pipeline once, then processes one shard per row."""
 
     def __init__(self, pipeline_blob: bytes, out_dir: str, pipeline_id: str, chunk_bytes: int,
-                 reader: Reader | None = None):
+                 reader: Reader | None = None, writer_options: WriterOptions | None = None):
         import ray.cloudpickle as cloudpickle
 
         self.pipeline: Pipeline = cloudpickle.loads(pipeline_blob)
@@ -82,11 +83,13 @@ class ShardWorker:
         self.storage = Storage(out_dir)
         self.chunk_bytes = chunk_bytes
         self.reader = reader
+        self.writer_options = writer_options
         self.pipeline.setup()
 
     def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
         shard = Shard.from_row(json.loads(row["shard"]))
-        result = process_shard(self.pipeline, shard, self.storage, self.chunk_bytes, reader=self.reader)
+        result = process_shard(self.pipeline, shard, self.storage, self.chunk_bytes, reader=self.reader,
+                               writer_options=self.writer_options)
         # JSON keeps the nested, irregular result out of Arrow type inference.
         return {"index": shard.index, "result": json.dumps(result.to_dict(), ensure_ascii=False)}
 
@@ -105,28 +108,30 @@ def run_ray(
     num_cpus: int | None = None,
     chunk_bytes: int = CHUNK_BYTES,
     reader: Reader | None = None,
+    writer_options: WriterOptions | None = None,
 ) -> RunSummary:
     """Like `cleanse.executors.local.run`, on Ray Data.
 
     `address`: a Ray cluster (`auto`, `ray://host:10001`, `host:6379`); None connects to
     the cluster named by RAY_ADDRESS or else starts a local Ray instance (with `num_cpus`).
     If Ray is already initialised in this process, that instance is used as is.
-    `workers`: actors (one CPU each); default: all CPUs of the cluster.
+    `workers`: actors (one CPU each); default: all CPUs of the cluster. `writer_options` as
+    for the local executor (the same files).
     """
     ray = _import_ray()
     with output_lock(out_dir):
         return _run_ray_locked(ray, pipeline, files, out_dir, address, workers, overwrite, on_shard, on_start,
-                               shard_max_files, shard_max_bytes, num_cpus, chunk_bytes, reader)
+                               shard_max_files, shard_max_bytes, num_cpus, chunk_bytes, reader, writer_options)
 
 
 def _run_ray_locked(ray: Any, pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, address: str | None,
                     workers: int | None, overwrite: bool, on_shard: Callable[[ShardResult, Shard], None] | None,
                     on_start: Callable[[list[Shard]], None] | None, shard_max_files: int,
                     shard_max_bytes: int | None, num_cpus: int | None, chunk_bytes: int,
-                    reader: Reader | None = None) -> RunSummary:
+                    reader: Reader | None = None, writer_options: WriterOptions | None = None) -> RunSummary:
     reader = reader or CrawlReader(chunk_bytes)
     plan = prepare_run(pipeline, files, out_dir, overwrite, shard_max_files, shard_max_bytes, chunk_bytes,
-                       reader=reader)
+                       writer_options=writer_options, reader=reader)
     results: dict[int, ShardResult] = dict(plan.done)
     if on_start:
         on_start(plan.pending)
@@ -148,7 +153,8 @@ def _run_ray_locked(ray: Any, pipeline: Pipeline, files: Sequence[SourceFile], o
             items = [{"shard": json.dumps(s.to_row(), ensure_ascii=False)} for s in plan.pending]
             ds = ray.data.from_items(items, override_num_blocks=len(items)).map(
                 ShardWorker,
-                fn_constructor_args=(pickle_pipeline(pipeline), out_dir, pipeline.id, chunk_bytes, reader),
+                fn_constructor_args=(pickle_pipeline(pipeline), out_dir, pipeline.id, chunk_bytes, reader,
+                                     writer_options),
                 compute=ray.data.ActorPoolStrategy(size=actors),
                 num_cpus=1,
             )

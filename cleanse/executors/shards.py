@@ -2,8 +2,9 @@
 
 Inputs are sorted and cut into shards (contiguous runs of files, bounded in count and
 bytes). Each shard is processed independently and writes its own `documents/part-NNNNN.parquet`,
-`rejects/part-NNNNN.parquet` and, last, a marker `_shards/NNNNN.json` holding its stats and
-what became of each of its inputs (the layout: `cleanse.io.layout`). That gives:
+`rejects/part-NNNNN.parquet` (with a target part size, `part-NNNNN-KKKKK.parquet` series) and,
+last, a marker `_shards/NNNNN.json` holding its stats, every part with its rows, size and
+SHA-256, and what became of each of its inputs (the layout: `cleanse.io.layout`). That gives:
 - determinism: the shard plan depends only on the sorted inputs (never on the number of
   workers or the executor), so ids, rows and row order are the same on every run;
 - resumability: a shard with a marker (and both its parts) is finished; anything else is
@@ -145,7 +146,8 @@ class ShardResult:
     seconds: float
     inputs: list[dict[str, Any]]
     stats: list[dict[str, Any]]
-    parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # part path -> {bytes, sha256}
+    # part path -> {bytes, sha256, rows}: every part of the shard, documents then rejects, in order
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "rows": self.rows, "rejects": self.rejects, "bytes": self.bytes,
@@ -243,6 +245,7 @@ def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: It
     t0 = time.perf_counter()
     fates: dict[str, dict[str, Any]] = {f.name: {"rows": 0, "rejects": []} for f in shard.files}
     writer = CorpusPartWriter(storage, shard.index, pipeline.id, document_schema(pipeline.stages), writer_options)
+    split = bool(writer_options and writer_options.part_bytes is not None)
     try:
         for item in items:
             writer.write(item)
@@ -258,6 +261,9 @@ def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: It
     except BaseException:
         writer.abort()
         raise
+    written = writer.parts()
+    for folder in (layout.DOCUMENTS_DIR, layout.REJECTS_DIR):
+        _delete_stale_parts(storage, shard.index, folder, split, sum(p.startswith(folder + "/") for p, _ in written))
     inputs = []  # the manifest's record of each input: the reader's facts, then the input's fate
     for f in shard.files:
         info, fate = infos.get(f.name, SourceInfo(None, f.size)), fates[f.name]
@@ -268,7 +274,7 @@ def _write_shard(pipeline: Pipeline, shard: Shard, out: Storage | str, items: It
         index=shard.index, rows=n_rows, rejects=n_rejects, bytes=shard.bytes,
         seconds=round(time.perf_counter() - t0, 6), inputs=inputs,
         stats=[s.to_dict() for s in pipeline.stats],
-        parts={rel: storage.checksum(rel) for rel in shard_parts(shard.index)},
+        parts={rel: {**storage.checksum(rel), "rows": rows} for rel, rows in written},
     )
     # The marker is written last: its presence means the shard is complete.
     storage.write_json_atomic(marker_name(shard.index), result.to_dict(), indent=None)  # compact: machine-read
@@ -393,8 +399,9 @@ def prepare_run(pipeline: Pipeline, files: Sequence[SourceFile], out_dir: str, o
             storage.delete_file(rel)
     done: dict[int, ShardResult] = {}
     pending: list[Shard] = []
+    split = bool(writer_options and writer_options.part_bytes is not None)
     for shard in shards:
-        result = _load_marker(storage, shard)
+        result = _load_marker(storage, shard, split)
         if result is not None:
             done[shard.index] = forget_inputs(result)
         else:
@@ -406,7 +413,7 @@ _IDENTITY_WORDS = {"pipeline": "pipeline", "inputs": "number of inputs", "shard_
                    "shard_max_bytes": "shard bytes (--shard-mb)", "chunk_bytes": "chunk bytes (--chunk-mb)",
                    "layout": "layout version",
                    "names": "input naming version",
-                   "writer": "writer options", "reader": "reader options (--text-field)",
+                   "writer": "writer options (--part-size, --compression, …)", "reader": "reader options (--text-field)",
                    "split": "splitting of large files by record ranges"}
 
 
@@ -422,6 +429,10 @@ def describe_difference(before: dict[str, Any], now: dict[str, Any]) -> str:
                 parts.append("the input files (their names or sizes)")
             continue
         was, is_ = (("the default" if d.get(key) is None else d[key]) for d in (before, now))  # absent = default
+        if isinstance(was, dict) and isinstance(is_, dict):  # name the options that differ
+            changed = [k for k in sorted(set(was) | set(is_)) if was.get(k) != is_.get(k)]
+            was = ", ".join(f"{k} {was.get(k, 'the default')}" for k in changed)
+            is_ = ", ".join(f"{k} {is_.get(k, 'the default')}" for k in changed)
         parts.append(f"{_IDENTITY_WORDS.get(key, key)} {was} before, {is_} now")
     return "; ".join(parts) or "identity differs"
 
@@ -438,21 +449,51 @@ def _check_inputs_outside(storage: Storage, files: Sequence[SourceFile]) -> None
                                  f"choose an --output outside the input tree")
 
 
-def shard_parts(index: int) -> tuple[str, str]:
-    """The documents and rejects part of shard `index`."""
-    return layout.documents_part(index), layout.rejects_part(index)
+def _delete_stale_parts(storage: Storage, index: int, folder: str, split: bool, written: int) -> None:
+    """Delete the parts of shard `index` in `folder` numbered from `written` on: left by an
+    earlier attempt at the shard that wrote more parts (its inputs changed since). Parts are
+    committed in order, so the first missing number ends them."""
+    if not split:
+        return
+    path = layout.shard_part_paths(folder, index, split)
+    piece = written
+    while storage.exists(path(piece)):
+        log.warning("shard %d: deleting %s, left by an earlier attempt at the shard", index, path(piece))
+        storage.delete_file(path(piece))
+        piece += 1
 
 
-def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
-    """The finished result of `shard`, or None when it must be (re)done.
+def _marker_parts(result: ShardResult, index: int, split: bool) -> list[tuple[str, int]] | None:
+    """(path, rows) of each part a marker lists, checked to be the shard's parts in order (both
+    folders, numbered from 0) whose rows add up to the marker's counts; None when they are not.
+    (An older marker has no rows per part, and one part per folder: its counts are the rows.)"""
+    if not isinstance(result.parts, dict):
+        return None
+    out: list[tuple[str, int]] = []
+    for folder, total in ((layout.DOCUMENTS_DIR, result.rows), (layout.REJECTS_DIR, result.rejects)):
+        mine = [p for p in result.parts if p.startswith(folder + "/")]
+        path = layout.shard_part_paths(folder, index, split)
+        if not mine or mine != [path(k) for k in range(len(mine))]:
+            return None
+        entries = [result.parts[p] if isinstance(result.parts[p], dict) else {} for p in mine]
+        rows = [e.get("rows", total if len(mine) == 1 else None) for e in entries]
+        if None in rows or sum(rows) != total:  # type: ignore[arg-type]
+            return None
+        out.extend(zip(mine, rows))
+    return out
 
-    A marker is trusted only as far as it is checked: it must parse, both parts must have the
-    size and SHA-256 the marker recorded when they were written (any changed, truncated or
-    swapped byte), and open as Parquet with the row counts the marker states (a marker edited
-    to `rows: 99999` would otherwise inflate the run's counts). Anything else redoes the
-    shard, with a warning line; so does a marker without checksums (an older version's)."""
-    parts = shard_parts(shard.index)
-    if not (storage.exists(marker_name(shard.index)) and all(storage.exists(p) for p in parts)):
+
+def _load_marker(storage: Storage, shard: Shard, split: bool = False) -> ShardResult | None:
+    """The finished result of `shard`, or None when it must be (re)done. `split`: the run has
+    a target part size (the shard's parts are `part-NNNNN-KKKKK.parquet`).
+
+    A marker is trusted only as far as it is checked: it must parse and list the shard's parts
+    (each folder's, numbered from 0, with no further part on disk); every part must have the
+    size and SHA-256 the marker recorded when it was written (any changed, truncated or swapped
+    byte), and open as Parquet with the row count the marker states (a marker edited to
+    `rows: 99999` would otherwise inflate the run's counts). Anything else redoes the shard,
+    with a warning line; so does a marker without checksums (an older version's)."""
+    if not storage.exists(marker_name(shard.index)):
         return None
     try:
         result = ShardResult.from_dict(storage.read_json(marker_name(shard.index)))
@@ -462,17 +503,24 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
         return None
     if sources != [f.name for f in shard.files]:
         return None  # a marker of another plan (cannot happen with a matching identity; be safe)
+    if not result.parts:
+        log.warning("shard %d: its marker has no checksums of its parts (an older version's marker): redone",
+                    shard.index)
+        return None
+    parts = _marker_parts(result, shard.index, split)
+    if parts is None:
+        log.warning("shard %d: its marker does not list the shard's parts with its row counts: redone", shard.index)
+        return None
+    if not all(storage.exists(p) for p, _ in parts):
+        return None
     from cleanse.dedup.parts import rows_after_dedup
 
-    deduplicated = rows_after_dedup(storage, parts[0])
-    for part, expected in zip(parts, (result.rows if deduplicated is None else deduplicated, result.rejects)):
-        recorded = result.parts.get(part) if isinstance(result.parts, dict) else None
-        if not isinstance(recorded, dict):
-            log.warning("shard %d: its marker has no checksum of %s (an older version's marker): redone",
-                        shard.index, part)
-            return None
-        if part == parts[0] and deduplicated is not None:
-            recorded = None  # rewritten by `cleanse dedup` after the marker: its row count is checked
+    for part, expected in parts:
+        recorded = {k: result.parts[part].get(k) for k in ("bytes", "sha256")}
+        deduplicated = rows_after_dedup(storage, part) if part.startswith(layout.DOCUMENTS_DIR + "/") else None
+        if deduplicated is not None:
+            # rewritten by `cleanse dedup` after the marker: its row count is checked
+            recorded, expected = None, deduplicated
         try:
             if recorded is not None and storage.checksum(part) != recorded:
                 log.warning("shard %d: %s differs from the file its marker recorded (size or SHA-256): redone",
@@ -485,6 +533,12 @@ def _load_marker(storage: Storage, shard: Shard) -> ShardResult | None:
         if found != expected:
             log.warning("shard %d: %s holds %d rows, its marker says %s: redone", shard.index, part, found, expected)
             return None
+    if split:
+        for folder in (layout.DOCUMENTS_DIR, layout.REJECTS_DIR):
+            n = sum(p.startswith(folder + "/") for p, _ in parts)
+            if storage.exists(layout.shard_part_paths(folder, shard.index, split)(n)):
+                log.warning("shard %d: %s holds a part its marker does not list: redone", shard.index, folder)
+                return None
     return result
 
 
@@ -544,7 +598,7 @@ def finalize(pipeline: Pipeline, plan: RunPlan, results: dict[int, ShardResult],
         "seconds": seconds,
         "setup_seconds": None if setup_seconds is None else round(setup_seconds, 3),
         "counts": counts,
-        "parts": [layout.documents_part(s.index) for s in plan.shards],
+        "parts": [p for s in plan.shards for p in results[s.index].parts if p.startswith(layout.DOCUMENTS_DIR + "/")],
         "skipped_inputs": plan.skipped,
     }
     _write_manifest(plan.storage, header, plan.shards)

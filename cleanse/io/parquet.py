@@ -7,6 +7,7 @@ columns per row group by `cleanse.io.columns`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
@@ -16,7 +17,7 @@ import pyarrow.parquet as pq
 
 from cleanse.document import Document, Reject
 from cleanse.io.columns import rows_table
-from cleanse.io.layout import documents_part, rejects_part
+from cleanse.io.layout import DOCUMENTS_DIR, REJECTS_DIR, shard_part_paths
 from cleanse.io import schema as schema_module
 from cleanse.io.schema import REJECT_SCHEMA, document_row, reject_row
 from cleanse.io.storage import Storage
@@ -44,15 +45,49 @@ def _leaf_paths(schema: pa.Schema) -> list[str]:
     return [p for f in schema for p in walk(f.name, f.type)]
 
 
+# The smallest target part size: below it a part would be mostly its footer and row-group
+# metadata (tens of KB for the documents schema), and the target is there to make parts large.
+MIN_PART_BYTES = 1_000_000
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+
+
+def parse_size(text: str | int) -> int:
+    """Bytes of a size: an integer (bytes), or a number with a unit, `256MB`, `1.5 GB`, `512MiB`
+    (kB/MB/GB/TB powers of 1000, KiB/MiB/GiB/TiB powers of 1024; case does not matter).
+    ValueError with a one-line message otherwise."""
+    if isinstance(text, bool) or not isinstance(text, (int, str)):
+        raise ValueError(f"expected a size such as 256MB, got {text!r}")
+    if isinstance(text, int):
+        number, unit = float(text), "b"
+    else:
+        body = text.strip().replace(" ", "").replace("_", "")
+        i = len(body) - len(body.lstrip("0123456789."))
+        number_text, unit = body[:i], body[i:].lower() or "b"
+        try:
+            number = float(number_text)
+        except ValueError:
+            raise ValueError(f"expected a size such as 256MB, got {text!r}") from None
+        if unit not in _UNITS:
+            raise ValueError(f"unknown unit {body[i:]!r} in {text!r} (units: B, kB, MB, GB, TB, KiB, MiB, GiB, "
+                             f"TiB)")
+    return int(number * _UNITS[unit])
+
+
 @dataclass(frozen=True)
 class WriterOptions:
-    """How documents are written (`cleanse run --compression … --columns …`).
+    """How documents are written (`cleanse run --compression … --columns … --part-size …`).
 
     `columns`: the document columns to keep, in schema order (None: all; `id` is always kept).
     `compression`: a Parquet codec (`zstd`, `snappy`, `gzip`, `brotli`, `lz4`, `none`) and
     `compression_level` its level (None: the codec's default). Row groups close at
     `row_group_rows` rows or when the buffered rows hold about `row_group_bytes` bytes of
-    memory (`buffered_bytes`), whichever comes first.
+    memory (`buffered_bytes`), whichever comes first. `part_bytes` (None: off, one part per
+    shard and folder): a shard's writer ends its current part at the first row-group boundary
+    where the bytes written reach it and goes on in the next (`part-NNNNN-KKKKK.parquet`); a
+    row group then also closes at `part_bytes` of buffered rows, so a part exceeds the target
+    by less than one row group plus its footer (a single row larger than the target makes a
+    larger part). At least `MIN_PART_BYTES`.
     """
 
     columns: tuple[str, ...] | None = None
@@ -60,6 +95,18 @@ class WriterOptions:
     compression_level: int | None = None
     row_group_rows: int = ROW_GROUP_ROWS
     row_group_bytes: int = ROW_GROUP_BYTES
+    part_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.part_bytes is not None and not (isinstance(self.part_bytes, int) and self.part_bytes >= MIN_PART_BYTES):
+            raise ValueError(f"the target part size must be at least 1MB ({MIN_PART_BYTES:,} bytes), got "
+                             f"{self.part_bytes:,} bytes" if isinstance(self.part_bytes, int) else
+                             f"the target part size must be a number of bytes, got {self.part_bytes!r}")
+
+    @property
+    def group_bytes(self) -> int:
+        """Buffered bytes at which a row group closes (`row_group_bytes`, at most `part_bytes`)."""
+        return self.row_group_bytes if self.part_bytes is None else min(self.row_group_bytes, self.part_bytes)
 
     def select(self, schema: pa.Schema) -> pa.Schema:
         """`schema` with only the chosen columns; ValueError names an unknown one."""
@@ -72,9 +119,11 @@ class WriterOptions:
         return pa.schema([f for f in schema if f.name in keep], metadata=schema.metadata)
 
     def to_dict(self) -> dict[str, Any]:
+        # `part_bytes` only when set: the identity of a run written before it existed is unchanged.
         return {"columns": None if self.columns is None else list(self.columns), "compression": self.compression,
                 "compression_level": self.compression_level, "row_group_rows": self.row_group_rows,
-                "row_group_bytes": self.row_group_bytes}
+                "row_group_bytes": self.row_group_bytes,
+                **({} if self.part_bytes is None else {"part_bytes": self.part_bytes})}
 
 
 COMPRESSIONS = ("zstd", "snappy", "gzip", "brotli", "lz4", "none")
@@ -104,31 +153,41 @@ def _writer_options(schema: pa.Schema, options: WriterOptions | None = None) -> 
 
 
 class ParquetPartWriter:
-    """Writes one Parquet file under a temporary name; `close()` renames it into place.
+    """Writes one Parquet file, or with `options.part_bytes` a series of them, under temporary
+    names; `close()` moves them into place, in order.
 
-    If the writer is abandoned (an exception, a killed process) only a hidden temporary file
-    remains, never a partial `part-*.parquet`.
+    `path` is a file's path, or a function of the piece number (0, 1, …) giving each part's
+    path when the output is cut by size. If the writer is abandoned (an exception, a killed
+    process) only hidden temporary files remain, never a partial `part-*.parquet`.
     """
 
-    def __init__(self, path: str, schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
+    def __init__(self, path: str | Callable[[int], str], schema: pa.Schema, row_group_rows: int = ROW_GROUP_ROWS,
                  row_group_bytes: int = ROW_GROUP_BYTES, storage: Storage | None = None,
                  options: WriterOptions | None = None):
         # `path` is relative to `storage` when one is given (an output directory, possibly
         # on a pyarrow filesystem), else a local path. Rows are dicts by column name (see
         # `cleanse.io.schema.document_row`).
         if storage is None:
+            if not isinstance(path, str):
+                raise TypeError("a writer without storage takes a file path")
             storage, path = Storage(os.path.dirname(path) or "."), os.path.basename(path)
         self.storage = storage
-        self.path = path
+        self._path: Callable[[int], str] = (lambda piece, p=path: p) if isinstance(path, str) else path
+        self.path = self._path(0)
         self.schema = schema
         self.options = options
         self.row_group_rows = options.row_group_rows if options else row_group_rows
-        self.row_group_bytes = options.row_group_bytes if options else row_group_bytes
+        self.row_group_bytes = options.group_bytes if options else row_group_bytes
+        self.part_bytes = options.part_bytes if options else None
         self.rows_written = 0
-        self._tmp = storage.tmp(path)
+        self.parts: list[tuple[str, int]] = []  # (path, rows) of each part, once committed
+        self._done: list[tuple[str, str, int]] = []  # (temporary path, path, rows) of finished parts
+        self._tmp = storage.tmp(self.path)
+        self._part_rows = 0
         self._buffer: list[Any] = []
         self._buffer_bytes = 0
         self._writer: pq.ParquetWriter | None = None
+        self._sink: Any = None
 
     def write(self, row: dict[str, Any], size_hint: int = 0) -> None:
         self._buffer.append(row)
@@ -144,30 +203,52 @@ class ParquetPartWriter:
         table = rows_table(self._buffer, self.schema)
         self._writer.write_table(table, row_group_size=len(self._buffer))
         self.rows_written += len(self._buffer)
+        self._part_rows += len(self._buffer)
         self._buffer = []
         self._buffer_bytes = 0
+        # Cut at row-group boundaries only: the row group just written is whole in this part.
+        if self.part_bytes is not None and self._sink.tell() >= self.part_bytes:
+            self._finish_part()
 
     def _open(self) -> None:
+        piece = len(self._done)
+        self.path = self._path(piece)
+        self._tmp = self.storage.tmp(self.path)
         self.storage.makedirs(os.path.dirname(self.path))
-        self._writer = pq.ParquetWriter(self.storage.path(self._tmp), self.schema,
-                                        filesystem=None if self.storage.local else self.storage.fs,
-                                        **_writer_options(self.schema, self.options))
+        # Our own stream (its position is the bytes written); on the local disk, confined to OUT.
+        tmp = self.storage.local_path(self._tmp) if self.storage.local else self.storage.path(self._tmp)
+        self._sink = self.storage.fs.open_output_stream(tmp)
+        self._writer = pq.ParquetWriter(self._sink, self.schema, **_writer_options(self.schema, self.options))
+        self._part_rows = 0
 
-    def close(self) -> int:
-        """Flush, close and move the file into place (an empty part is still written, so a
-        finished shard always has its file). Returns the number of rows."""
-        self._flush()
-        if self._writer is None:
-            self._open()
+    def _finish_part(self) -> None:
         assert self._writer is not None
         self._writer.close()
-        self.storage.commit(self._tmp, self.path)
+        self._sink.close()
+        self._done.append((self._tmp, self.path, self._part_rows))
+        self._writer = self._sink = None
+
+    def close(self) -> int:
+        """Flush, close and move the parts into place (an empty part is still written, so a
+        finished shard always has its file). Returns the number of rows."""
+        self._flush()
+        if self._writer is None and not self._done:
+            self._open()
+        if self._writer is not None:
+            self._finish_part()
+        for tmp, path, _ in self._done:
+            self.storage.commit(tmp, path)
+        self.parts = [(path, rows) for _, path, rows in self._done]
         return self.rows_written
 
     def abort(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        self.storage.delete_file(self._tmp)
+            self._sink.close()
+            self._done.append((self._tmp, self.path, self._part_rows))
+            self._writer = None
+        for tmp, _, _ in self._done:
+            self.storage.delete_file(tmp)
 
     def __enter__(self) -> ParquetPartWriter:
         return self
@@ -182,7 +263,9 @@ class ParquetPartWriter:
 
 class CorpusPartWriter:
     """The documents and rejects of one shard: `documents/part-NNNNN.parquet` and
-    `rejects/part-NNNNN.parquet` (see `cleanse.io.layout`)."""
+    `rejects/part-NNNNN.parquet`, or with a target part size (`options.part_bytes`) the series
+    `part-NNNNN-00000.parquet`, `part-NNNNN-00001.parquet`, … in each folder, cut independently
+    (see `cleanse.io.layout`). After `close()`, `parts()` lists them with their rows."""
 
     def __init__(self, out_dir: str | Storage, index: int, pipeline_id: str, schema: pa.Schema | None = None,
                  options: WriterOptions | None = None):
@@ -193,9 +276,11 @@ class CorpusPartWriter:
         options = options or WriterOptions()
         full = schema or schema_module.DOCUMENT_SCHEMA
         self.declares_signals = "signals" in full.names
-        self.docs = ParquetPartWriter(documents_part(index), options.select(full), storage=storage, options=options)
-        self.rejects = ParquetPartWriter(rejects_part(index), REJECT_SCHEMA, storage=storage,
-                                         options=replace(options, columns=None))
+        split = options.part_bytes is not None
+        self.docs = ParquetPartWriter(shard_part_paths(DOCUMENTS_DIR, index, split), options.select(full),
+                                      storage=storage, options=options)
+        self.rejects = ParquetPartWriter(shard_part_paths(REJECTS_DIR, index, split), REJECT_SCHEMA,
+                                         storage=storage, options=replace(options, columns=None))
 
     def write(self, item: Document | Reject) -> None:
         if isinstance(item, Reject):
@@ -208,6 +293,10 @@ class CorpusPartWriter:
 
     def close(self) -> tuple[int, int]:
         return self.docs.close(), self.rejects.close()
+
+    def parts(self) -> list[tuple[str, int]]:
+        """(path, rows) of every part written, documents then rejects, in order."""
+        return self.docs.parts + self.rejects.parts
 
     def abort(self) -> None:
         self.docs.abort()
