@@ -270,6 +270,17 @@ print(time.perf_counter() - t0, time.process_time() - c0)
 """
 
 
+def naive_sample(paths: list[str], mb: float) -> tuple[list[str], int]:
+    """The first files of `paths` up to `mb` MB (the naive composition's share), and their bytes."""
+    sample, n = [], 0
+    for p in paths:
+        if n >= mb * 1e6:
+            break
+        sample.append(p)
+        n += os.path.getsize(p)
+    return sample, n
+
+
 def cleanse_run(corpus: str, dest: str, workers: int, total: int, env: dict[str, str]) -> dict:
     """One `cleanse run` in a fresh process: its own clock, setup, stage seconds, memory."""
     m = run_measured([sys.executable, "-m", "cleanse.cli", "run", "-i", corpus, "-o", dest,
@@ -313,12 +324,7 @@ def main() -> int:
     results: dict[str, dict[str, float]] = {}
 
     # Naive composition on a prefix of the corpus (rate in MB/s).
-    sample, n = [], 0
-    for p in paths:
-        if n >= args.naive_mb * 1e6:
-            break
-        sample.append(p)
-        n += os.path.getsize(p)
+    sample, n = naive_sample(paths, args.naive_mb)
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", NAIVE, *sample], env=env, capture_output=True, text=True, check=True)
     naive_s, naive_cpu = map(float, out.stdout.split())

@@ -127,3 +127,22 @@ def test_reencode_exact_cost_filter_drops_only_rejected_candidates(text, data):
     assert fast == [c for c in plain if c in fast]
     assert [c for c in plain if judge(m, text, c[0], c[1], c[3]) is not None] == [
         c for c in fast if judge(m, text, c[0], c[1], c[3]) is not None]
+
+
+def test_marked_candidates_are_the_plain_loop():
+    """Every lead byte, with `after` unknown, at the end, and each byte that follows."""
+    from cleanse.repair.cjk.codes import gbk_table
+    from cleanse.repair.cjk.lost import LOST_PUNCT, TUNING, marked_candidates
+
+    by_code = gbk_table()[0]
+    m = model()
+
+    def plain(lead: int, after: int) -> tuple[str, ...]:
+        trails = [x for x in range(0x80, 0xFF) if lead << 8 | x in by_code
+                  and not (after >= 0 and (x << 8 | after) in by_code)]
+        cands = [by_code[lead << 8 | x] for x in trails]
+        return tuple(c for c in cands if (is_han(c) and m.unigram_cost(c) < TUNING.candidate_max_cost)
+                     or c in LOST_PUNCT)
+    for lead in range(0x81, 0xFF, 3):
+        for after in (-1, -2, 0x20, 0x3F, 0x40, 0x80, 0xA1, 0xFE):
+            assert marked_candidates.__wrapped__(lead, after) == plain(lead, after), (lead, after)

@@ -25,20 +25,34 @@ import math
 from functools import lru_cache
 
 from cleanse.repair.cjk.edits import Slot
-from cleanse.repair.cjk.lost import candidates, plain_candidate, prior
+from cleanse.repair.cjk.lost import candidates, marked_candidates, plain_candidate
 from cleanse.repair.cjk.tuning import TUNING
 from cleanse.repair.model import BIGRAM_WEIGHT, PARTICLES, model
 
 
 @lru_cache(maxsize=4096)
-def _slot_table(lead: int | None, trail: int | None, reading: str | None, marked_before: int | None):
-    """Per candidate of such a slot: the character, its t2s key, its prior, its back-off cost
-    after any left neighbour, whether it is plain."""
+def _candidate_rows(lead: int | None, trail: int | None, reading: str | None) -> list[tuple[str, str, float, bool]]:
+    """Per candidate of a slot with these bytes and reading: the character, its t2s key, its
+    back-off cost after any left neighbour, whether it is plain. None of it depends on the
+    decoder's mark after the slot (`marked_before`), which varies from hole to hole: built
+    once per byte pair, not once per mark (on `中?文?…` most `_slot_table` entries were new,
+    each ~190 calls of `prior` and `plain_candidate`)."""
     m = model()
-    slot = Slot("", lead=lead, trail=trail, reading=reading, marked_before=marked_before)
     back_off = math.log10(1 - BIGRAM_WEIGHT)
-    return [(c, m.t2s.get(c, c), prior(slot, c), m.unigram_costs[c] - back_off, plain_candidate(c))
-            for c in candidates(slot)]
+    slot = Slot("", lead=lead, trail=trail, reading=reading)
+    return [(c, m.t2s.get(c, c), m.unigram_costs[c] - back_off, plain_candidate(c)) for c in candidates(slot)]
+
+
+@lru_cache(maxsize=4096)
+def _slot_table(lead: int | None, trail: int | None, reading: str | None, marked_before: int | None):
+    """Per candidate of such a slot: the character, its t2s key, its prior (`lost.prior`), its
+    back-off cost after any left neighbour, whether it is plain."""
+    rows = _candidate_rows(lead, trail, reading)
+    if marked_before is None or lead is None:
+        return [(c, key, 0.0, back_off, plain) for c, key, back_off, plain in rows]
+    marked = marked_candidates(lead, marked_before)
+    preferred = -TUNING.marked_prior
+    return [(c, key, preferred if c in marked else 0.0, back_off, plain) for c, key, back_off, plain in rows]
 
 
 def best_filler(lead: int | None, trail: int | None, reading: str | None, marked_before: int | None,

@@ -52,16 +52,25 @@ def marked_candidates(lead: int, after: int) -> tuple[str, ...]:
     """Characters with this lead byte whose trail byte X is one the decoder would have
     replaced by `?` before the byte `after`: X >= 0x80 and X+after is no GBK code."""
     by_code = gbk_table()[0]
+    rows = _marked_rows(lead)
+    if after < 0:
+        return tuple(c for _, c in rows)
+    return tuple(c for high, c in rows if high | after not in by_code)
+
+
+@lru_cache(maxsize=None)
+def _marked_rows(lead: int) -> tuple[tuple[int, str], ...]:
+    """(X << 8, character) for the trail bytes X >= 0x80 of `lead` whose character may be
+    restored (common Han, lost punctuation), in byte order: what `marked_candidates` filters
+    by `after` (it looked every character up again for each `after`: on `中?文?…` that was
+    ~25 % of cjk_mojibake's profile; oracle in tests/repair/test_cost_fast_paths.py)."""
+    by_code = gbk_table()[0]
     m = model()
     out = []
     for x in range(0x80, 0xFF):
         c = by_code.get(lead << 8 | x)
-        if c is None:
-            continue
-        if after >= 0 and (x << 8 | after) in by_code:
-            continue
-        if (is_han(c) and m.unigram_cost(c) < TUNING.candidate_max_cost) or c in LOST_PUNCT:
-            out.append(c)
+        if c is not None and ((is_han(c) and m.unigram_cost(c) < TUNING.candidate_max_cost) or c in LOST_PUNCT):
+            out.append((x << 8, c))
     return tuple(out)
 
 
