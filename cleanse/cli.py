@@ -317,6 +317,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         writer = _writer_options(args, pipeline)
     except ConfigError as exc:
         return _error(str(exc))
+    if args.dedup and writer.columns is not None:
+        from cleanse.dedup.phase import COLUMNS as DEDUP_COLUMNS
+
+        missing = [c for c in DEDUP_COLUMNS if c not in writer.columns]
+        if missing:
+            return _error(f"--dedup needs the document column(s) {', '.join(missing)}: add them to --columns "
+                          f"(or output.columns)")
     unsafe = _input_roots_check(args.input, args.output)
     if unsafe:
         return _error(unsafe)

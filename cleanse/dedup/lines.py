@@ -45,7 +45,8 @@ import numpy as np
 import pyarrow as pa
 
 from cleanse.dedup.normalize import FORM_VERSION, dedup_form
-from cleanse.dedup.parts import WORK_DIR, part_name, part_stem, write_table
+from cleanse.dedup.parts import WORK_DIR, part_name, part_stem, row_groups, run_writer_options, write_table
+from cleanse.io.parquet import WriterOptions
 from cleanse.io.storage import Storage
 
 STAGE = "repeated_lines"
@@ -294,10 +295,12 @@ def repeated_keys(storage: Storage, parts: Sequence[str], cfg: RepeatedLinesConf
     return table.column("key").to_numpy(), counter.distinct
 
 
-def strip_part(out_dir: str, part: str, cfg: RepeatedLinesConfig) -> dict[str, int]:
+def strip_part(out_dir: str, part: str, cfg: RepeatedLinesConfig,
+               options: WriterOptions | None = None) -> dict[str, int]:
     """Pass 2 over one document part: its repeated lines removed and recorded, the part
     rewritten (its schema metadata says so, which makes a rewrite killed before its marker
-    recognisable), then the marker `_dedup/lines_applied/NNNNN.json`."""
+    recognisable), then the marker `_dedup/lines_applied/NNNNN.json`. The part is rewritten
+    with `options` (the run's writer options) and its own row-group boundaries."""
     storage = Storage(out_dir)
     marker = stripped_marker(part)
     if storage.exists(marker):
@@ -308,7 +311,8 @@ def strip_part(out_dir: str, part: str, cfg: RepeatedLinesConfig) -> dict[str, i
         rep = storage.parquet_file(REPEATED_FILE).read(columns=["key", "docs"])
         table, counts = _strip_table(table, rep.column("key").to_numpy(), rep.column("docs").to_numpy(), cfg)
         meta = {**(table.schema.metadata or {}), _META_KEY: json.dumps(counts).encode()}
-        write_table(storage, part, table.replace_schema_metadata(meta))
+        write_table(storage, part, table.replace_schema_metadata(meta), options or run_writer_options(storage),
+                    row_groups(storage, part))
     else:
         counts = json.loads(done)
     storage.write_json_atomic(marker, counts, indent=None)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cleanse.io import layout
+from cleanse.io.parquet import WriterOptions, writer_kwargs
 from cleanse.io.storage import Storage
 
 WORK_DIR = layout.DEDUP_DIR
@@ -29,18 +32,54 @@ def part_stem(part: str) -> str:
     return part_name(part)[:-len(".parquet")]
 
 
-def write_table(storage: Storage, rel: str, table: pa.Table) -> None:
-    """`table` to `rel` (zstd), written under a temporary name and moved into place."""
+def write_table(storage: Storage, rel: str, table: pa.Table, options: WriterOptions | None = None,
+                row_groups: Sequence[int] | None = None) -> None:
+    """`table` to `rel`, written under a temporary name and moved into place.
+
+    Without `options`: a work file of the phase (zstd, pyarrow's row groups). With them (a
+    document part or a duplicates file): the codec, level, dictionary and statistics settings
+    the run wrote its parts with, and one row group per entry of `row_groups` (row counts,
+    summing to the table's rows; `rewrite_groups` keeps an input part's boundaries), so that
+    a rewritten part keeps the run's row-group size and byte bound."""
     tmp = storage.tmp(rel)
+    # Confined on the local disk: the temporary file's directory must resolve inside OUT.
+    where = storage.local_path(tmp) if storage.local else storage.path(tmp)
     try:
-        if storage.local:  # confined: the temporary file's directory must resolve inside OUT
-            pq.write_table(table, storage.local_path(tmp), compression="zstd")
+        if options is None:
+            pq.write_table(table, where, filesystem=None if storage.local else storage.fs, compression="zstd")
         else:
-            pq.write_table(table, storage.path(tmp), filesystem=storage.fs, compression="zstd")
+            with storage.fs.open_output_stream(where) as sink, \
+                    pq.ParquetWriter(sink, table.schema, **writer_kwargs(table.schema, options)) as writer:
+                start = 0
+                for n in row_groups if row_groups is not None else [table.num_rows][:table.num_rows]:
+                    writer.write_table(table.slice(start, n), row_group_size=max(1, n))
+                    start += n
+                assert start == table.num_rows, (rel, start, table.num_rows)
     except BaseException:
         storage.delete_file(tmp)
         raise
     storage.commit(tmp, rel)
+
+
+def run_writer_options(storage: Storage) -> WriterOptions:
+    """The writer options the run recorded in `_run.json` (codec, level, row groups, columns):
+    the phase rewrites parts and writes duplicates files with them."""
+    return WriterOptions.from_dict(storage.read_json(layout.RUN_FILE).get("writer"))
+
+
+def row_groups(storage: Storage, part: str) -> list[int]:
+    """The row counts of a part's row groups, in order."""
+    md = storage.parquet_file(part).metadata
+    return [md.row_group(i).num_rows for i in range(md.num_row_groups)]
+
+
+def rewrite_groups(groups: Sequence[int], keep: np.ndarray) -> list[int]:
+    """The row groups of the rows `keep` (a boolean mask over the part's rows) selects: the kept
+    rows of each input row group form one output row group (empty ones dropped). A rewrite
+    then never makes a row group larger than the run wrote it, by rows or by bytes."""
+    bounds = np.concatenate([[0], np.cumsum(groups, dtype=np.int64)])
+    kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[bounds]
+    return [int(n) for n in np.diff(kept) if n]
 
 
 def applied_marker(part: str) -> str:

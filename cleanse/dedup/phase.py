@@ -40,10 +40,13 @@ from cleanse.dedup import lines as lines_pass
 from cleanse.dedup.lines import RepeatedLinesConfig
 from cleanse.dedup.minhash import MinHashConfig, band_keys, signatures
 from cleanse.dedup.normalize import FORM_VERSION, dedup_form, exact_key
-from cleanse.dedup.parts import WORK_DIR, applied_marker, document_parts, part_name, write_table
+from cleanse.dedup.parts import (
+    WORK_DIR, applied_marker, document_parts, part_name, rewrite_groups, row_groups, run_writer_options, write_table,
+)
 from cleanse.dedup.schema import duplicate_schema
 from cleanse.io import layout
 from cleanse.io.lock import output_lock
+from cleanse.io.parquet import WriterOptions
 from cleanse.io.storage import Storage, is_tmp_name
 
 CONFIG_FILE = f"{WORK_DIR}/config.json"
@@ -52,6 +55,8 @@ SUMMARY_FILE = f"{WORK_DIR}/summary.json"
 CLUSTER_SIGNAL = "dup_cluster_size"
 VERSION = "3"  # 2: the repeated-lines pass; 3: its repeated_title rule
 _BATCH_ROWS = 1024
+# The document columns the phase reads (signatures and ranking; `id` is always written).
+COLUMNS = ("source", "segment", "text")
 
 
 class DedupError(RuntimeError):
@@ -221,12 +226,16 @@ def _declare_cluster_signal(metadata: dict[bytes, bytes] | None) -> dict[bytes, 
     return meta
 
 
-def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
-    """Move the dropped rows of one part to its duplicates file, keep the rest."""
+def apply_part(out_dir: str, part: str, plan: pa.Table, options: WriterOptions | None = None) -> dict[str, int]:
+    """Move the dropped rows of one part to its duplicates file, keep the rest. Both files are
+    written with `options` (default: the run's, `run_writer_options`), each row group of the
+    part giving one row group of each."""
     storage = Storage(out_dir)
     marker = applied_marker(part)
     if storage.exists(marker):
         return storage.read_json(marker)
+    options = options or run_writer_options(storage)
+    groups = row_groups(storage, part)
     table = storage.parquet_file(part).read()
     drop = plan.filter(pc.not_equal(plan.column("kind"), "kept"))
     present = pc.is_in(table.column("id"), value_set=drop.column("id"))
@@ -242,12 +251,15 @@ def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
         cols = [gone.column("id"), info.column("duplicate_of"), info.column("similarity"), info.column("kind")]
         cols += [gone.column(f.name) for f in table.schema if f.name != "id"]
         write_table(storage, dup_rel, pa.Table.from_arrays(
-            [c.cast(f.type) for c, f in zip(cols, schema)], schema=schema))
+            [c.cast(f.type) for c, f in zip(cols, schema)], schema=schema), options,
+            rewrite_groups(groups, present.to_numpy(zero_copy_only=False)))
     elif drop.num_rows:
         pass  # applied before a kill: the duplicates file holds them and the part is already rewritten
     # Every part is rewritten with the `dup_cluster_size` signal field, so that all parts keep
-    # one schema (a struct field present in some parts only would break readers of the folder).
-    kept = table.filter(pc.invert(present))
+    # one schema (a struct field present in some parts only would break readers of the folder);
+    # not when the run's column selection left `signals` out.
+    keep = pc.invert(present)
+    kept = table.filter(keep)
     sizes_of = dict(zip(plan.column("id").to_pylist(), plan.column("cluster_size").to_pylist()))
     sizes = [sizes_of.get(i) for i in kept.column("id").to_pylist()]
     idx = kept.schema.get_field_index("signals")
@@ -255,9 +267,10 @@ def apply_part(out_dir: str, part: str, plan: pa.Table) -> dict[str, int]:
     column = _with_cluster_size(old, sizes)
     if idx >= 0:
         kept = kept.set_column(idx, pa.field("signals", column.type), column)
-    else:
+    elif options.columns is None or "signals" in options.columns:
         kept = kept.append_column(pa.field("signals", column.type), column)
-    write_table(storage, part, kept.replace_schema_metadata(_declare_cluster_signal(table.schema.metadata)))
+    write_table(storage, part, kept.replace_schema_metadata(_declare_cluster_signal(table.schema.metadata)),
+                options, rewrite_groups(groups, keep.to_numpy(zero_copy_only=False)))
     result = {"rows": table.num_rows - dropped_here, "dropped": drop.num_rows}
     storage.write_json_atomic(marker, result, indent=None)
     return result
@@ -327,6 +340,11 @@ def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, a
         record_in_manifest(storage)  # (again: a phase killed right after its summary)
         return DedupSummary(**{**storage.read_json(SUMMARY_FILE), "resumed": True})
     parts = document_parts(storage)
+    if parts:
+        missing = [c for c in COLUMNS if c not in storage.parquet_file(parts[0]).schema_arrow.names]
+        if missing:
+            raise DedupError(f"{storage.location}: the documents lack the column(s) {', '.join(missing)} that "
+                             f"dedup needs (the run's --columns left them out)")
     _check_identity(storage, cfg, parts)
     # Temporary files of a phase killed mid-write (the lock is held: no other writer is alive).
     for d in (WORK_DIR, layout.DOCUMENTS_DIR, layout.DUPLICATES_DIR):
@@ -344,7 +362,8 @@ def _dedup_locked(out_dir: str, cfg: DedupConfig, workers: int, executor: str, a
         plan, t_sig = _signatures_and_plan(storage, parts, cfg, workers, "local", t0)
     part_index = {p: i for i, p in enumerate(parts)}
     by_part = [plan.filter(pc.equal(plan.column("part"), part_index[p])) for p in parts]
-    _map(apply_part, [(out_dir, p, t) for p, t in zip(parts, by_part)], workers)
+    options = run_writer_options(storage)
+    _map(apply_part, [(out_dir, p, t, options) for p, t in zip(parts, by_part)], workers)
     kinds = plan.column("kind").to_pylist()
     summary = DedupSummary(
         documents=int(sum(storage.parquet_file(signatures_file(p)).metadata.num_rows for p in parts)),
@@ -396,7 +415,8 @@ def _repeated_lines(storage: Storage, parts: list[str], cfg: RepeatedLinesConfig
     if not storage.exists(lines_pass.REPEATED_FILE):
         _each_part(lines_pass.count_part_lines, [(out_dir, p) for p in parts], workers, executor)
     keys, distinct = lines_pass.repeated_keys(storage, parts, cfg)
-    done = _each_part(lines_pass.strip_part, [(out_dir, p, cfg) for p in parts], workers, executor)
+    options = run_writer_options(storage)
+    done = _each_part(lines_pass.strip_part, [(out_dir, p, cfg, options) for p in parts], workers, executor)
     return {"repeated_lines": sum(d["lines"] for d in done), "repeated_line_docs": sum(d["docs"] for d in done),
             "repeated_line_keys": len(keys), "distinct_lines": distinct}
 

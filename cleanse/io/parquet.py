@@ -127,6 +127,15 @@ class WriterOptions:
         keep = set(self.columns) | {"id"}
         return pa.schema([f for f in schema if f.name in keep], metadata=schema.metadata)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> WriterOptions:
+        """The options of `to_dict` (as a run's `_run.json` records them under `writer`; None or
+        absent keys: the defaults)."""
+        d = dict(d or {})
+        if d.get("columns") is not None:
+            d["columns"] = tuple(d["columns"])
+        return cls(**d)
+
     def to_dict(self) -> dict[str, Any]:
         # `part_bytes` only when set: the identity of a run written before it existed is unchanged.
         return {"columns": None if self.columns is None else list(self.columns), "compression": self.compression,
@@ -154,7 +163,9 @@ def buffered_bytes(doc: Document) -> int:
             + 3 * sum(len(r.text) for r in removed))
 
 
-def _writer_options(schema: pa.Schema, options: WriterOptions | None = None) -> dict[str, Any]:
+def writer_kwargs(schema: pa.Schema, options: WriterOptions | None = None) -> dict[str, Any]:
+    """The `pq.ParquetWriter` arguments of `options` for `schema` (codec, level, dictionary and
+    statistics on every column but the free-text ones)."""
     options = options or WriterOptions()
     keep = [p for p in _leaf_paths(schema) if p not in _FREE_TEXT]
     return {"compression": options.compression, "compression_level": options.compression_level,
@@ -227,7 +238,7 @@ class ParquetPartWriter:
         # Our own stream (its position is the bytes written); on the local disk, confined to OUT.
         tmp = self.storage.local_path(self._tmp) if self.storage.local else self.storage.path(self._tmp)
         self._sink = self.storage.fs.open_output_stream(tmp)
-        self._writer = pq.ParquetWriter(self._sink, self.schema, **_writer_options(self.schema, self.options))
+        self._writer = pq.ParquetWriter(self._sink, self.schema, **writer_kwargs(self.schema, self.options))
         self._part_rows = 0
 
     def _finish_part(self) -> None:

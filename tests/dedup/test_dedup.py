@@ -259,3 +259,61 @@ def test_a_planted_symlink_is_refused_before_anything_is_written_there(corpus, t
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "outside the output directory" in err
     assert {p: open(os.path.join(elsewhere, p), "rb").read() for p in os.listdir(elsewhere)} == before
+
+
+def _codecs_and_groups(path: str) -> tuple[set[str], list[int]]:
+    md = pq.read_metadata(path)
+    codecs = {md.row_group(g).column(c).compression for g in range(md.num_row_groups) for c in range(md.num_columns)}
+    return codecs, [md.row_group(g).num_rows for g in range(md.num_row_groups)]
+
+
+def test_dedup_rewrites_with_the_run_writer_options(corpus, tmp_path):
+    """The parts the phase rewrites (repeated lines, then kept rows) and the duplicates files it
+    writes keep the run's codec, row-group size and column selection (issue 14: they were
+    rewritten as zstd in one row group, with a `signals` column added)."""
+    src, truth = corpus
+    plain, opts = str(tmp_path / "plain"), str(tmp_path / "opts")
+    _run(src, plain, "--workers", "1", "--dedup")
+    _run(src, opts, "--workers", "1", "--dedup", "--compression", "gzip", "--compression-level", "9",
+         "--row-group-rows", "2", "--columns", "text,source,segment")
+    parts = _docs_dir(opts)
+    dup_files = sorted(os.path.join(opts, "duplicates", f) for f in os.listdir(os.path.join(opts, "duplicates")))
+    assert parts and dup_files
+    written = [p for p in parts + dup_files if pq.read_metadata(p).num_rows]  # (an empty file has no row group)
+    assert set(parts) <= set(written) and len(written) > len(parts)
+    for path in written:
+        codecs, groups = _codecs_and_groups(path)
+        assert codecs == {"GZIP"}, path
+        assert max(groups) <= 2, (path, groups)
+    for path in parts:
+        assert pq.read_schema(path).names == ["id", "text", "source", "segment"]  # no `signals` column added
+    assert pq.read_schema(dup_files[0]).names == ["id", "duplicate_of", "similarity", "kind", "text", "source",
+                                                  "segment"]
+    assert all(_codecs_and_groups(p)[0] == {"ZSTD"} for p in _docs_dir(plain))
+    # The same rows and duplicates as the default options give.
+    assert _rows(opts) == _rows(plain)
+    assert sorted((d["id"], d["duplicate_of"]) for d in _dups(opts)) == \
+        sorted((d["id"], d["duplicate_of"]) for d in _dups(plain))
+    assert len(_dups(opts)) == sum(1 for dup in truth.values() if dup)
+
+
+def test_dedup_without_the_columns_it_reads_is_one_line(corpus, tmp_path, capsys):
+    src, _ = corpus
+    out = str(tmp_path / "out")
+    assert main(["run", "--input", src, "--output", out, "-q", "--dedup", "--columns", "text"]) == 2
+    err = capsys.readouterr().err
+    assert "--dedup needs the document column(s) source, segment" in err and err.count("\n") == 1
+    assert not os.path.exists(out)  # refused before anything is written
+    _run(src, out, "--columns", "text")
+    assert main(["dedup", out, "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "lack the column(s) source, segment that dedup needs" in err and err.count("\n") == 1
+
+
+def test_rewrite_keeps_each_row_group_boundary():
+    from cleanse.dedup.parts import rewrite_groups
+
+    keep = np.array([1, 0, 1, 0, 0, 1, 1, 1, 0], bool)
+    assert rewrite_groups([3, 2, 4], keep) == [2, 3]  # the second group lost both rows
+    assert rewrite_groups([3, 2, 4], ~keep) == [1, 2, 1]
+    assert rewrite_groups([], np.zeros(0, bool)) == []
