@@ -15,6 +15,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -49,6 +51,34 @@ class Terminated(KeyboardInterrupt):
 
 def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated()
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises `Terminated` in the driver meanwhile (in the main thread), so that it takes
+    the clean-up paths of Ctrl-C; the previous handler afterwards."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    try:
+        yield
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _stopped(exc: KeyboardInterrupt, output: str) -> int:
+    """The one line and exit code of a run or dedup phase stopped by Ctrl-C or SIGTERM."""
+    word = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    print(f"\ncleanse: {word}; run the same command again to resume {output}", file=sys.stderr)
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+def _dedup(output: str, args: argparse.Namespace, workers: int) -> int:
+    with _sigterm_raises():
+        try:
+            return run_dedup(output, args, workers)
+        except KeyboardInterrupt as exc:
+            return _stopped(exc, output)
 log = logging.getLogger("cleanse")
 
 
@@ -336,42 +366,38 @@ def _cmd_run(args: argparse.Namespace) -> int:
         shard_max_bytes=None if args.shard_mb is None else max(1, int(args.shard_mb * 1e6)),
         chunk_bytes=max(1024, int(args.chunk_mb * 1e6)),
     )
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
-    try:
-        if args.executor == "ray":
-            from cleanse.executors.ray import RayUnavailable, run_ray
+    with _sigterm_raises():
+        try:
+            if args.executor == "ray":
+                from cleanse.executors.ray import RayUnavailable, run_ray
 
-            try:
-                summary = run_ray(pipeline, files, args.output, address=args.address,
-                                  workers=args.workers if args.workers_given else None, reader=reader,
-                                  writer_options=writer, **common)
-            except RayUnavailable as exc:
-                return _error(str(exc))
-        else:
-            summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast,
-                          writer_options=writer, reader=reader, **common)
-    except KeyboardInterrupt as exc:
-        if progress:
-            progress.close()
-            progress = None
-        word = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        print(f"\ncleanse: {word}; run the same command again to resume {args.output}", file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
-    except StageFailed as exc:
-        log.debug("stopped by --fail-fast", exc_info=True)
-        return _error(f"--fail-fast: {str(exc).splitlines()[0]} (run again without --fail-fast to reject such "
-                      f"documents as stage_error; the finished shards are kept)", EXIT_STAGE_ERROR)
-    except OutputError as exc:
-        return _error(str(exc))
-    except OSError as exc:  # storage that fails mid-run (a full disk, a lost connection)
-        log.debug("storage error", exc_info=True)
-        return _error(f"{args.output}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
-    finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
-        if progress:
-            progress.close()
+                try:
+                    summary = run_ray(pipeline, files, args.output, address=args.address,
+                                      workers=args.workers if args.workers_given else None, reader=reader,
+                                      writer_options=writer, **common)
+                except RayUnavailable as exc:
+                    return _error(str(exc))
+            else:
+                summary = run(pipeline, files, args.output, workers=args.workers, fail_fast=args.fail_fast,
+                              writer_options=writer, reader=reader, **common)
+        except KeyboardInterrupt as exc:
+            if progress:
+                progress.close()
+                progress = None
+            return _stopped(exc, args.output)
+        except StageFailed as exc:
+            log.debug("stopped by --fail-fast", exc_info=True)
+            return _error(f"--fail-fast: {str(exc).splitlines()[0]} (run again without --fail-fast to reject such "
+                          f"documents as stage_error; the finished shards are kept)", EXIT_STAGE_ERROR)
+        except OutputError as exc:
+            return _error(str(exc))
+        except OSError as exc:  # storage that fails mid-run (a full disk, a lost connection)
+            log.debug("storage error", exc_info=True)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return _error(f"{args.output}: {first}")
+        finally:
+            if progress:
+                progress.close()
     c = summary.manifest["counts"]
     if c.get("inputs_skipped"):
         where = os.path.join(args.output, MANIFEST_FILE)
@@ -387,7 +413,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
               + (f", {c['bytes'] / 1e6 / secs:.2f} MB/s" if secs else ""))
     status = _check_counts(c, args)
     if args.dedup and status == EXIT_OK:
-        return run_dedup(args.output, args, max(1, args.workers))
+        return _dedup(args.output, args, max(1, args.workers))
     return status
 
 
@@ -416,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         return _cmd_run(args)
     if args.command == "dedup":
-        return run_dedup(args.output, args, max(1, args.workers or os.cpu_count() or 1))
+        return _dedup(args.output, args, max(1, args.workers or os.cpu_count() or 1))
     if args.command == "report":
         try:
             if not Storage(args.output).exists(STATS_FILE):

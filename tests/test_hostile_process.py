@@ -17,10 +17,10 @@ from tests.ops_inputs import read_rows, start_slow_run
 
 DRIVER = textwrap.dedent("""
     import multiprocessing, os, sys, time
-    from cleanse.executors.local import _exit_with_driver
+    from cleanse.executors.pool import exit_with_driver
 
     def worker(driver_pid, path):
-        _exit_with_driver(driver_pid)
+        exit_with_driver(driver_pid)
         with open(path, "w") as fh:
             fh.write(str(os.getpid()))
         time.sleep(120)

@@ -26,6 +26,7 @@ import argparse
 import dataclasses
 import sys
 from collections.abc import Mapping
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from cleanse.dedup.lines import RepeatedLinesConfig
@@ -119,6 +120,10 @@ def run_dedup(out: str, args: argparse.Namespace, workers: int) -> int:
                                address=getattr(args, "address", None))
     except (DedupError, DedupConfigError, OutputError) as exc:
         print(f"cleanse: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenProcessPool:  # a worker killed (SIGKILL, the OOM killer) or crashed in C code
+        print(f"cleanse: error: a dedup worker process died (killed or crashed); run the same command again to "
+              f"resume {out}", file=sys.stderr)
         return 2
     if not getattr(args, "quiet", False):
         print_summary(summary)

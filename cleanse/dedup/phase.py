@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -297,13 +296,14 @@ class DedupSummary:
 
 
 def _map(fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int) -> list[Any]:
+    """`fn` over the parts, in this process or on a pool of the local executor's kind
+    (`cleanse.executors.pool`: workers die with the driver, never run its signal handlers,
+    and are stopped when the driver is interrupted)."""
     if workers <= 1 or len(args) <= 1:
         return [fn(*a) for a in args]
-    import multiprocessing
+    from cleanse.executors.pool import pool_map
 
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=ctx) as pool:
-        return list(pool.map(fn, *zip(*args)))
+    return pool_map(fn, args, min(workers, len(args)))
 
 
 def _check_identity(storage: Storage, cfg: DedupConfig, parts: list[str]) -> dict[str, Any]:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
-import os
-import signal
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from cleanse.executors.pool import new_pool, signals_held, stop
 from cleanse.executors.shards import (
     SHARD_MAX_FILES,
     OutputConflict,
@@ -53,66 +50,10 @@ _worker_pipeline: Pipeline | None = None
 SHARD_RETRIES = 2
 
 
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _exit_with_driver(driver_pid: int) -> None:
-    """Have the kernel send this worker SIGKILL when the driver dies (Linux `prctl`), so a
-    driver killed by SIGKILL leaves no workers behind (they held about 140 MB each, for
-    minutes). Elsewhere a no-op: the pool's own shutdown stops workers on a clean exit.
-    The parent may already have died between the fork and this call: then exit now."""
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != driver_pid:
-        os._exit(1)
-
-
-# Signals a new worker must not take with the driver's Python handlers (the CLI's SIGTERM
-# handler, one a library such as Ray installed, the default SIGINT handler), which it inherits
-# through fork until `_init_worker` replaces them. The pool's own shutdown sends SIGTERM to
-# workers that may have only just been forked; run by a handler that raises, the exception
-# could leave `os.fork()` in the child before multiprocessing's guard and the child went on as
-# a second copy of the driver (seen once: a second pytest session that failed a test, and a
-# worker that tried to join the driver's children). So the driver blocks them while it forks
-# workers; the child inherits the blocked mask and unblocks them once its own dispositions are
-# set, so that a SIGTERM sent meanwhile stops it as intended.
-_HELD_AT_START = frozenset({signal.SIGTERM, signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else frozenset()
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGTERM and SIGINT blocked in this thread meanwhile (delivered on exit, in order)."""
-    if not _HELD_AT_START:
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_AT_START)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _init_worker(pipeline: Pipeline, driver_pid: int | None = None) -> None:
+def _init_worker(pipeline: Pipeline) -> None:
+    # (after `cleanse.executors.pool`'s own set-up: parent-death signal, signal dispositions)
     global _worker_pipeline
     _worker_pipeline = pipeline
-    if driver_pid is not None:
-        _exit_with_driver(driver_pid)
-    # Ctrl-C reaches the whole process group: the driver handles it (and stops the workers),
-    # so a worker does not print a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The driver's SIGTERM handler (`cleanse.cli`) is inherited through fork; a worker is
-    # stopped by SIGTERM (`Process.terminate`) as by default, without a traceback.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if _HELD_AT_START:  # held by the driver across the fork (`_signals_held`): now they act as set above
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_AT_START)
     pipeline.setup()  # done before fork (then a no-op); needed under spawn
 
 
@@ -189,16 +130,7 @@ def _new_pool(pipeline: Pipeline, workers: int) -> ProcessPoolExecutor:
     # fork: workers inherit the built pipeline (dictionaries loaded once, pages shared)
     # instead of unpickling it; spawn where fork does not exist. (The writers never convert
     # Python objects with pyarrow, so no worker pays pyarrow's ~0.5 s import of pandas.)
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(pipeline, os.getpid()))
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        proc.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
+    return new_pool(workers, _init_worker, (pipeline,))
 
 
 def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_bytes: int, workers: int,
@@ -216,7 +148,7 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
     in_flight: dict[Future[ShardResult], Shard] = {}
 
     def submit(shard: Shard) -> None:
-        with _signals_held():  # the pool forks its workers on the first submit
+        with signals_held():  # the pool forks its workers on the first submit
             in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast, writer_options,
                                   reader)] = shard
 
@@ -245,7 +177,7 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
                 continue
             lost = sorted(lost + list(in_flight.values()), key=lambda sh: sh.index)
             in_flight.clear()
-            _stop(pool)
+            stop(pool)
             pool = _new_pool(pipeline, workers)
             if len(lost) == 1:  # it ran alone: its worker died on it
                 shard = lost[0]
@@ -269,7 +201,7 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
     except BaseException:
         # Interrupted or failed: the shards in flight are abandoned (their parts stay under
         # temporary names, which the next run deletes), so stop the workers now.
-        _stop(pool)
+        stop(pool)
         raise
     pool.shutdown(wait=True)
 
