@@ -9,7 +9,7 @@ from cleanse.boilerplate import (
 from cleanse.decoding import DecodeStage
 from cleanse.document import Document
 from cleanse.extraction import ExtractHtmlStage
-from cleanse.normalization import NormalizeZhStage, QualitySignalsStage
+from cleanse.normalization import InvisibleStage, NormalizeZhStage, QualitySignalsStage
 from cleanse.pipeline import Pipeline
 from cleanse.repair import CjkMojibakeStage, FtfyStage, PinyinRubyStage
 from cleanse.script import ConvertStage
@@ -23,6 +23,7 @@ def text_stages() -> list[TextStage]:
     """The stages that work on text alone (after decoding and splitting), in order."""
     return [
         ExtractHtmlStage(),  # whole HTML pages -> main content (other texts untouched)
+        InvisibleStage(),  # what normalize_zh deletes without context, before the repairs read the text
         FtfyStage(), CjkMojibakeStage(), PinyinRubyStage(),  # repair (source script)
         ConvertStage("t2s"),  # exact OpenCC Traditional -> Simplified
         HtmlResidueStage(), BoilerplateLinesStage(), HeaderMetaStage(),  # boilerplate

