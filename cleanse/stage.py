@@ -13,11 +13,13 @@ reject (reason `stage_error`) instead of stopping the run.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar, Union
 
 from cleanse.budget import Budget, OverBudget, deadline
@@ -332,3 +334,11 @@ def changed_span(before: str, after: str) -> int:
         return 0
     p, s = common_affixes(before, after)
     return max(len(before), len(after)) - p - s
+
+
+@lru_cache(maxsize=None)
+def data_digest(path: str) -> str:
+    """Content hash (16 hex digits) of a rule or table file a stage reads: part of the stage's
+    `config()`, so editing a rule changes the pipeline id written into every row."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]

@@ -8,7 +8,6 @@ fails loudly. The file formats are documented in docs/boilerplate.md.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,7 @@ import numpy as np
 
 from cleanse.boilerplate.variants import compile_rule, literal_spellings
 from cleanse.normalization.normalize import space_characters
+from cleanse.stage import data_digest
 
 # Bits of LineRuleSet.char_flags. ANCHOR_SECOND is ANCHOR_FIRST shifted by two, so that
 # `flags[:-1] & flags[1:] >> 2` marks the pairs that may be anchors (lines.py).
@@ -33,12 +33,9 @@ def load_table(name: str) -> dict[str, Any]:
         return json.load(f)
 
 
-@lru_cache(maxsize=None)
 def table_digest(name: str) -> str:
-    """Content hash of a rule table: part of a stage's config, so editing a rule changes the
-    pipeline id written into every row."""
-    with open(os.path.join(RULES_DIR, name), "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()[:16]
+    """Content hash of a rule table: part of a stage's config."""
+    return data_digest(os.path.join(RULES_DIR, name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,6 @@ names are data: `rules/html.json`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -35,7 +34,7 @@ from functools import lru_cache
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
-from cleanse.stage import TextEdit
+from cleanse.stage import TextEdit, data_digest
 
 LINK_OPEN, LINK_CLOSE, PAD = "\ue000", "\ue001", "\ue002"
 _SENTINELS = str.maketrans("", "", LINK_OPEN + LINK_CLOSE + PAD)
@@ -76,12 +75,9 @@ class _Rules:
 RULES_PATH = os.path.join(os.path.dirname(__file__), "rules", "html.json")
 
 
-@lru_cache(maxsize=1)
 def rules_digest() -> str:
-    """Content hash of the rule table: part of the stage's config (editing a rule changes
-    the pipeline id written into every row)."""
-    with open(RULES_PATH, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()[:16]
+    """Content hash of the rule table: part of the stage's config."""
+    return data_digest(RULES_PATH)
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleanse.stage import TextEdit, TextStage, changed_span
+from cleanse.stage import TextEdit, TextStage, changed_span, data_digest
 
 TABLE_PATH = os.path.join(os.path.dirname(__file__), "punctuation.json")
 
@@ -416,15 +416,9 @@ class NormalizeZhStage(TextStage):
         _rules()
 
     def config(self) -> dict[str, object]:
-        return {"table": _digest()}
+        return {"table": data_digest(TABLE_PATH)}
 
     def transform(self, text: str) -> TextEdit:
         return normalize_zh(text)
 
 
-@lru_cache(maxsize=1)
-def _digest() -> str:
-    import hashlib
-
-    with open(TABLE_PATH, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()[:16]
