@@ -10,7 +10,8 @@ from tests.repair.test_equivalence import _scan_pieces
 
 from cleanse.repair import ftfy_zh, pinyin
 from cleanse.repair.cjk.reencode import NO_VALID_FFFD, REENCODINGS, dead_first_bytes, decoded_prefix
-from cleanse.repair.cjk.suspects import all_suspects, flagged_suspects, scanned_suspects
+from cleanse.repair.cjk.suspects import (TONE_BIT, all_suspects, blocked_suspects, char_flags, code_points,
+                                         flagged_suspects, scanned_suspects, suspects_flagged)
 from cleanse.repair.pinyin import _SYLLABLE, DEBRIS_RE, TONED, is_syllable
 
 # Beyond the scan pieces: the neighbours the flag tables test (non-ASCII, Han before a
@@ -32,6 +33,19 @@ def test_flagged_suspects_match_the_regex_scan(text):
 def test_long_texts_take_the_flag_path(text):
     padded = text + "。中文" * 700  # past NUMPY_MIN_CHARS
     assert all_suspects(padded) == scanned_suspects(padded)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_flag_pieces, max_size=30).map("".join), st.integers(1, 24))
+def test_blocked_scan_is_the_whole_text_scan(text, block):
+    """The block-by-block scan (the fast path on long texts, blocks of 64K characters) finds
+    the suspects of the whole-text arrays and of the regexes, and the same tone flag, for any
+    block size (a block boundary between a character and its neighbours, inside a note)."""
+    cp = code_points(text)
+    fl = char_flags().take(cp, mode="clip")
+    whole = suspects_flagged(text, cp, fl)
+    assert whole == scanned_suspects(text)
+    assert blocked_suspects(text, block) == (whole, bool((fl & TONE_BIT).any()))
 
 
 _OLD_DEBRIS_RE = re.compile(rf"[?？\ufffd][(（]?({_SYLLABLE})[)）]")

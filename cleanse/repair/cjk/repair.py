@@ -8,7 +8,7 @@ from cleanse.repair.cjk.edits import Slot
 from cleanse.repair.cjk.find import find_edits
 from cleanse.repair.cjk.lost import debris_slots, resolve, traditional_re
 from cleanse.repair.cjk.notes import DocNotes
-from cleanse.repair.cjk.suspects import NUMPY_MIN_CHARS, TONE_BIT, char_flags, code_points, scanned_suspects, suspects_flagged
+from cleanse.repair.cjk.suspects import NUMPY_MIN_CHARS, blocked_suspects, scanned_suspects
 from cleanse.repair.pinyin import DEBRIS_RE
 from cleanse.stage import TextEdit
 
@@ -20,10 +20,8 @@ def repair_mojibake(text: str) -> TextEdit:
     if len(text) < NUMPY_MIN_CHARS:
         suspects = scanned_suspects(text)
     else:
-        cp = code_points(text)
-        fl = char_flags().take(cp, mode="clip")
-        suspects = suspects_flagged(text, cp, fl)
-        debris = debris and bool((fl & TONE_BIT).any())
+        suspects, toned = blocked_suspects(text)
+        debris = debris and toned
     if not suspects and not (debris and DEBRIS_RE.search(text)):
         return TextEdit(text)
     edits = find_edits(text, suspects)
