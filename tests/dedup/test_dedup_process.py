@@ -110,3 +110,27 @@ def test_a_signal_stops_dedup_with_one_line_and_it_resumes(finished: Path, tmp_p
     assert read_rows(out) == read_rows(reference)
     assert read_rows(out, "duplicates") == read_rows(reference, "duplicates")
     assert not [p for p in out.rglob(".*") if ".tmp-" in p.name]
+
+
+KILLER = DRIVER.replace("    time.sleep(120)\n", "    os.kill(os.getpid(), signal.SIGKILL)\n").replace(
+    "import os, sys, time", "import os, signal, sys, time")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_a_killed_dedup_worker_is_one_line_and_it_resumes(finished: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(finished, out)
+    (tmp_path / "pids").mkdir()
+    root = Path(__file__).resolve().parent.parent.parent
+    proc = subprocess.run([sys.executable, "-c", KILLER, str(out), str(tmp_path / "pids")], cwd=root,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert [line for line in proc.stderr.splitlines() if line.strip()] == [
+        f"cleanse: error: a dedup worker process died (killed or crashed); run the same command again to resume {out}"]
+    assert not (out / "_lock").exists()
+    reference = tmp_path / "ref"
+    shutil.copytree(finished, reference)
+    assert main(["dedup", str(reference), "-q", "-w", "1"]) == 0
+    assert main(["dedup", str(out), "-q", "-w", "2"]) == 0
+    assert read_rows(out) == read_rows(reference)
+    assert read_rows(out, "duplicates") == read_rows(reference, "duplicates")
