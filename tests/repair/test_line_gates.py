@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanse.repair.cjk import reencode
+from cleanse.repair.cjk import lossy, reencode
 from cleanse.repair.cjk.repair import repair_mojibake
 from cleanse.repair.model import model
 from tests.repair_damage import PIPELINE_DAMAGE, damaged_paragraph, sample_paragraphs, synthetic_cases
@@ -93,3 +93,46 @@ def test_gates_keep_the_outcome_on_damaged_text():
         assert got == _plain_outcome(text), text
         changed += got[0] != text
     assert changed > 500  # the damage is repaired, through the gates
+
+
+def _plain_reads_clean(m, text: str, q: int) -> bool:
+    """`lossy._reads_clean` as first written (the oracle of its memo tables)."""
+    t = lossy.T
+    c = text[q]
+    if c in t.clean_punct:
+        return True
+    u = m.unigram_cost(c)
+    if u < t.clean_always_cost:
+        return True
+    if u >= t.clean_max_cost:
+        return False
+    return ((q > 0 and m.bigram_strength(text[q - 1], c) >= t.clean_min_bigram)
+            or (q + 1 < len(text) and m.bigram_strength(c, text[q + 1]) >= t.clean_min_bigram))
+
+
+def _plain_trimmed(m, text: str, i: int, j: int) -> tuple[int, int]:
+    while j - i >= lossy.T.min_run and _plain_reads_clean(m, text, j - 1):
+        j -= 1
+    while j - i >= lossy.T.min_run and _plain_reads_clean(m, text, i):
+        i += 1
+    return i, j
+
+
+def _check_runs(text: str) -> None:
+    m = model()
+    for q in range(len(text)):
+        assert lossy._reads_clean(m, text, q) == _plain_reads_clean(m, text, q), (text, q)
+    for mt in lossy._RUN.finditer(text):
+        assert lossy.trimmed(m, text, *mt.span()) == _plain_trimmed(m, text, *mt.span()), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=10).map("".join))
+def test_trimming_is_the_plain_loop(text):
+    _check_runs(text)
+
+
+def test_trimming_is_the_plain_loop_on_the_sample():
+    for ds in GENRES.values():
+        for d in ds[:40]:
+            _check_runs(d["text"])

@@ -118,6 +118,10 @@ def blocked_suspects(text: str, block: int = SCAN_BLOCK) -> tuple[list[tuple[int
     n = len(text)
     at = _suspect_at().match
     flags = char_flags()
+    if n <= block:  # one block: the whole-text arrays, no margins to cut off
+        cp = code_points(text)
+        fl = flags.take(cp, mode="clip")
+        return [(p, p + 1) for p in _candidates(cp, fl).tolist() if at(text, p)], bool((fl & TONE_BIT).any())
     out: list[tuple[int, int]] = []
     tone = False
     for s in range(0, n, block):
