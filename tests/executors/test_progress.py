@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleanse.cli import main
+from cleanse.decoding import DecodeStage
 from cleanse.executors.progress import Progress
 from cleanse.executors.shards import Shard, ShardResult
 from cleanse.io.sources import SourceFile
@@ -85,7 +86,7 @@ def test_cli_log_progress_then_summary_and_table(tmp_path: Path, capsys: pytest.
     err = captured.err.splitlines()
     assert err[0].startswith("processing 5 files") and LINE.fullmatch(err[-1])
     assert re.match(rf"5 inputs -> \d+ rows, 0 rejects in {re.escape(str(tmp_path / 'l'))}\n", captured.out)
-    assert "docs in" in captured.out and "decode@6" in captured.out
+    assert "docs in" in captured.out and f"decode@{DecodeStage.version}" in captured.out
     # The run's time, with the one-time setup (loading dictionaries, compiling rules) apart
     # (none here when an earlier test in this process already loaded them).
     assert re.search(r"^\d+\.\d\d s( \(\d+\.\d\d s of it loading dictionaries and rules\))?, \d+\.\d\d MB/s$",
