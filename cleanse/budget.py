@@ -26,7 +26,6 @@ most one 8 MiB chunk: 60 + 60 x 8.4 = 563 s), so it only ever fires on pathologi
 
 from __future__ import annotations
 
-import _signal
 import signal
 import threading
 import time
@@ -80,7 +79,10 @@ def _raise(signum: int, frame: Any) -> None:
 # against 11.8-18.3 (three interleaved runs of 20,000 blocks, load 7-9), which on 2 KB pages
 # (12 stages, 383 pages a MB) is ~0.02 CPU s per MB against ~0.07. Same function, same handlers (the C one, `_signal.signal`,
 # returns the raw previous handler, which it takes back).
-_set_handler = getattr(_signal, "signal", signal.signal)
+try:
+    from _signal import signal as _set_handler  # CPython's C function
+except ImportError:  # another interpreter: the plain wrapper
+    _set_handler = signal.signal
 
 
 def _can_arm() -> bool:
