@@ -149,8 +149,12 @@ def _run_pool(pipeline: Pipeline, pending: list[Shard], out_dir: str, chunk_byte
 
     def submit(shard: Shard) -> None:
         with signals_held():  # the pool forks its workers on the first submit
-            in_flight[pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast, writer_options,
-                                  reader)] = shard
+            try:
+                fut = pool.submit(_worker_process, shard, out_dir, chunk_bytes, fail_fast, writer_options, reader)
+            except BrokenProcessPool as exc:  # a worker died while the shards were handed out:
+                fut = Future()  # the shard is lost like those in flight (handled below)
+                fut.set_exception(exc)
+        in_flight[fut] = shard
 
     try:
         queue = list(reversed(pending))
