@@ -204,7 +204,7 @@ def _spaced_ftfy(segment: str, line_start: bool, line_end: bool) -> tuple[str, l
     (`spacing`: what a second `clean_text` would give ftfy), that change put back."""
     fixed, plan = _ftfy(segment)
     view, kept = spaces_view(fixed, line_start, line_end)
-    if view != fixed:
+    if view != fixed and ftfy_may_change(view):
         fixed_view, more = _ftfy(view)
         if fixed_view != view:
             fixed, plan = splice(fixed, view, kept, fixed_view), plan + more
@@ -224,6 +224,8 @@ def _fix_segment(segment: str, line_start: bool = True, line_end: bool = True) -
     cjk = _cjk_reading_first(segment, fixed)
     if cjk is None:
         return fixed, plan
+    if not ftfy_may_change(cjk):
+        return segment, []
     again, plan = _spaced_ftfy(cjk, line_start, line_end)
     if again == cjk:
         return segment, []
