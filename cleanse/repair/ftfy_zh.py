@@ -6,6 +6,11 @@ below keeps only the fixes for real damage (mojibake, C1 controls, surrogates, t
 escapes, control characters) and NFC. HTML entities are left to the boilerplate stage and
 line breaks to normalisation, so that each change is made and recorded in one place.
 
+ftfy reads whitespace (a space may stand for byte A0, an NBSP blocks its UTF-8 detector), and
+normalize_zh rewrites it late in the pipeline: each segment also goes to ftfy with its spaces
+as normalize_zh will leave them (`cleanse/repair/spacing.py`), so a second `clean_text` finds
+nothing more to fix.
+
 ftfy runs under 1 MB/s on Chinese. `fix_text` works line by line (segments end at "\\n" or
 after `max_decode_length` characters), so a segment made only of characters in SAFE (ASCII
 printables, tab/newline, CJK ideographs and punctuation, fullwidth forms, and a few
@@ -243,7 +248,9 @@ def repair_kind(plan: list[tuple[str, str]]) -> str:
     """The kind of an ftfy repair: `ftfy:` and ftfy's explanation of the segment, each step
     `operation=argument`, joined by `;` (`ftfy:encode=latin-1;decode=utf-8`). The steps are
     ftfy's `fix_and_explain` plan for the whole segment (the line) the repair is in:
-    `ftfy.apply_plan(segment, plan)` replays the encoding steps (`normalize` is NFC)."""
+    `ftfy.apply_plan(segment, plan)` replays the encoding steps (`normalize` is NFC) when
+    ftfy's reading of the segment as it is made the change; the steps of the spaced reading
+    (`_spaced_ftfy`) follow them and replay on `spacing.spaces_view` of its result."""
     return "ftfy:" + ";".join(f"{op}={arg}" for op, arg in plan) if plan else "ftfy"
 
 
