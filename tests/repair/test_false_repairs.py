@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
+from cleanse.repair.cjk.lost import mark_explained
 
 
 def repaired(text: str) -> str:
@@ -67,9 +68,30 @@ def test_mixed_script_text_unchanged(parts):
     assert repaired(text) == text
 
 
-@pytest.mark.xfail(strict=True, reason="a short shift of lost characters alone (`挣?` -> `日`, gain 10^4.51) "
-                   "is not told from real debris by anything local: the synthetic debris repairs start at 10^4.54 "
-                   "(docs/repair.md, Known limits)")
+# A short GBK shift ended by the decoder's `?`/U+FFFD needs only a gain of 10^4.5, because it says
+# what the mark is: the lost character whose lead byte is the last byte of the character before
+# it, with a trail byte the decoder could not pair with the next byte. When only a rare
+# character fits (or none), the mark is not explained and the full gain is needed.
 def test_yuan_song_character_before_a_placeholder_is_kept():
+    # the source's `?` for a character it could not write: read shifted, 挣 (D5F5) leaves a lost
+    # F5xx before `，` (A3), and only 醌 or rarer fits (was `我如今日，`, gain 10^4.51)
     text = "一命掩黄沙。\n我如今挣?，将拄仗按拿，魂飞魄讶。"
     assert repaired(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    # found by the idempotence property (tests/test_ops_idempotence.py) on convert_t2s output:
+    # é is A8A6, so the lost character would be A6xx, a Greek letter (was `加快》ⅷ改善`, `（一）台😀续`)
+    "切实发挥科技在经济社会加快发é\ufffd改善民生中的支撑作用", "（一）继é\ufffd😀续推进企业",
+    "加快发é?改善",
+])
+def test_a_mark_that_only_a_rare_lost_character_explains_is_no_short_shift(text):
+    assert repair_mojibake(text).text == text
+
+
+def test_a_mark_explained_by_a_common_lost_character_is_still_a_short_shift():
+    # `沂芯?济` = [我]市[经]济: 芯 is D0BE, so the lost character is BExx before 济 (BC)
+    assert repair_mojibake("沂芯?济发展").text == "市经济发展"
+    assert mark_explained(0xBE, "济".encode("gbk")[0])  # 经 is BEAD, and AD+BC is no GBK code
+    assert not mark_explained(0xA6, -1)  # Greek letters only
+    assert not mark_explained(0xF5, 0xA3)  # 醌 and rarer before a full-width character

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from cleanse.repair.cjk.codes import GBK2, first_byte
 from cleanse.repair.cjk.edits import Slot
 from cleanse.repair.cjk.filler import best_filler
+from cleanse.repair.cjk.lost import mark_explained
 from cleanse.repair.cjk.tuning import TUNING
 from cleanse.repair.model import Model, is_han, model
 
@@ -78,8 +80,12 @@ def min_gain(text: str, i: int, j: int) -> float:
         return t.min_gain_letter
     if j - i <= t.short_mark_span and c in "?\ufffd" and text[i] >= "\x80" and text[j - 2] >= "\x80":
         # the same for a short shift ended by the decoder's mark (`沂芯?济` = [我]市[经]济),
-        # unless the span already holds a word (`房价倒挂???` in a review: a writer's ? marks)
-        if not _holds_word(text, i, j):
+        # unless the span already holds a word (`房价倒挂???` in a review: a writer's ? marks),
+        # or the mark is explained only by a rare lost character: read shifted, the last byte
+        # of the character before it is that character's lead byte (`加快发é�` -> `》ⅷ`: é is
+        # A8A6, and A6xx are Greek letters; `如今挣?，` -> `如今日，`: F5xx before A3 is 醌 or rarer)
+        last = GBK2[text[j - 2]]
+        if not _holds_word(text, i, j) and (last is None or mark_explained(last[1], first_byte(text, j))):
             return t.min_gain_letter
     return t.min_gain
 

@@ -74,6 +74,18 @@ def _marked_rows(lead: int) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def mark_explained(lead: int, after: int) -> bool:
+    """A lost character with this lead byte before the decoder's `?` (followed by the byte
+    `after`) may have been a character that is not rare: one of `marked_candidates` is
+    lost punctuation or a Han character below `suspect_min_cost`. Otherwise the shift that
+    reads the `?` this way explains it only by a rare character (lead A6: Greek letters;
+    F5 before A3: 醌 and rarer)."""
+    m = model()
+    return any(c in LOST_PUNCT or m.unigram_cost(c) < TUNING.suspect_min_cost
+               for c in marked_candidates(lead, after))
+
+
 def prior(slot: Slot, c: str) -> float:
     """Cost adjustment of candidate c for a slot (negative = preferred)."""
     if slot.marked_before is not None and slot.lead is not None and c in marked_candidates(slot.lead, slot.marked_before):
