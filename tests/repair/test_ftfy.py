@@ -157,3 +157,91 @@ _tone_text = st.lists(st.one_of(st.sampled_from(list("āáǎàēéěèīíǐìō
 @given(_tone_text)
 def test_tone_gate_is_exact_property(text):
     assert fix_text_zh(text).text == fix_text_ungated(text)
+
+
+# --- the inert-symbol extension of the gate (INERT_SYMBOLS) ------------------------------
+
+def _inert_symbols() -> list[str]:
+    from cleanse.repair.ftfy_zh import UNSAFE_BEYOND_INERT_RE
+
+    return [chr(c) for c in range(0x110000) if not (0xD800 <= c < 0xE000)
+            and UNSAFE_RE.match(chr(c)) and not UNSAFE_BEYOND_INERT_RE.match(chr(c))]
+
+
+def test_inert_symbols_premises():
+    """Each premise of the INERT_SYMBOLS argument, on ftfy's own tables and Python's Unicode data."""
+    import re
+
+    from ftfy.chardata import C1_CONTROL_RE, CONTROL_CHARS, UTF8_CLUES
+
+    inert = _inert_symbols()
+    assert {"●", "○", "□", "★", "※", "→", "・", "ㄛ", "①", "﹝", "\U00020000"} <= set(inert)
+    assert not {"■", "\ufffd", "×", "é", "\uf900", "\U0002f800", "\u3099"} & set(inert)
+    # second characters of canonical compositions (and Hangul vowel and final jamo)
+    seconds = {0x1161 + i for i in range(21)} | {0x11A8 + i for i in range(27)}
+    for cp in range(0x110000):
+        d = unicodedata.decomposition(chr(cp))
+        if d and not d.startswith("<") and len(d.split()) == 2:
+            seconds.add(int(d.split()[1], 16))
+    clues = re.compile("[" + "".join(UTF8_CLUES.values()) + "]", re.VERBOSE)
+    for c in inert:
+        for enc in CHARMAP_ENCODINGS:
+            with pytest.raises(UnicodeEncodeError):
+                c.encode(enc)
+        assert not clues.match(c) and not C1_CONTROL_RE.match(c) and ord(c) not in CONTROL_CHARS, hex(ord(c))
+        assert unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co") and unicodedata.category(c)[0] != "M"
+        assert unicodedata.normalize("NFD", c) == c and not unicodedata.combining(c) and ord(c) not in seconds
+    # no gate-safe character may start a UTF-8 sequence in ftfy's detector
+    firsts = re.compile("[" + "".join(UTF8_CLUES[k] for k in ("utf8_first_of_2", "utf8_first_of_3",
+                                                               "utf8_first_of_4")) + "]", re.VERBOSE)
+    safe = [chr(c) for c in range(0x110000) if not (0xD800 <= c < 0xE000) and not UNSAFE_RE.match(chr(c))]
+    assert not [c for c in safe if firsts.match(c) or ord(c) in seconds]
+
+
+def test_inert_symbol_lines_are_skipped_and_ftfy_leaves_them():
+    from cleanse.repair.ftfy_zh import ftfy_may_change
+
+    for line in ["●●●某某公司●●●\n", "第一章 ※ 注意 → 见下文 ①②③\n", "ㄅㄆㄇ注音・符號\n", "𠂆𠃊古字\n",
+                 "┏━━┓ ★☆ abc “引号” ﹝注﹞\n", "● only symbols ◆\n"]:
+        assert UNSAFE_RE.search(line) and not ftfy_may_change(line), line
+        assert fix_text_ungated(line) == line
+    for line in ["●中文é¤ 测试\n", "● sÃ³lo\n", "●\x85中\n", "● cafe\u0301\n", "■中文\n", "●\ufffd中\n", "┌──┐中\n"]:
+        assert ftfy_may_change(line), line
+
+
+_inert_text = st.lists(st.one_of(st.sampled_from(list("●○□◆★※→←・ㄅㄛ①⑴㈠﹝﹞┌─√∑≈℃\u2010\u2016\U00020000\U0002a700")),
+                                 _interesting, st.sampled_from(["中", "文", "“", "”", " ", "·", "\xa0", "\n", "ǎ"])),
+                       max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_inert_text)
+def test_inert_gate_is_exact_property(text):
+    assert fix_text_zh(text).text == fix_text_ungated(text)
+
+
+def test_gate_matches_ungated_on_the_clean_corpus_and_its_damaged_versions():
+    """The oracle over real text: every document of the clean regression corpus sample, and
+    the same with one paragraph damaged each usual way (tests/repair_damage.PIPELINE_DAMAGE)."""
+    import random
+
+    from tests.repair_damage import PIPELINE_DAMAGE, damaged_paragraph
+
+    rng = random.Random(3)
+    kinds = sorted(PIPELINE_DAMAGE)
+    path = Path(__file__).resolve().parents[1] / "data/clean_corpus/sample.jsonl"
+    docs = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    checked = 0
+    for k, text in enumerate(docs):
+        assert fix_text_zh(text).text == fix_text_ungated(text)
+        paras = text.split("\n")
+        j = rng.randrange(len(paras))
+        try:
+            bad = damaged_paragraph(kinds[k % len(kinds)], paras[j], rng)
+        except IndexError:  # nothing to lose a lead byte of
+            bad = None
+        if bad is not None:
+            damaged = "\n".join(paras[:j] + [bad] + paras[j + 1:])
+            assert fix_text_zh(damaged).text == fix_text_ungated(damaged)
+            checked += 1
+    assert checked > len(docs) // 2
