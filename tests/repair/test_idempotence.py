@@ -7,6 +7,8 @@ unreadable character in clean text made cjk_mojibake delete its neighbour (`宿�
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.repair_damage import damaged_paragraph, sample_paragraphs
 
@@ -71,3 +73,67 @@ def test_reading_made_only_of_rare_characters_is_no_repair(text):
     once = repair_mojibake(text).text
     assert "冮" not in once
     assert repair_mojibake(once).text == once
+
+
+# --- later passes look only at the lines the pass before touched (stage.touched_lines) -------
+def _fixed_point_both_ways(text: str):
+    from cleanse.repair.cjk import stage
+
+    got = stage.repair_to_fixed_point(text)
+    saved = stage.LINE_PASSES
+    try:
+        stage.LINE_PASSES = False
+        plain = stage.repair_to_fixed_point(text)
+    finally:
+        stage.LINE_PASSES = saved
+    return (got.text, got.repairs, got.removed), (plain.text, plain.repairs, plain.removed)
+
+
+def _damaged_documents() -> list[str]:
+    from tests.repair_damage import PIPELINE_DAMAGE, synthetic_cases
+
+    rng = random.Random(5)
+    paras = _paragraphs(9)
+    docs = []
+    for kind in PIPELINE_DAMAGE:
+        for k in range(0, len(paras) - 3, 4):
+            bad = damaged_paragraph(kind, paras[k + 1], rng)
+            if bad is not None:  # damage on one line, or on two
+                docs.append("\n".join([paras[k], bad, paras[k + 2]]))
+                other = damaged_paragraph(kind, paras[k + 3], rng)
+                docs.append("\n".join([bad, paras[k], other or paras[k + 3]]))
+    cases = [c.damaged for c in synthetic_cases(3)]
+    docs += ["\n".join(cases[k:k + 5]) for k in range(0, len(cases), 5)]
+    # a repair that makes its neighbour readable only on the second pass, beside clean lines
+    lines = ["可以爲有道之士乎哉？學廣", "芃芃黍苗，陰雨膏之。", "我如今挣?，"]
+    for k in range(4):
+        docs.append("\n".join(lines[:k] + ["éé朝陽日?qǐng)?bào)"] + lines[k:]))
+    return docs
+
+
+def test_later_passes_on_touched_lines_are_the_whole_text_passes():
+    docs = _damaged_documents()
+    assert len(docs) > 100
+    for doc in docs:
+        got, plain = _fixed_point_both_ways(doc)
+        assert got == plain, doc[:80]
+    assert sum(_fixed_point_both_ways(d)[0][0] != d for d in docs) > 50  # most of them are repaired
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["芃芃黍苗，", "我们今天去北京。", "éé朝陽日?qǐng)?bào)", "\n", "\n", "ÎÒÃÇ½ñÌì", "鎴戜滑浠婂ぉ",
+                                 "上?萍既瞬藕献鹘涣", "い地チ瓣", "發宫F代", "加快发é\ufffd改善", "?", "\ufffd", "a"]),
+                min_size=1, max_size=12).map("".join))
+def test_later_passes_on_touched_lines_on_mixed_lines(text):
+    got, plain = _fixed_point_both_ways(text)
+    assert got == plain
+
+
+def test_touched_lines():
+    from cleanse.repair.cjk.stage import touched_lines
+    from cleanse.stage import TextEdit
+
+    text = "第一行\n錯行\n第三行"
+    assert touched_lines(text, TextEdit("第一行\n对行\n第三行")) == [(4, 6)]
+    assert touched_lines(text, TextEdit(text, repairs=[("k", "第三", "第三", 7)])) == [(7, 10)]
+    assert touched_lines(text, TextEdit("第一行第三行")) is None  # a line less: every line

@@ -168,6 +168,8 @@ def utf8_run_repairs(m: Model, text: str, lo: int, hi: int) -> list[RunRepair]:
     out: list[RunRepair] = []
     for mt in _RUN.finditer(text, lo, hi):
         i, j = mt.span()
+        if j - i < T.min_run:
+            continue  # (trimming keeps it as it is)
         # clean text next to the damage is in the same run (`…招商引资目标任务。`): trim it
         i, j = trimmed(m, text, i, j)
         if j - i < T.min_run:

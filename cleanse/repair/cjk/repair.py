@@ -13,8 +13,11 @@ from cleanse.repair.pinyin import DEBRIS_RE
 from cleanse.stage import TextEdit
 
 
-def repair_mojibake(text: str) -> TextEdit:
-    """Find and repair CJK mojibake in `text` (see the package docstring)."""
+def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> TextEdit:
+    """Find and repair CJK mojibake in `text` (see the package docstring). With `lines`
+    (sorted, disjoint (start, end) spans of whole lines), only the suspects on those lines
+    are looked at: the edits of a line depend on that line alone (`stage.repair_to_fixed_point`
+    uses it for the lines an earlier pass touched)."""
     # Debris (`?(bào)`, DEBRIS_RE) needs a ? and a tone-marked letter.
     debris = "?" in text or "？" in text or "\ufffd" in text
     if len(text) < NUMPY_MIN_CHARS:
@@ -22,6 +25,8 @@ def repair_mojibake(text: str) -> TextEdit:
     else:
         suspects, toned = blocked_suspects(text)
         debris = debris and toned
+    if lines is not None:
+        suspects = _within(suspects, lines)
     if not suspects and not (debris and DEBRIS_RE.search(text)):
         return TextEdit(text)
     edits = find_edits(text, suspects)
@@ -90,3 +95,17 @@ def repair_mojibake(text: str) -> TextEdit:
         pos = e.end
     out.append(text[pos:])
     return TextEdit("".join(out), repairs=repairs, removed=removed)
+
+
+def _within(suspects: list[tuple[int, int]], lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The suspects that start inside one of `lines` (both sorted)."""
+    out = []
+    k = 0
+    for sus in suspects:
+        while k < len(lines) and lines[k][1] <= sus[0]:
+            k += 1
+        if k == len(lines):
+            break
+        if lines[k][0] <= sus[0]:
+            out.append(sus)
+    return out

@@ -48,7 +48,40 @@ def repair_to_fixed_point(text: str, max_passes: int | None = None) -> TextEdit:
     for _ in range((TUNING.max_passes if max_passes is None else max_passes) - 1):
         if edit.text == text:
             break
+        lines = touched_lines(text, edit) if LINE_PASSES else None
         text = edit.text
-        edit = repair_mojibake(text)
+        edit = repair_mojibake(text, lines)
         repairs, removed = repairs + edit.repairs, removed + edit.removed
     return TextEdit(edit.text, repairs=repairs, removed=removed)
+
+
+# Later passes look only at the lines the pass before touched (off = whole texts: the oracle).
+LINE_PASSES = True
+
+
+def touched_lines(text: str, edit: TextEdit) -> list[tuple[int, int]] | None:
+    """The lines of `edit.text` that the pass from `text` changed or recorded a repair on, as
+    (start, end) spans; None (every line) when the pass changed the number of lines.
+
+    A pass finds the edits of each line from that line alone: suspects and their clusters,
+    the GBK-shift regions, the re-encoding windows and the UTF-8/Big5 runs all stop at a
+    newline, and lost characters on different lines are decided apart (a stretch of text
+    between them). The document-wide inputs (its pinyin notes, its script) are taken from
+    the whole text as before. So a line that a pass left without an edit gets none from the
+    next pass either, and only the touched lines need another look; an edit that changes
+    nothing and records nothing (a `?`/U+FFFD read as a lost U+FFFD) is the only one not
+    seen here, and repeating it would change nothing. Oracle (every pass on the whole text):
+    tests/repair/test_idempotence.py. Measured in docs/repair.md (Idempotence)."""
+    old = text.split("\n")
+    new = edit.text.split("\n")
+    if len(old) != len(new):
+        return None
+    touched = {k for k, (a, b) in enumerate(zip(old, new)) if a != b}
+    touched.update(text.count("\n", 0, r[3]) for r in edit.repairs)
+    spans = []
+    pos = 0
+    for k, line in enumerate(new):
+        if k in touched:
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
