@@ -59,6 +59,16 @@ def test_legacy_files_are_not_taken_for_damaged_utf8(k: int, codec: str) -> None
     assert r.encoding != "utf-8" or raw.isascii()
 
 
+# One stray byte: the GB18030 reading has one damaged place, windows-1256 none (decode 8).
+@pytest.mark.parametrize("where", [0, 141])
+def test_a_stray_byte_in_a_short_gb18030_file_stays_gb18030(where: int) -> None:
+    lines = (DATA / "clean_zh" / "jieba_test_sentences.txt").read_text(encoding="utf-8").splitlines()
+    raw = bytearray("\n".join(lines[30:40]).encode("gb18030"))  # 207 bytes
+    raw.insert(where, 0xBB)
+    r = detect_and_decode(bytes(raw))
+    assert r.encoding in ("gb18030", "gbk", "gb2312") and r.undecodable_bytes <= 2
+
+
 def _feed(text: str) -> str:
     """A text wrapped as an RSS feed is (the blog feeds of chardet's test files): mostly ASCII markup."""
     items = "".join(f"<item><title>{line}</title><link>http://blog.example.org/archives/{k:05d}.html</link>"
