@@ -1,7 +1,7 @@
 """Decoding accuracy per encoding on chardet's own labelled test files: cleanse vs chardet.
 
     python benchmarks/eval_decoding.py [--git /work/.mirror/chardet+chardet/repo | --dir TESTS] [--failures]
-                                       [--stray N]
+                                       [--stray N] [--stray-corpus DRAWS]
 
 The files are not vendored (they are web pages of many authors; chardet itself is LGPL):
 the script reads them from a bare git mirror of chardet (`fetch github:chardet/chardet`)
@@ -21,12 +21,18 @@ when it picks the labelled codec or an equivalent (issue 16: one bad byte must n
 file for another codec; an ASCII file with one high byte is right as cp1252 too). In a
 multi-byte codec the stray byte may pair up and shift the characters up to the next ASCII
 byte without any undecodable sequence: that run is the repair stage's business.
+
+`--stray-corpus DRAWS` does the same on the clean regression sample (tests/data/clean_corpus,
+text of other authors, see its README): DRAWS texts cut to 200-3,000 characters, in GB18030 and
+in Big5-HKSCS, one byte inserted each; counts the texts read as another family, with and
+without the byte, per size (short texts are where the evidence runs out).
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import json
 import random
 import subprocess
 import sys
@@ -190,6 +196,26 @@ def stray_scores(files: list[tuple[str, bytes]], copies: int) -> None:
     print("\n" + "\n".join(wrong))
 
 
+def stray_corpus(draws: int) -> None:
+    sample = Path(__file__).resolve().parent.parent / "tests" / "data" / "clean_corpus" / "sample.jsonl"
+    texts = [json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(8)
+    print(f"\n### One stray byte in {draws} clean sample texts per codec\n")
+    print("| codec | size | texts | wrong with the byte | wrong without |\n| --- | --- | ---: | ---: | ---: |")
+    for codec, family in (("gb18030", ("gb18030",)), ("big5hkscs", ("cp950", "big5hkscs"))):
+        per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for _ in range(draws):
+            raw = rng.choice(texts)[: rng.choice((200, 500, 900, 3000))].encode(codec, "ignore")
+            at = rng.randrange(len(raw) + 1)
+            damaged = raw[:at] + bytes([rng.randrange(0x80, 0x100)]) + raw[at:]
+            row = per["under 1 KB" if len(raw) < 1024 else "1-8 KB"]
+            row[0] += 1
+            row[1] += detect_and_decode(damaged).encoding not in family
+            row[2] += detect_and_decode(raw).encoding not in family
+        for size, (n, wrong, base) in sorted(per.items(), reverse=True):
+            print(f"| {codec} | {size} | {n} | {wrong} | {base} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--git", default=DEFAULT_GIT, help="bare git mirror of chardet/chardet")
@@ -197,7 +223,12 @@ def main() -> None:
     ap.add_argument("--failures", action="store_true", help="list every file one of the two gets wrong")
     ap.add_argument("--stray", type=int, default=0, metavar="N",
                     help="also score N copies of each file with one stray high byte inserted")
+    ap.add_argument("--stray-corpus", type=int, default=0, metavar="DRAWS",
+                    help="score DRAWS clean sample texts per codec with one stray byte, and stop")
     args = ap.parse_args()
+    if args.stray_corpus:
+        stray_corpus(args.stray_corpus)
+        return
     files = list(files_from_dir(args.dir) if args.dir else files_from_git(args.git))
 
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # files, cleanse right, chardet right
