@@ -213,8 +213,9 @@ def main() -> None:
             first = max([first, *exps[: len(sizes) - 1]])
             last = max([last, *exps[len(sizes) - 1:]])
             print("recheck " + _row(stage.name, name, lengths, best, base), flush=True)
-        print(f"worst exponent in the rechecks: {first:.2f} up to {sizes[-1]}, {last:.2f} from {sizes[-1]} to "
-              f"{sizes[-1] * 10}")
+        tail = (f"{last:.2f} from {sizes[-1]} to {sizes[-1] * 10}" if any(t * 10 <= RECHECK_CALL_SECONDS
+                for *_, t in again) else f"no row measured at {sizes[-1] * 10}")
+        print(f"worst exponent in the rechecks: {first:.2f} up to {sizes[-1]}, {tail}")
     print(f"largest spread, median over best round: {100 * spread[0]:.0f} % ({spread[1]}); load average {_load()}")
 
 
