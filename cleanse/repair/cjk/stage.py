@@ -17,7 +17,9 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "8"  # 8: a short shift ended by `?` needs a lost character that is not rare to explain it
+    # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
+    # a lost character that is not rare to explain the mark
+    version = "9"
 
     def setup(self) -> None:
         model()
