@@ -6,6 +6,11 @@ below keeps only the fixes for real damage (mojibake, C1 controls, surrogates, t
 escapes, control characters) and NFC. HTML entities are left to the boilerplate stage and
 line breaks to normalisation, so that each change is made and recorded in one place.
 
+ftfy reads whitespace (a space may stand for byte A0, an NBSP blocks its UTF-8 detector), and
+normalize_zh rewrites it late in the pipeline: each segment also goes to ftfy with its spaces
+as normalize_zh will leave them (`cleanse/repair/spacing.py`), so a second `clean_text` finds
+nothing more to fix.
+
 ftfy runs under 1 MB/s on Chinese. `fix_text` works line by line (segments end at "\\n" or
 after `max_decode_length` characters), so a segment made only of characters in SAFE (ASCII
 printables, tab/newline, CJK ideographs and punctuation, fullwidth forms, and a few
@@ -27,6 +32,7 @@ import numpy as np
 from ftfy.chardata import UTF8_CLUES, UTF8_DETECTOR_RE
 
 from cleanse.repair.pinyin import TONED
+from cleanse.repair.spacing import space_map, splice, spaces_view
 from cleanse.stage import TextEdit, TextStage, common_affixes
 
 CONFIG = ftfy.TextFixerConfig(
@@ -113,7 +119,7 @@ def ftfy_may_change(segment: str) -> bool:
         return False
     if UNSAFE_BEYOND_TONES_RE.search(segment) or not CJK_IDEOGRAPH_RE.search(segment):
         return True
-    return _utf8_clue_pair(segment) and UTF8_DETECTOR_RE.search(segment) is not None
+    return _utf8_clue_pair(segment) and UTF8_DETECTOR_RE.search(segment.translate(space_map())) is not None
 
 
 # Per-character flags (numpy table lookups are several times faster than a regex pass).
@@ -133,6 +139,7 @@ def _char_flags() -> np.ndarray:
     bmp = "".join(map(chr, range(0x10000)))
     for bit, cls in classes:  # each a one-character class: its matches are the members
         f[[m.start() for m in cls.finditer(bmp)]] |= bit
+    f[list(space_map())] |= _UTF8_CONTINUATION_BIT  # U+0020 in the view (`spaces_view`)
     f[0xFFFF] = _UNSAFE_BIT | _UTF8_FIRST_BIT | _UTF8_CONTINUATION_BIT
     return f
 
@@ -183,9 +190,8 @@ _COMPAT_IDEOGRAPH = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f])")
 _CONFIG_NO_NFC = CONFIG._replace(normalization=None)
 
 
-def _fix_segment(segment: str) -> tuple[str, list[tuple[str, str]]]:
-    """ftfy on one segment, compatibility ideographs kept, GBK/Big5 damage left to
-    cjk_mojibake: the fixed segment and ftfy's explanation (its plan, [] when unchanged)."""
+def _ftfy(segment: str) -> tuple[str, list[tuple[str, str]]]:
+    """ftfy on one segment, compatibility ideographs kept: the result and ftfy's plan."""
     if _COMPAT_IDEOGRAPH.search(segment) is None:
         fixed, plan = ftfy.fix_and_explain(segment, CONFIG)
     else:
@@ -195,16 +201,56 @@ def _fix_segment(segment: str) -> tuple[str, list[tuple[str, str]]]:
         if normalized != fixed:
             plan = [*plan, ("normalize", "NFC")]
         fixed = normalized
-    if fixed != segment and _cjk_reading_first(segment, fixed):
-        return segment, []
     return fixed, list(plan or ())
+
+
+def _spaced_ftfy(segment: str, line_start: bool, line_end: bool) -> tuple[str, list[tuple[str, str]]]:
+    """ftfy on the segment, then on the result with its spaces as normalize_zh will leave them
+    (`spacing`: what a second `clean_text` would give ftfy), that change put back."""
+    fixed, plan = _ftfy(segment)
+    view, kept = spaces_view(fixed, line_start, line_end)
+    if view != fixed and ftfy_may_change(view):
+        fixed_view, more = _ftfy(view)
+        if fixed_view != view:
+            fixed, plan = splice(fixed, view, kept, fixed_view), plan + more
+    return fixed, plan
+
+
+def _fix_segment(segment: str, line_start: bool = True, line_end: bool = True) -> tuple[str, list[tuple[str, str]]]:
+    """ftfy on one segment (`_spaced_ftfy`), compatibility ideographs kept, GBK/Big5 damage
+    left to cjk_mojibake: the fixed segment and ftfy's explanation (the plans of the readings
+    used, [] when unchanged). When cjk_mojibake reads the segment first, ftfy still makes the
+    change it would make in the segment as cjk_mojibake leaves it, if that change lies outside
+    cjk_mojibake's repairs (in their common prefix or suffix): else the second `clean_text`
+    would make it."""
+    fixed, plan = _spaced_ftfy(segment, line_start, line_end)
+    if fixed == segment:
+        return segment, []
+    cjk = _cjk_reading_first(segment, fixed)
+    if cjk is None:
+        return fixed, plan
+    if not ftfy_may_change(cjk):
+        return segment, []
+    again, plan = _spaced_ftfy(cjk, line_start, line_end)
+    if again == cjk:
+        return segment, []
+    p, s = common_affixes(segment, cjk)
+    q, t = common_affixes(cjk, again)
+    end, d = len(cjk) - t, len(segment) - len(cjk)
+    if end <= p:  # in the common prefix: same offsets
+        return segment[:q] + again[q:len(again) - t] + segment[end:], plan
+    if q >= len(cjk) - s:  # in the common suffix: offsets shifted by d
+        return segment[:q + d] + again[q:len(again) - t] + segment[end + d:], plan
+    return segment, []
 
 
 def repair_kind(plan: list[tuple[str, str]]) -> str:
     """The kind of an ftfy repair: `ftfy:` and ftfy's explanation of the segment, each step
     `operation=argument`, joined by `;` (`ftfy:encode=latin-1;decode=utf-8`). The steps are
     ftfy's `fix_and_explain` plan for the whole segment (the line) the repair is in:
-    `ftfy.apply_plan(segment, plan)` replays the encoding steps (`normalize` is NFC)."""
+    `ftfy.apply_plan(segment, plan)` replays the encoding steps (`normalize` is NFC) when
+    ftfy's reading of the segment as it is made the change; the steps of the spaced reading
+    (`_spaced_ftfy`) follow them and replay on `spacing.spaces_view` of its result."""
     return "ftfy:" + ";".join(f"{op}={arg}" for op, arg in plan) if plan else "ftfy"
 
 
@@ -216,7 +262,8 @@ def fix_text_ungated(text: str) -> str:
     while pos < len(text):
         end = text.find("\n", pos) + 1 or len(text)
         end = min(end, pos + CONFIG.max_decode_length)
-        out.append(_fix_segment(text[pos:end])[0])
+        out.append(_fix_segment(text[pos:end], pos == 0 or text[pos - 1] == "\n",
+                                text[end - 1] == "\n" or end == len(text))[0])
         pos = end
     return "".join(out)
 
@@ -230,11 +277,14 @@ _NON_CJK_LETTERS = re.compile("[\u0100-\u06ff]")
 _LEGACY_PAIRS = re.compile("[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{4}")
 
 
-def _cjk_reading_first(segment: str, fixed: str) -> bool:
+def _cjk_reading_first(segment: str, fixed: str) -> str | None:
+    """The segment as cjk_mojibake repairs it when that repair re-encodes and ftfy's result has
+    Latin Extended, Greek or Cyrillic letters; else None (ftfy's result stands)."""
     if _NON_CJK_LETTERS.search(fixed) is None or _LEGACY_PAIRS.search(segment) is None:
-        return False
+        return None
     from cleanse.repair.cjk import kinds, repair_mojibake
-    return any(r[0] in kinds.REENCODINGS for r in repair_mojibake(segment).repairs)
+    edit = repair_mojibake(segment)
+    return edit.text if any(r[0] in kinds.REENCODINGS for r in edit.repairs) else None
 
 
 def fix_text_zh(text: str) -> TextEdit:
@@ -255,7 +305,7 @@ def fix_text_zh(text: str) -> TextEdit:
             end = pos + limit
         segment = text[pos:end]
         if ftfy_may_change(segment):
-            fixed, plan = _fix_segment(segment)
+            fixed, plan = _fix_segment(segment, pos == 0 or text[pos - 1] == "\n", end == n or text[end - 1] == "\n")
             if fixed != segment:
                 p, s = common_affixes(segment, fixed)
                 repairs.append((repair_kind(plan), segment[p:len(segment) - s], fixed[p:len(fixed) - s], pos + p))

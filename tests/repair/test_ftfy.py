@@ -245,3 +245,15 @@ def test_gate_matches_ungated_on_the_clean_corpus_and_its_damaged_versions():
             assert fix_text_zh(damaged).text == fix_text_ungated(damaged)
             checked += 1
     assert checked > len(docs) // 2
+
+
+def test_cjk_reading_first_leaves_only_what_cjk_mojibake_repairs():
+    """A line cjk_mojibake reads first (`ÃÃ“Â“Â` is GBK read as cp1252) keeps that part for it,
+    and ftfy still fixes the UTF-8 damage beyond it (`Ã“` is Ó), as a second pass would."""
+    from cleanse.repair.cjk import repair_mojibake
+
+    edit = fix_text_zh("ÃÃ“Â“Â(g)以《Ã“")
+    assert edit.text == "ÃÃ“Â“Â(g)以《Ó"
+    assert edit.repairs == [("ftfy:apply=decode_inconsistent_utf8", "Ã“", "Ó", 11)]
+    assert repair_mojibake(edit.text).text == "妹撀撀(g)以《Ó"
+    assert fix_text_zh("的領ÃÃ“Â“Â(lǐng)導").text == "的領ÃÃ“Â“Â(lǐng)導"  # nothing beyond: left whole
