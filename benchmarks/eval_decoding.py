@@ -1,6 +1,7 @@
 """Decoding accuracy per encoding on chardet's own labelled test files: cleanse vs chardet.
 
     python benchmarks/eval_decoding.py [--git /work/.mirror/chardet+chardet/repo | --dir TESTS] [--failures]
+                                       [--stray N] [--stray-corpus DRAWS]
 
 The files are not vendored (they are web pages of many authors; chardet itself is LGPL):
 the script reads them from a bare git mirror of chardet (`fetch github:chardet/chardet`)
@@ -13,11 +14,26 @@ the same; WHATWG's equivalences for the single-byte labels: ISO-8859-1 = windows
 ISO-8859-9 = windows-1254, TIS-620 = windows-874). A leading BOM is not part of the text.
 chardet's text is `raw.decode(guess)` (strict; an error or no guess is wrong). Folders
 whose label Python cannot decode (EUC-TW) are listed but not scored.
+
+`--stray N` also scores N copies of every file with one stray byte (0x80-0xFF) inserted at a
+random place (seeded): the text cannot be the labelled one any more, so a decoder is right
+when it picks the labelled codec or an equivalent (issue 16: one bad byte must not trade a
+file for another codec; an ASCII file with one high byte is right as cp1252 too). In a
+multi-byte codec the stray byte may pair up and shift the characters up to the next ASCII
+byte without any undecodable sequence: that run is the repair stage's business.
+
+`--stray-corpus DRAWS` does the same on the clean regression sample (tests/data/clean_corpus,
+text of other authors, see its README): DRAWS texts cut to 200-3,000 characters, in GB18030 and
+in Big5-HKSCS, one byte inserted each; counts the texts read as another family, with and
+without the byte, per size (short texts are where the evidence runs out).
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import json
+import random
 import subprocess
 import sys
 import time
@@ -125,12 +141,94 @@ def chardet_text(raw: bytes) -> tuple[str | None, str | None]:
         return None, name
 
 
+def same_codec(name: str | None, label: str) -> bool:
+    if not name:
+        return False
+    try:
+        got = codecs.lookup(name).name
+    except LookupError:
+        return False
+    right = set()
+    # An ASCII file with one high byte is as much cp1252 as damaged UTF-8.
+    extra = ("cp1252", "latin-1") if label == "ascii" else ()
+    for codec in EQUIVALENT.get(label, (label,)) + _SUPERSET.get(label, ()) + extra:
+        try:
+            right.add(codecs.lookup(codec).name)
+        except LookupError:
+            pass
+    return got in right
+
+
+# The superset a decoder may rightly name for a label (cleanse decodes GB2312 as GB18030).
+_SUPERSET = {"gb2312": ("gb18030",), "ascii": ("utf-8",), "euc-kr": ("cp949",), "euc-jp": ("euc_jis_2004",),
+             "shift_jis": ("cp932",), "iso-8859-1": ("cp1252",), "tis-620": ("cp874",), "utf-8-sig": ("utf-8",),
+             "utf-16": ("utf-16-le", "utf-16-be"), "utf-32": ("utf-32-le", "utf-32-be")}
+
+
+def stray_scores(files: list[tuple[str, bytes]], copies: int) -> None:
+    rng = random.Random(16)
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    wrong: list[str] = []
+    for name, raw in files:
+        label = label_of(name.split("/")[0])
+        if not right_texts(raw, label) or not raw:
+            continue
+        for _ in range(copies):
+            at = rng.randrange(len(raw) + 1)
+            damaged = raw[:at] + bytes([rng.randrange(0x80, 0x100)]) + raw[at:]
+            ours = detect_and_decode(damaged)
+            guess = chardet.detect(damaged).get("encoding")
+            ok_ours = ours.reject is None and same_codec(ours.encoding, label)
+            row = per[label]
+            row[0] += 1
+            row[1] += ok_ours
+            row[2] += same_codec(guess, label)
+            if not ok_ours:
+                wrong.append(f"{name} +byte at {at}: cleanse {ours.reject or ours.encoding} "
+                             f"({ours.undecodable_bytes} undecodable), chardet {guess}")
+    print(f"\n### One stray byte, {copies} copies per file\n")
+    print("| encoding | files | cleanse | chardet |\n| --- | ---: | ---: | ---: |")
+    for label in sorted(per):
+        n, a, b = per[label]
+        print(f"| {label} | {n} | {a}/{n} | {b}/{n} |")
+    n, a, b = (sum(r[i] for r in per.values()) for i in range(3))
+    print(f"| **all** | {n} | {a}/{n} ({100 * a / max(n, 1):.0f}%) | {b}/{n} ({100 * b / max(n, 1):.0f}%) |")
+    print("\n" + "\n".join(wrong))
+
+
+def stray_corpus(draws: int) -> None:
+    sample = Path(__file__).resolve().parent.parent / "tests" / "data" / "clean_corpus" / "sample.jsonl"
+    texts = [json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(8)
+    print(f"\n### One stray byte in {draws} clean sample texts per codec\n")
+    print("| codec | size | texts | wrong with the byte | wrong without |\n| --- | --- | ---: | ---: | ---: |")
+    for codec, family in (("gb18030", ("gb18030",)), ("big5hkscs", ("cp950", "big5hkscs"))):
+        per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for _ in range(draws):
+            raw = rng.choice(texts)[: rng.choice((200, 500, 900, 3000))].encode(codec, "ignore")
+            at = rng.randrange(len(raw) + 1)
+            damaged = raw[:at] + bytes([rng.randrange(0x80, 0x100)]) + raw[at:]
+            row = per["under 1 KB" if len(raw) < 1024 else "1-8 KB"]
+            row[0] += 1
+            row[1] += detect_and_decode(damaged).encoding not in family
+            row[2] += detect_and_decode(raw).encoding not in family
+        for size, (n, wrong, base) in sorted(per.items(), reverse=True):
+            print(f"| {codec} | {size} | {n} | {wrong} | {base} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--git", default=DEFAULT_GIT, help="bare git mirror of chardet/chardet")
     ap.add_argument("--dir", help="a tests/ directory instead of the git mirror")
     ap.add_argument("--failures", action="store_true", help="list every file one of the two gets wrong")
+    ap.add_argument("--stray", type=int, default=0, metavar="N",
+                    help="also score N copies of each file with one stray high byte inserted")
+    ap.add_argument("--stray-corpus", type=int, default=0, metavar="DRAWS",
+                    help="score DRAWS clean sample texts per codec with one stray byte, and stop")
     args = ap.parse_args()
+    if args.stray_corpus:
+        stray_corpus(args.stray_corpus)
+        return
     files = list(files_from_dir(args.dir) if args.dir else files_from_git(args.git))
 
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # files, cleanse right, chardet right
@@ -189,6 +287,8 @@ def main() -> None:
           f" ({seconds['chardet'] / max(seconds['cleanse'], 1e-9):.1f}x)")
     if args.failures:
         print("\n" + "\n".join(failures))
+    if args.stray:
+        stray_scores(files, args.stray)
 
 
 if __name__ == "__main__":

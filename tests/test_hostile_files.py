@@ -118,8 +118,9 @@ def test_the_cli_ends_with_a_warning_line_for_skipped_entries(tmp_path: Path) ->
 
 
 # --- unreadable files, at any size -------------------------------------------------------------
-@pytest.mark.parametrize("size", ["small", "chunked"])
+@pytest.mark.parametrize("size", ["small", "chunked", "jsonl", "jsonl_after_its_head"])
 def test_an_unreadable_file_is_a_reject_at_any_size(tmp_path: Path, monkeypatch, size: str) -> None:
+    """Unreadable from the start, or (a record file) only after its first bytes were sniffed."""
     import cleanse.io.readers.files as files_mod
 
     inp = tmp_path / "in"
@@ -127,13 +128,20 @@ def test_an_unreadable_file_is_a_reject_at_any_size(tmp_path: Path, monkeypatch,
     (inp / "a.txt").write_bytes(_lines(2))
     big = _lines(400_000) if size == "chunked" else _lines(3)  # 400k lines: over 8 MiB, the chunked reader
     assert (len(big) > 8 << 20) == (size == "chunked")
-    (inp / "locked.txt").write_bytes(big)
-    locked = str(inp / "locked.txt")
+    name = "locked.jsonl" if size.startswith("jsonl") else "locked.txt"
+    if size.startswith("jsonl"):
+        big = b"".join(json.dumps({"text": line}, ensure_ascii=False).encode() + b"\n"
+                       for line in big.decode().splitlines())
+    (inp / name).write_bytes(big)
+    locked = str(inp / name)
     real_open = os.open
+    opens = []
 
     def os_open(path, flags, *a, **k):  # as chmod 0 would for a non-root user
         if os.fspath(path) == locked:
-            raise PermissionError(errno.EACCES, "Permission denied", locked)
+            opens.append(path)
+            if size != "jsonl_after_its_head" or len(opens) > 1:
+                raise PermissionError(errno.EACCES, "Permission denied", locked)
         return real_open(path, flags, *a, **k)
 
     monkeypatch.setattr(files_mod.os, "open", os_open)
@@ -141,9 +149,10 @@ def test_an_unreadable_file_is_a_reject_at_any_size(tmp_path: Path, monkeypatch,
     summary = run(Pipeline("t", "1", [DecodeStage()]), expand_inputs([str(inp)]), str(out))
     assert summary.manifest["counts"]["reject_reasons"] == {"unreadable": 1}
     [reject] = read_rows(out, "rejects")
-    assert (reject["source"], reject["reason"]) == ("in/locked.txt", "unreadable")
+    assert (reject["source"], reject["reason"]) == (f"in/{name}", "unreadable")
     assert "PermissionError" in reject["detail"]
     assert [r["source"] for r in read_rows(out)] == ["in/a.txt"]
+    assert size != "jsonl_after_its_head" or len(opens) >= 2  # its head was read, then the record pass failed
 
 
 @pytest.mark.parametrize("chunk_bytes", [None, 1000])

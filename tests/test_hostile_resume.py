@@ -4,13 +4,18 @@ with the row counts its marker states; malformed run files give one clear line."
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from cleanse.cli import main
 from tests.ops_inputs import make_corpus, read_rows, write_slow_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +142,17 @@ def test_report_on_a_malformed_stats_file_is_one_line(setup, tmp_path: Path, cap
     assert err.startswith(f"cleanse: error: {out}: cannot report, _stats.json") and len(err.splitlines()) == 1
     assert _rerun(setup, out) == 0  # a run again rewrites it
     assert main(["report", str(out), "--no-examples"]) == 0
+
+
+def test_report_into_a_closed_pipe_ends_quietly(setup) -> None:
+    """`cleanse report OUT | head`: the reader has gone before the report is written (was a
+    BrokenPipeError traceback)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before the report starts: every write to the pipe fails
+    try:
+        r = subprocess.run([sys.executable, "-m", "cleanse.cli", "report", str(setup[2])], stdout=write_end,
+                           stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        os.close(write_end)
+    assert r.returncode == 0 and r.stderr == "", r.stderr

@@ -9,6 +9,7 @@ the file stays inside the subset (a GB2312 guess often meets GBK-only characters
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 import threading
@@ -362,10 +363,14 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     # and most plausible characters win; chardet's answer gets a bonus scaled by its confidence.
     # A CJK superset whose Han characters are not those of Chinese is out of the running (kana
     # are no evidence against it here: a Chinese page may quote Japanese).
+    # A single-byte codec reads any bytes cleanly, so one stray byte in a legacy Chinese page
+    # that is mostly ASCII markup made it win (chardet names one, too): when a CJK superset
+    # reads the sample as Chinese with a few damaged places, a single-byte reading is out.
+    chinese = any(_mostly_chinese(c) for c in scored)
     best: tuple[float, _Candidate] | None = None
     for c in scored + [_score(sample, codec, truncated) for codec in candidates if codec not in _FALLBACKS]:
         value = c.plausible - 5.0 * c.errors / len(sample) + (0.1 * chardet_conf if c.codec in candidates else 0.0)
-        if c.codec in _FALLBACKS and not c.frequent_han:
+        if (c.codec in _FALLBACKS and not c.frequent_han) or (chinese and _single_byte(c.codec)):
             value -= 1.0
         if best is None or value > best[0]:
             best = (value, c)
@@ -377,13 +382,36 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     return _finish(raw, text, codec, confidence, bad, max_undecodable)
 
 
+def _mostly_chinese(c: _Candidate) -> bool:
+    """A CJK superset's reading is Chinese with a few damaged places: enough Han characters,
+    most of the non-ASCII ones, frequent ones among them (a wrong reading has 0-4% frequent
+    ones, Chinese 30-60% in chardet's Big5 and GB2312 files; Korean read as GB18030 has up
+    to 15%, classical poetry only 11-16%, so poetry is not helped), no kana, and its undecodable
+    sequences as rare as MOSTLY_VALID_RATIO allows (issue 16, Build 1: a stray byte must not
+    trade a legacy file for another codec either)."""
+    return (c.codec in _FALLBACKS and c.han_count >= FREQUENT_MIN_HAN and c.frequent >= FREQUENT_MIN
+            and c.kana <= KANA_MAX and 2 * c.han_count >= c.multibyte
+            and c.errors * MOSTLY_VALID_RATIO <= c.multibyte)
+
+
+@functools.cache
+def _single_byte(codec: str) -> bool:
+    """Every byte is one character (two high bytes never pair up)."""
+    if codec.startswith("utf"):
+        return False
+    try:
+        return len(b"\xb0\xa1\xc4\xe3".decode(codec, "replace")) == 4
+    except LookupError:
+        return False
+
+
 # A file is UTF-8 with a few damaged places when its valid multi-byte characters outnumber
-# its runs of undecodable bytes by this much (and there are at least MOSTLY_UTF8_MIN of them): one
+# its runs of undecodable bytes by this much (and there are at least MOSTLY_VALID_MIN of them): one
 # stray byte, or a first byte cut off, must not trade a UTF-8 file for GB18030 or cp866
-# (issue 16). Text in a legacy codec read as UTF-8 yields about one error per non-ASCII
+# (issue 16; the ratio also bounds the damage of a legacy Chinese reading, `_mostly_chinese`). Text in a legacy codec read as UTF-8 yields about one error per non-ASCII
 # character, and random valid UTF-8 sequences in it are rare.
-MOSTLY_UTF8_RATIO = 30
-MOSTLY_UTF8_MIN = 8
+MOSTLY_VALID_RATIO = 30
+MOSTLY_VALID_MIN = 8
 
 
 def _mostly_utf8(raw: bytes) -> tuple[str, int] | None:
@@ -400,7 +428,7 @@ def _few_damaged_places(text: str) -> bool:
     places = len(_DAMAGE.findall(text))  # a run of U+FFFD is one damaged place
     # the characters above U+007F, counted in C (what encoding to ASCII drops)
     multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
-    return multibyte >= MOSTLY_UTF8_MIN and places * MOSTLY_UTF8_RATIO <= multibyte
+    return multibyte >= MOSTLY_VALID_MIN and places * MOSTLY_VALID_RATIO <= multibyte
 
 
 _DAMAGE = re.compile("\ufffd+")
@@ -462,6 +490,7 @@ class _Candidate:
     kana: float
     errors: int  # U+FFFD in the reading: undecodable sequences, and U+FFFD the text itself holds
     clean: bool  # the sample decodes strictly (no undecodable sequence)
+    multibyte: int  # characters above U+007F in the reading, U+FFFD not counted
     codec: str
     text: str | None = None
 
@@ -482,8 +511,9 @@ def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
     shares = _shares(decoded[:16384])
     # The whole input decoded without a single error: that is the text (no second decode).
     text = decoded if not truncated and clean else None
+    multibyte = len(decoded) - len(decoded.encode("ascii", "ignore")) - errors
     return _Candidate(shares.plausible, shares.han, shares.han_count, shares.frequent, shares.frequent_han(),
-                      shares.kana, errors, clean, codec, text)
+                      shares.kana, errors, clean, multibyte, codec, text)
 
 
 def _decode_replacing(sample: bytes, codec: str, truncated: bool) -> str:

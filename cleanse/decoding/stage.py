@@ -23,7 +23,7 @@ class DecodeStage(Stage):
     """Decode `doc.raw` into `doc.text`; reject empty, binary and mostly undecodable input."""
 
     name = "decode"
-    version = "7"  # 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
+    version = "8"  # 8: a legacy Chinese reading with a few damaged places keeps a single-byte codec out (one stray byte in a mostly-ASCII Big5/GB2312 page); 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
 
     def __init__(self, max_undecodable: float = 0.25):
         self.max_undecodable = max_undecodable

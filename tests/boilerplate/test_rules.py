@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cleanse.boilerplate import remove_boilerplate_lines, strip_html_residue
 from cleanse.boilerplate.header import parse_date_line, parse_labelled_line
-from cleanse.boilerplate.rules import line_rules, load_table
+from cleanse.boilerplate.rules import OTHER_SPACE, line_rules, load_table
 from cleanse.boilerplate.headings import _marker_regexes
 from cleanse.boilerplate.split import find_markers
 
@@ -132,3 +132,47 @@ def test_the_blocked_fast_exit_finds_what_a_whole_text_search_finds(text: str, b
         assert html.may_hold_html(text) == ("<" in text or "&" in text or "=" in text)
     finally:
         html.SCAN_BLOCK = old
+
+
+def _plain_scan(text: str) -> tuple[str, list[int], list[int]]:
+    """The trigger scan of boilerplate_lines, one character at a time (the oracle)."""
+    rs = line_rules()
+    anchor_ids = {int(code): k for k, code in enumerate(rs.anchors)}
+    spaces = sorted({c for c in text if rs.char_flags[min(ord(c), 0xFFFF)] & OTHER_SPACE})
+    found = [(i, anchor_ids[ord(a) | ord(b) << 32]) for i, (a, b) in enumerate(zip(text, text[1:]))
+             if ord(a) | ord(b) << 32 in anchor_ids]
+    found += [(i, len(rs.anchors) + rs.single_triggers.index(c)) for i, c in enumerate(text) if c in rs.single_triggers]
+    found.sort()
+    return "".join(spaces), [p for p, _ in found], [a for _, a in found]
+
+
+def _anchor_alphabet() -> str:
+    rs = line_rules()
+    chars = {chr(int(code) & 0xFFFFFFFF) for code in rs.anchors[::7]} | {chr(int(code) >> 32) for code in rs.anchors[::7]}
+    return "".join(sorted(chars)) + rs.single_triggers + " \u00a0\u3000\t\n中。😀"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_anchor_alphabet(), max_size=80), st.integers(1, 9))
+def test_the_blocked_trigger_scan_finds_what_a_plain_scan_finds(text: str, block: int) -> None:
+    from cleanse.boilerplate.lines import _scan
+
+    assert _scan(text, line_rules(), block) == _plain_scan(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([ex for _, ex in EXAMPLES] + [k for _, k in KEEPS] + [CONTENT, "。 ", "\u3000", "\n"]),
+                max_size=12),
+       st.integers(1, 9))
+def test_boilerplate_lines_do_not_depend_on_the_scan_block(parts: list[str], block: int) -> None:
+    from cleanse.boilerplate import lines
+
+    text = "".join(parts)
+    whole = remove_boilerplate_lines(text)
+    old = lines.SCAN_BLOCK
+    lines.SCAN_BLOCK = block
+    try:
+        blocked = remove_boilerplate_lines(text)
+    finally:
+        lines.SCAN_BLOCK = old
+    assert (blocked.text, blocked.removed, blocked.chars_changed) == (whole.text, whole.removed, whole.chars_changed)

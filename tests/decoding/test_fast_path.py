@@ -100,7 +100,7 @@ def test_a_replacement_character_of_the_text_is_not_an_undecodable_byte(chardet_
 def _few_damaged_places_plain(text: str) -> bool:
     places = len(detect._DAMAGE.findall(text))
     multibyte = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
-    return multibyte >= detect.MOSTLY_UTF8_MIN and places * detect.MOSTLY_UTF8_RATIO <= multibyte
+    return multibyte >= detect.MOSTLY_VALID_MIN and places * detect.MOSTLY_VALID_RATIO <= multibyte
 
 
 @given(st.text(alphabet=st.sampled_from("ab \n\x7f\x80é中文\ufffd\U0001f600"), max_size=400))
