@@ -128,6 +128,9 @@ def test_clean_text_is_idempotent_on_arbitrary_text(text: str) -> None:
     # ... and left a whole line to cjk_mojibake when it read part of it (`ÃÃ“Â“Â` -> 妹撀撀), so
     # the `Ã“` (Ó) beyond that part was fixed only by a second pass
     "ÃÃ“Â“Â(g)以《Ã“",
+    # ... or decided that on the line with its control characters, which ftfy then removed
+    # (`Ú\x8eÄ¬\x0exe`: GBK 趲默 for cjk_mojibake with the \x0e, ڎĬ for ftfy without it)
+    "Ú\x8eÄ¬\x0exe\x16",
 ])
 def test_clean_text_second_pass_changes_nothing(text: str) -> None:
     once = clean_text(text)

@@ -28,6 +28,7 @@ import unicodedata
 from functools import lru_cache
 
 import ftfy
+import ftfy.fixes
 import numpy as np
 from ftfy.chardata import UTF8_CLUES, UTF8_DETECTOR_RE
 
@@ -221,27 +222,52 @@ def _fix_segment(segment: str, line_start: bool = True, line_end: bool = True) -
     left to cjk_mojibake: the fixed segment and ftfy's explanation (the plans of the readings
     used, [] when unchanged). When cjk_mojibake reads the segment first, ftfy still makes the
     change it would make in the segment as cjk_mojibake leaves it, if that change lies outside
-    cjk_mojibake's repairs (in their common prefix or suffix): else the second `clean_text`
-    would make it."""
-    fixed, plan = _spaced_ftfy(segment, line_start, line_end)
+    cjk_mojibake's repairs (in their common prefix or suffix) and cjk_mojibake then reads the
+    fixed segment the same way: else the second `clean_text` would make it."""
+    bare, plan0 = _without_controls(segment)
+    fixed, plan = _spaced_ftfy(bare, line_start, line_end)
     if fixed == segment:
         return segment, []
-    cjk = _cjk_reading_first(segment, fixed)
+    cjk = _cjk_reading_first(bare, fixed)
     if cjk is None:
-        return fixed, plan
+        return fixed, plan0 + plan
     if not ftfy_may_change(cjk):
-        return segment, []
+        return bare, plan0
     again, plan = _spaced_ftfy(cjk, line_start, line_end)
     if again == cjk:
-        return segment, []
-    p, s = common_affixes(segment, cjk)
+        return bare, plan0
+    p, s = common_affixes(bare, cjk)
     q, t = common_affixes(cjk, again)
-    end, d = len(cjk) - t, len(segment) - len(cjk)
+    end, d = len(cjk) - t, len(bare) - len(cjk)
     if end <= p:  # in the common prefix: same offsets
-        return segment[:q] + again[q:len(again) - t] + segment[end:], plan
-    if q >= len(cjk) - s:  # in the common suffix: offsets shifted by d
-        return segment[:q + d] + again[q:len(again) - t] + segment[end + d:], plan
-    return segment, []
+        fixed = bare[:q] + again[q:len(again) - t] + bare[end:]
+    elif q >= len(cjk) - s:  # in the common suffix: offsets shifted by d
+        fixed = bare[:q + d] + again[q:len(again) - t] + bare[end + d:]
+    else:
+        return bare, plan0
+    # Only if cjk_mojibake still reads the fixed segment as it read the segment: ftfy's change
+    # alters its context, and the second `clean_text` would then give ftfy the whole segment.
+    from cleanse.repair.cjk import repair_mojibake
+    return (fixed, plan0 + plan) if repair_mojibake(fixed).text == again else (bare, plan0)
+
+
+def _without_controls(segment: str) -> tuple[str, list[tuple[str, str]]]:
+    """The segment without terminal escapes and control characters (ftfy's own fixers, which
+    need no context), and their plan. Removed first, so that whether cjk_mojibake reads the
+    segment first is decided on the text a second `clean_text` sees (`Ú\x8eÄ¬\x0exe`: with the
+    control character cjk_mojibake reads `Ú\x8eÄ¬` as GBK 趲默, without it not, and ftfy's
+    reading stands). ASCII controls are never a byte of a GBK or Big5 character."""
+    plan = []
+    bare = segment
+    if CONFIG.remove_terminal_escapes:
+        bare, before = ftfy.fixes.remove_terminal_escapes(bare), bare
+        if bare != before:
+            plan.append(("apply", "remove_terminal_escapes"))
+    if CONFIG.remove_control_chars:
+        bare, before = ftfy.fixes.remove_control_chars(bare), bare
+        if bare != before:
+            plan.append(("apply", "remove_control_chars"))
+    return bare, plan
 
 
 def repair_kind(plan: list[tuple[str, str]]) -> str:
@@ -319,7 +345,7 @@ class FtfyStage(TextStage):
     """Slot 3: ftfy with the Chinese-safe config, gated."""
 
     name = "ftfy_zh"
-    version = "3"
+    version = "4"  # 4: spaces read as normalize_zh leaves them; controls removed first
 
     def setup(self) -> None:
         _char_flags()
