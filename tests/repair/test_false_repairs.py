@@ -89,6 +89,13 @@ def test_a_mark_that_only_a_rare_lost_character_explains_is_no_short_shift(text)
     assert repair_mojibake(text).text == text
 
 
+@pytest.mark.parametrize("text", ["今天éé很好", "éé朝陽日報", "本報訊éé朝陽"])
+def test_a_repeat_read_as_another_repeat_is_no_repair(text):
+    # é is GBK A8A6, Big5 谷: `éé` read as Big5 became 谷谷, decided by the reduplication rule
+    # alone (a repeated Han character is cheap, a repeated é is not)
+    assert repair_mojibake(text).text == text
+
+
 def test_a_mark_explained_by_a_common_lost_character_is_still_a_short_shift():
     # `沂芯?济` = [我]市[经]济: 芯 is D0BE, so the lost character is BExx before 济 (BC)
     assert repair_mojibake("沂芯?济发展").text == "市经济发展"

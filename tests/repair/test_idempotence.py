@@ -104,10 +104,11 @@ def _damaged_documents() -> list[str]:
                 docs.append("\n".join([bad, paras[k], other or paras[k + 3]]))
     cases = [c.damaged for c in synthetic_cases(3)]
     docs += ["\n".join(cases[k:k + 5]) for k in range(0, len(cases), 5)]
-    # a repair that makes its neighbour readable only on the second pass, beside clean lines
+    # a line the second pass changes again (a cluster gets one edit per pass: the seeds' `Χ?`
+    # after 改造提升传统产业), beside clean lines
     lines = ["可以爲有道之士乎哉？學廣", "芃芃黍苗，陰雨膏之。", "我如今挣?，"]
     for k in range(4):
-        docs.append("\n".join(lines[:k] + ["éé朝陽日?qǐng)?bào)"] + lines[k:]))
+        docs.append("\n".join(lines[:k] + ["(二)加大利用高新技术脑焯嵘?传统产业Χ?,积极培育"] + lines[k:]))
     return docs
 
 
@@ -121,7 +122,7 @@ def test_later_passes_on_touched_lines_are_the_whole_text_passes():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["芃芃黍苗，", "我们今天去北京。", "éé朝陽日?qǐng)?bào)", "\n", "\n", "ÎÒÃÇ½ñÌì", "鎴戜滑浠婂ぉ",
+@given(st.lists(st.sampled_from(["芃芃黍苗，", "我们今天去北京。", "éé朝陽日?qǐng)?bào)", "\n", "\n", "高新技术脑焯嵘?传统产业Χ?,", "ÎÒÃÇ½ñÌì", "鎴戜滑浠婂ぉ",
                                  "上?萍既瞬藕献鹘涣", "い地チ瓣", "發宫F代", "加快发é\ufffd改善", "?", "\ufffd", "a"]),
                 min_size=1, max_size=12).map("".join))
 def test_later_passes_on_touched_lines_on_mixed_lines(text):

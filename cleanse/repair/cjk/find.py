@@ -117,6 +117,16 @@ def _unknown_only(m: Model, before: str, after: str) -> bool:
     return bool(core) and all(m.unigram_cost(c) >= TUNING.suspect_min_cost for c in core)
 
 
+def _repeat_only(before: str, after: str) -> bool:
+    """What a re-encoding changes is one character repeated, read as another one repeated
+    (`éé` -> `谷谷`, GBK A8A6 read as Big5): a repeated Han character is cheap by the
+    reduplication rule (`model.context_ceiling`), and nothing else in the result is evidence
+    (a repeated Latin letter with a diacritic gets no such ceiling in the input)."""
+    p, q = common_affixes(before, after)
+    core, was = after[p:len(after) - q], before[p:len(before) - q]
+    return len(core) > 1 and len(set(core)) == 1 and len(set(was)) == 1
+
+
 def _lone_han(text: str, i: int, j: int, kind: str, after: str) -> bool:
     """A re-reading with another CJK codec whose new Han characters all stand between
     symbols, with neither a Han character nor sentence punctuation (`han_company`) beside any
@@ -168,7 +178,8 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
         for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
-            if _unknown_only(m, text[i:j], pieces[0]) or _lone_han(text, i, j, kind, pieces[0]):
+            if (_unknown_only(m, text[i:j], pieces[0]) or _lone_han(text, i, j, kind, pieces[0])
+                    or _repeat_only(text[i:j], pieces[0])):
                 continue
             gain = judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):

@@ -17,7 +17,9 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    version = "8"  # 8: a short shift ended by `?` needs a lost character that is not rare to explain it
+    # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
+    # a lost character that is not rare to explain the mark
+    version = "9"
 
     def setup(self) -> None:
         model()
@@ -71,7 +73,9 @@ def touched_lines(text: str, edit: TextEdit) -> list[tuple[int, int]] | None:
     next pass either, and only the touched lines need another look; an edit that changes
     nothing and records nothing (a `?`/U+FFFD read as a lost U+FFFD) is the only one not
     seen here, and repeating it would change nothing. Oracle (every pass on the whole text):
-    tests/repair/test_idempotence.py. Measured in docs/repair.md (Idempotence)."""
+    tests/repair/test_idempotence.py. Measured (the stage on the 1.08 MB damaged mix of 383
+    2 KB pages, warm, CPU, best of 5 interleaved rounds, load 4.2-4.5): whole-text passes
+    1.330 s -> 1.081 s (one pass alone 1.01 s)."""
     old = text.split("\n")
     new = edit.text.split("\n")
     if len(old) != len(new):
