@@ -1,7 +1,7 @@
 """Decoding accuracy per encoding on chardet's own labelled test files: cleanse vs chardet.
 
     python benchmarks/eval_decoding.py [--git /work/.mirror/chardet+chardet/repo | --dir TESTS] [--failures]
-                                       [--stray N] [--stray-corpus DRAWS]
+                                       [--stray N] [--stray-corpus DRAWS] [--confidence]
 
 The files are not vendored (they are web pages of many authors; chardet itself is LGPL):
 the script reads them from a bare git mirror of chardet (`fetch github:chardet/chardet`)
@@ -26,6 +26,9 @@ byte without any undecodable sequence: that run is the repair stage's business.
 text of other authors, see its README): DRAWS texts cut to 200-3,000 characters, in GB18030 and
 in Big5-HKSCS, one byte inserted each; counts the texts read as another family, with and
 without the byte, per size (short texts are where the evidence runs out).
+
+`--confidence`: how well `encoding_confidence` tells a wrong decoding: every file and three
+stray-byte copies of it, the right and the wrong decodings counted under a few thresholds.
 """
 
 from __future__ import annotations
@@ -216,6 +219,25 @@ def stray_corpus(draws: int) -> None:
             print(f"| {codec} | {size} | {n} | {wrong} | {base} |")
 
 
+def confidence_split(files: list[tuple[str, bytes]]) -> None:
+    rng = random.Random(16)
+    right: list[float] = []
+    wrong: list[float] = []
+    for name, raw in files:
+        label = label_of(name.split("/")[0])
+        if not right_texts(raw, label) or not raw:
+            continue
+        places = [rng.randrange(len(raw) + 1) for _ in range(3)]
+        for v in [raw] + [raw[:a] + bytes([rng.randrange(0x80, 0x100)]) + raw[a:] for a in places]:
+            r = detect_and_decode(v)
+            if r.reject is None:
+                (right if same_codec(r.encoding, label) else wrong).append(r.confidence)
+    print("\n### encoding_confidence below a threshold\n")
+    print("| threshold | right decodings under it | wrong decodings under it |\n| ---: | ---: | ---: |")
+    for t in (0.05, 0.1, 0.2, 0.3, 0.5):
+        print(f"| {t} | {sum(c < t for c in right)} of {len(right)} | {sum(c < t for c in wrong)} of {len(wrong)} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--git", default=DEFAULT_GIT, help="bare git mirror of chardet/chardet")
@@ -225,7 +247,12 @@ def main() -> None:
                     help="also score N copies of each file with one stray high byte inserted")
     ap.add_argument("--stray-corpus", type=int, default=0, metavar="DRAWS",
                     help="score DRAWS clean sample texts per codec with one stray byte, and stop")
+    ap.add_argument("--confidence", action="store_true",
+                    help="how many right and wrong decodings fall under a few confidence thresholds, and stop")
     args = ap.parse_args()
+    if args.confidence:
+        confidence_split(list(files_from_dir(args.dir) if args.dir else files_from_git(args.git)))
+        return
     if args.stray_corpus:
         stray_corpus(args.stray_corpus)
         return
