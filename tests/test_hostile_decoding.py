@@ -120,3 +120,25 @@ def test_a_stray_byte_in_a_mostly_ascii_legacy_chinese_page_keeps_its_codec(code
             if r.reject is not None or r.encoding not in family:
                 wrong.append((k, where, r.reject or r.encoding))
     assert not wrong
+
+
+def test_a_short_gb18030_text_read_as_another_codec_carries_a_low_confidence() -> None:
+    # Under 30 Han characters the frequency evidence is not there and a stray byte can still
+    # make a short text a single-byte codec (docs/decoding.md); the row must then say so through
+    # `encoding_confidence` (the filter docs/decoding.md gives: < 0.2), never look certain.
+    # Not so for GB18030 vs Big5 on a few dozen characters: such a text read as cp950 can
+    # carry 0.3-0.5 (docs/decoding.md).
+    import random
+
+    texts = [json.loads(line)["text"] for line in
+             (DATA / "clean_corpus" / "sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(8)
+    wrong = []
+    for _ in range(150):
+        raw = rng.choice(texts)[: rng.choice((60, 120, 200))].encode("gb18030", "ignore")
+        at = rng.randrange(len(raw) + 1)
+        r = detect_and_decode(raw[:at] + bytes([rng.randrange(0x80, 0x100)]) + raw[at:])
+        if r.encoding not in ("gb18030", "cp950", "big5hkscs"):  # GB vs Big5 on a few characters: below
+            wrong.append((r.encoding, r.confidence))
+    assert wrong  # the case exists (chat lines, short poems)
+    assert all(conf < 0.2 for _, conf in wrong), [w for w in wrong if w[1] >= 0.2]
