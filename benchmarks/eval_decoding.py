@@ -168,6 +168,11 @@ _SUPERSET = {"gb2312": ("gb18030",), "ascii": ("utf-8",), "euc-kr": ("cp949",), 
              "utf-16": ("utf-16-le", "utf-16-be"), "utf-32": ("utf-32-le", "utf-32-be")}
 
 
+def _insert_stray(raw: bytes, at: int, rng: random.Random) -> bytes:
+    """`raw` with one random high byte inserted at `at`."""
+    return raw[:at] + bytes([rng.randrange(0x80, 0x100)]) + raw[at:]
+
+
 def stray_scores(files: list[tuple[str, bytes]], copies: int) -> None:
     rng = random.Random(16)
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -178,7 +183,7 @@ def stray_scores(files: list[tuple[str, bytes]], copies: int) -> None:
             continue
         for _ in range(copies):
             at = rng.randrange(len(raw) + 1)
-            damaged = raw[:at] + bytes([rng.randrange(0x80, 0x100)]) + raw[at:]
+            damaged = _insert_stray(raw, at, rng)
             ours = detect_and_decode(damaged)
             guess = chardet.detect(damaged).get("encoding")
             ok_ours = ours.reject is None and same_codec(ours.encoding, label)
@@ -210,7 +215,7 @@ def stray_corpus(draws: int) -> None:
         for _ in range(draws):
             raw = rng.choice(texts)[: rng.choice((200, 500, 900, 3000))].encode(codec, "ignore")
             at = rng.randrange(len(raw) + 1)
-            damaged = raw[:at] + bytes([rng.randrange(0x80, 0x100)]) + raw[at:]
+            damaged = _insert_stray(raw, at, rng)
             row = per["under 1 KB" if len(raw) < 1024 else "1-8 KB"]
             row[0] += 1
             row[1] += detect_and_decode(damaged).encoding not in family
@@ -228,7 +233,7 @@ def confidence_split(files: list[tuple[str, bytes]]) -> None:
         if not right_texts(raw, label) or not raw:
             continue
         places = [rng.randrange(len(raw) + 1) for _ in range(3)]
-        for v in [raw] + [raw[:a] + bytes([rng.randrange(0x80, 0x100)]) + raw[a:] for a in places]:
+        for v in [raw] + [_insert_stray(raw, a, rng) for a in places]:
             r = detect_and_decode(v)
             if r.reject is None:
                 (right if same_codec(r.encoding, label) else wrong).append(r.confidence)

@@ -390,8 +390,7 @@ def _mostly_chinese(c: _Candidate) -> bool:
     sequences as rare as MOSTLY_VALID_RATIO allows (issue 16, Build 1: a stray byte must not
     trade a legacy file for another codec either)."""
     return (c.codec in _FALLBACKS and c.han_count >= FREQUENT_MIN_HAN and c.frequent >= FREQUENT_MIN
-            and c.kana <= KANA_MAX and 2 * c.han_count >= c.multibyte
-            and c.errors * MOSTLY_VALID_RATIO <= c.multibyte)
+            and c.kana <= KANA_MAX and 2 * c.han_count >= c.multibyte and _few(c.errors, c.multibyte))
 
 
 @functools.cache
@@ -425,10 +424,19 @@ def _mostly_utf8(raw: bytes) -> tuple[str, int] | None:
 
 
 def _few_damaged_places(text: str) -> bool:
-    places = len(_DAMAGE.findall(text))  # a run of U+FFFD is one damaged place
-    # the characters above U+007F, counted in C (what encoding to ASCII drops)
-    multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    # a run of U+FFFD is one damaged place
+    return _few(len(_DAMAGE.findall(text)), _multibyte(text, text.count("\ufffd")))
+
+
+def _few(places: int, multibyte: int) -> bool:
+    """`places` damaged places are few among `multibyte` valid non-ASCII characters."""
     return multibyte >= MOSTLY_VALID_MIN and places * MOSTLY_VALID_RATIO <= multibyte
+
+
+def _multibyte(text: str, replacements: int) -> int:
+    """The characters above U+007F that are not U+FFFD (`replacements` of them), counted in C
+    (what encoding to ASCII drops)."""
+    return len(text) - len(text.encode("ascii", "ignore")) - replacements
 
 
 _DAMAGE = re.compile("\ufffd+")
@@ -511,9 +519,8 @@ def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
     shares = _shares(decoded[:16384])
     # The whole input decoded without a single error: that is the text (no second decode).
     text = decoded if not truncated and clean else None
-    multibyte = len(decoded) - len(decoded.encode("ascii", "ignore")) - errors
     return _Candidate(shares.plausible, shares.han, shares.han_count, shares.frequent, shares.frequent_han(),
-                      shares.kana, errors, clean, multibyte, codec, text)
+                      shares.kana, errors, clean, _multibyte(decoded, errors), codec, text)
 
 
 def _decode_replacing(sample: bytes, codec: str, truncated: bool) -> str:
