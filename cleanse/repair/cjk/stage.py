@@ -8,6 +8,7 @@ from cleanse.repair.cjk import big5, lost, reencode, suspects
 from cleanse.repair.cjk.codes import gbk_table
 from cleanse.repair.cjk.repair import repair_mojibake
 from cleanse.repair.cjk.tuning import TUNING
+from cleanse.repair.spacing import spaced_reread
 from cleanse.repair.model import BIGRAM_WEIGHT, COST_ASCII, COST_SYMBOL, COST_UNKNOWN_HAN, RULES_CONFIG, model
 from cleanse.stage import TextEdit, TextStage
 
@@ -17,9 +18,10 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
+    # 10: the text also read with its spaces as normalize_zh leaves them (`spaced_reread`);
     # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
     # a lost character that is not rare to explain the mark
-    version = "9"
+    version = "10"
 
     def setup(self) -> None:
         model()
@@ -36,16 +38,19 @@ class CjkMojibakeStage(TextStage):
                           "cost_symbol": COST_SYMBOL, "cost_ascii": COST_ASCII, **RULES_CONFIG}}
 
     def transform(self, text: str) -> TextEdit:
-        return repair_to_fixed_point(text)
+        # then the text with its spaces as normalize_zh will leave them (cleanse/repair/spacing.py)
+        return spaced_reread(repair_to_fixed_point(text), lambda t, lines: repair_to_fixed_point(t, lines=lines))
 
 
-def repair_to_fixed_point(text: str, max_passes: int | None = None) -> TextEdit:
+def repair_to_fixed_point(text: str, max_passes: int | None = None,
+                          lines: list[tuple[int, int]] | None = None) -> TextEdit:
     """`repair_mojibake` again on its own output until it changes nothing, at most
     `TUNING.max_passes` passes, so that the stage is idempotent (`Ã©朝陽日?qǐng)`: the first
     pass repairs the debris of its cluster, the second `Ã©`). Clean text costs one pass; a
     pass that changes the text costs one more. The repairs of a later pass have offsets in
-    the text the earlier passes left (as the records of two stages in a row)."""
-    edit = repair_mojibake(text)
+    the text the earlier passes left (as the records of two stages in a row). `lines`: the
+    first pass looks only at those lines (`repair_mojibake`)."""
+    edit = repair_mojibake(text, lines)
     repairs, removed = edit.repairs, edit.removed
     for _ in range((TUNING.max_passes if max_passes is None else max_passes) - 1):
         if edit.text == text:
