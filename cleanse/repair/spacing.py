@@ -11,6 +11,10 @@ turned into U+0020 or dropped — and `splice` puts what ftfy changed back into 
 characters outside the changed span stay as they were (an NBSP stays an NBSP for
 `normalize_zh` to map and record).
 
+`cjk_mojibake` reads spaces too (an NBSP next to `Ãì` makes another re-encoding window than
+nothing, `\xa0Ãì)` stays while `Ãì)` is Big5 鏈): its stage reads the text as it is, then each
+line whose view differs as `spaces_view` leaves it (`spaced_reread`), and splices the change.
+
 Not seen here: `normalize_zh`'s paragraph breaks and line joins (they move line ends, hence
 ftfy's segments) and its punctuation mapping (ASCII to full width: neither side is material
 for ftfy).

@@ -84,7 +84,7 @@ def test_the_issue_example():
 def test_stage_declares_and_writes_the_signal():
     stage = ConvertStage()
     assert stage.signal_types == {KEPT_SIGNAL: "int64"}
-    assert stage.version == "3" and stage.config()["protect_mojibake"] is not None
+    assert stage.version == "4" and stage.config()["protect_mojibake"] is not None
     garbage = _utf8_as_gbk("我们今天去北京开会讨论", "replace")
     doc = Document(text="後來" + garbage, id="x", source="s", source_sha256="0")
     stage.process(doc)
