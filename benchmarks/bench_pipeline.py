@@ -26,7 +26,6 @@ import glob
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys

@@ -1,7 +1,7 @@
 """Decoding accuracy per encoding on chardet's own labelled test files: cleanse vs chardet.
 
     python benchmarks/eval_decoding.py [--git /work/.mirror/chardet+chardet/repo | --dir TESTS] [--failures]
-                                       [--stray N] [--stray-corpus DRAWS] [--confidence]
+                                       [--stray N] [--stray-corpus DRAWS] [--confidence] [--doubt DRAWS]
 
 The files are not vendored (they are web pages of many authors; chardet itself is LGPL):
 the script reads them from a bare git mirror of chardet (`fetch github:chardet/chardet`)
@@ -29,6 +29,12 @@ without the byte, per size (short texts are where the evidence runs out).
 
 `--confidence`: how well `encoding_confidence` tells a wrong decoding: every file and three
 stray-byte copies of it, the right and the wrong decodings counted under a few thresholds.
+
+`--doubt DRAWS`: how the `decoding_doubtful` signal (cleanse.decoding.doubt) tells a wrong
+decoding, on chardet's files, their stray-byte copies (those of `--confidence`; UTF-16/32
+apart: their codec is right but a stray byte shifts every character after it) and the
+`--stray-corpus` texts with and without the byte: wrong decodings flagged and right ones
+flagged, for the default rule, each threshold moved and each check alone.
 """
 
 from __future__ import annotations
@@ -42,12 +48,14 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import chardet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cleanse.decoding import detect_and_decode  # noqa: E402
+from cleanse.decoding import Decoded, detect_and_decode  # noqa: E402
+from cleanse.decoding.doubt import DOUBT_RULE, DoubtRule, decoding_doubt  # noqa: E402
 
 DEFAULT_GIT = "/work/.mirror/chardet+chardet/repo"
 
@@ -204,24 +212,30 @@ def stray_scores(files: list[tuple[str, bytes]], copies: int) -> None:
     print("\n" + "\n".join(wrong))
 
 
-def stray_corpus(draws: int) -> None:
+def _corpus_draws(draws: int) -> Iterator[tuple[str, tuple[str, ...], bytes, bytes]]:
+    """(codec, right codecs, text bytes, the same with a stray byte) for DRAWS clean sample
+    texts cut to 200-3,000 characters, in GB18030 and in Big5-HKSCS (seeded)."""
     sample = Path(__file__).resolve().parent.parent / "tests" / "data" / "clean_corpus" / "sample.jsonl"
     texts = [json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines()]
     rng = random.Random(8)
-    print(f"\n### One stray byte in {draws} clean sample texts per codec\n")
-    print("| codec | size | texts | wrong with the byte | wrong without |\n| --- | --- | ---: | ---: | ---: |")
     for codec, family in (("gb18030", ("gb18030",)), ("big5hkscs", ("cp950", "big5hkscs"))):
-        per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for _ in range(draws):
             raw = rng.choice(texts)[: rng.choice((200, 500, 900, 3000))].encode(codec, "ignore")
             at = rng.randrange(len(raw) + 1)
-            damaged = _insert_stray(raw, at, rng)
-            row = per["under 1 KB" if len(raw) < 1024 else "1-8 KB"]
-            row[0] += 1
-            row[1] += detect_and_decode(damaged).encoding not in family
-            row[2] += detect_and_decode(raw).encoding not in family
-        for size, (n, wrong, base) in sorted(per.items(), reverse=True):
-            print(f"| {codec} | {size} | {n} | {wrong} | {base} |")
+            yield codec, family, raw, _insert_stray(raw, at, rng)
+
+
+def stray_corpus(draws: int) -> None:
+    print(f"\n### One stray byte in {draws} clean sample texts per codec\n")
+    print("| codec | size | texts | wrong with the byte | wrong without |\n| --- | --- | ---: | ---: | ---: |")
+    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for codec, family, raw, damaged in _corpus_draws(draws):
+        row = per[codec, "under 1 KB" if len(raw) < 1024 else "1-8 KB"]
+        row[0] += 1
+        row[1] += detect_and_decode(damaged).encoding not in family
+        row[2] += detect_and_decode(raw).encoding not in family
+    for (codec, size), (n, wrong, base) in sorted(per.items(), key=lambda kv: (kv[0][0] != "gb18030", kv[0][1][0] != "u")):
+        print(f"| {codec} | {size} | {n} | {wrong} | {base} |")
 
 
 def confidence_split(files: list[tuple[str, bytes]]) -> None:
@@ -243,6 +257,63 @@ def confidence_split(files: list[tuple[str, bytes]]) -> None:
         print(f"| {t} | {sum(c < t for c in right)} of {len(right)} | {sum(c < t for c in wrong)} of {len(wrong)} |")
 
 
+def _doubt_sets(files: list[tuple[str, bytes]], draws: int) -> dict[str, list[tuple[bytes, Decoded, bool]]]:
+    """The decodings `--doubt` scores, by set: (bytes, decoding, right codec?)."""
+    rng = random.Random(16)  # the copies of `--confidence`
+    sets: dict[str, list[tuple[bytes, Decoded, bool]]] = defaultdict(list)
+    for name, raw in files:
+        label = label_of(name.split("/")[0])
+        if not right_texts(raw, label) or not raw:
+            continue
+        places = [rng.randrange(len(raw) + 1) for _ in range(3)]
+        shifted = label.startswith(("utf-16", "utf-32"))
+        for k, v in enumerate([raw] + [_insert_stray(raw, a, rng) for a in places]):
+            r = detect_and_decode(v)
+            if r.reject is None:
+                where = "chardet's files" if k == 0 else (
+                    "their stray-byte copies, UTF-16/32" if shifted else "their stray-byte copies")
+                sets[where].append((v, r, same_codec(r.encoding, label)))
+    for _, family, raw, damaged in _corpus_draws(draws):
+        for where, v in (("clean sample", raw), ("clean sample, stray byte", damaged)):
+            r = detect_and_decode(v)
+            if r.reject is None:
+                sets[where].append((v, r, r.encoding in family))
+    return sets
+
+
+def doubt_split(files: list[tuple[str, bytes]], draws: int) -> None:
+    """How the decoding_doubtful rule (cleanse.decoding.doubt) tells wrong decodings: the
+    default rule, each check alone, and each threshold moved."""
+    sets = _doubt_sets(files, draws)
+    base = DOUBT_RULE
+    rules: list[tuple[str, DoubtRule]] = [("default " + json.dumps(base.config()), base)]
+    for name, value in (("confidence_min", 0.0), ("confidence_min", 0.05), ("confidence_min", 0.2),
+                        ("han_min", 5), ("han_min", 20), ("han_min", 30), ("frequent_min", 0.06),
+                        ("frequent_min", 0.15), ("other_cjk_min", 1.01), ("single_byte_places", 0),
+                        ("single_byte_places", 2)):
+        rules.append((f"{name}={value}", replace(base, **{name: value})))
+    for check in base.checks:
+        rules.append((f"{check} alone", replace(base, checks=(check,))))
+    print(f"\n### decoding_doubtful: wrong decodings flagged / right ones flagged (stray corpus: {draws} draws)\n")
+    print("| rule | " + " | ".join(sets) + " |\n| --- |" + " ---: |" * len(sets))
+    for label, rule in rules:
+        cells = []
+        for rows in sets.values():
+            flagged = [(right, decoding_doubt(v, r, rule) is not None) for v, r, right in rows]
+            wrong = sum(1 for right, _ in flagged if not right)
+            right_n = len(flagged) - wrong
+            cells.append(f"{sum(f for r, f in flagged if not r)}/{wrong} w, {sum(f for r, f in flagged if r)}/{right_n} r")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print("\nreasons under the default rule (wrong / right):")
+    for where, rows in sets.items():
+        reasons: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for v, r, right in rows:
+            why = decoding_doubt(v, r, base)
+            if why:
+                reasons[why][right] += 1
+        print(f"- {where}: " + ", ".join(f"{k} {w}/{ok}" for k, (w, ok) in sorted(reasons.items())))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--git", default=DEFAULT_GIT, help="bare git mirror of chardet/chardet")
@@ -254,7 +325,13 @@ def main() -> None:
                     help="score DRAWS clean sample texts per codec with one stray byte, and stop")
     ap.add_argument("--confidence", action="store_true",
                     help="how many right and wrong decodings fall under a few confidence thresholds, and stop")
+    ap.add_argument("--doubt", type=int, default=0, metavar="DRAWS",
+                    help="how the decoding_doubtful rule flags wrong and right decodings (chardet's files, their "
+                         "stray-byte copies, DRAWS clean sample texts per codec), and stop")
     args = ap.parse_args()
+    if args.doubt:
+        doubt_split(list(files_from_dir(args.dir) if args.dir else files_from_git(args.git)), args.doubt)
+        return
     if args.confidence:
         confidence_split(list(files_from_dir(args.dir) if args.dir else files_from_git(args.git)))
         return

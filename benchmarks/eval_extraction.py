@@ -118,7 +118,7 @@ def main() -> None:
     gold = {pid: convert(g, "t2s") for pid, _, g in pages}
     mb = sum(len(raw) for _, raw, _ in pages) / 1e6
     print(f"{len(pages)} pages, {mb:.2f} MB of HTML, from {args.data}")
-    print(f"| system | precision | recall | F1 | pages/s |\n| --- | --- | --- | --- | --- |")
+    print("| system | precision | recall | F1 | pages/s |\n| --- | --- | --- | --- | --- |")
     per_page: dict[str, dict[str, tuple[float, float, float]]] = {}
     for name, run in systems().items():
         run(pages[0][1])  # warm-up (imports, rule compilation)

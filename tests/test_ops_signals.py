@@ -30,7 +30,7 @@ def test_signals_are_a_typed_struct(out: Path) -> None:
     assert pa.types.is_struct(t)
     assert {f.name: str(f.type) for f in t} == {"char_count": "int64", "han_ratio": "double", "masked_count": "int64",
                                                "mojibake_score": "double", "placeholder_count": "int64",
-                                               "mojibake_unconverted": "int64"}
+                                               "mojibake_unconverted": "int64", "decoding_doubtful": "bool"}
     declared = json.loads(schema.metadata[b"cleanse.signals"])
     assert declared["han_ratio"] == {"type": "double", "stage": "quality_signals@1"}
 

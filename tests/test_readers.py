@@ -19,7 +19,7 @@ from cleanse.io.readers.formats import open_records
 from cleanse.io.readers.records import BadRecord, Record, Skipped
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.warc_gen import http_response, metadata, request, response, warc_record  # noqa: E402
+from benchmarks.warc_gen import metadata, request, response, warc_record  # noqa: E402
 
 PAGE = "<!DOCTYPE html><html><head><title>标题</title></head><body><p>正文内容，足够长的一段话。</p></body></html>"
 

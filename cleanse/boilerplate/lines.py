@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from cleanse.boilerplate.rules import ANCHOR_FIRST, OTHER_SPACE, LineRuleSet, line_rules, load_table, table_digest
+from cleanse.boilerplate.rules import OTHER_SPACE, LineRuleSet, line_rules, load_table, table_digest
 from cleanse.normalization.normalize import split_paragraphs
 from cleanse.stage import TextEdit, TextStage
 

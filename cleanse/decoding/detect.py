@@ -188,12 +188,18 @@ class _Shares:
         return self.han_count < FREQUENT_MIN_HAN or self.frequent >= FREQUENT_MIN
 
 
+def class_counts(text: str) -> tuple[int, int, int, int, int, int]:
+    """(characters, plausible, Han, frequent Han, kana, Hangul) of `text`: one table lookup
+    and one bincount."""
+    cps = _codepoints(text)
+    plausible, han, frequent, kana, hangul = (_BITS @ np.bincount(_CLASSES[cps], minlength=32)).tolist()
+    return len(cps), plausible, han, frequent, kana, hangul
+
+
 def _shares(text: str) -> _Shares:
     if not text:
         return _Shares(0.0, 0.0, 0, 0.0, 0.0)
-    cps = _codepoints(text)
-    plausible, han, frequent, kana, hangul = (_BITS @ np.bincount(_CLASSES[cps], minlength=32)).tolist()
-    n = len(cps)
+    n, plausible, han, frequent, kana, hangul = class_counts(text)
     cjk = han + kana + hangul
     return _Shares(plausible / n, han / n, han, frequent / han if han else 0.0, kana / cjk if cjk else 0.0)
 

@@ -6,6 +6,7 @@ import codecs
 from typing import Any
 
 from cleanse.decoding.detect import detect_and_decode
+from cleanse.decoding.doubt import DOUBT_RULE, DoubtRule, decoding_doubt
 from cleanse.decoding.hint import decode_with_hint, meta_charset
 from cleanse.document import Document, Reject
 from cleanse.stage import Stage
@@ -19,17 +20,27 @@ _BOM_BY_CODEC: dict[str, tuple[bytes, ...]] = {
 }
 
 
+DOUBTFUL_SIGNAL = "decoding_doubtful"
+
+
 class DecodeStage(Stage):
-    """Decode `doc.raw` into `doc.text`; reject empty, binary and mostly undecodable input."""
+    """Decode `doc.raw` into `doc.text`; reject empty, binary and mostly undecodable input.
+
+    Every decoded row carries the `decoding_doubtful` signal: True when the decoding fails the
+    plausibility check of `cleanse.decoding.doubt` (`doubt`, its thresholds), the reason then
+    in `meta["decoding_doubt"]`.
+    """
 
     name = "decode"
-    version = "8"  # 8: a legacy Chinese reading with a few damaged places keeps a single-byte codec out (one stray byte in a mostly-ASCII Big5/GB2312 page); 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
+    signal_types = {DOUBTFUL_SIGNAL: "bool"}
+    version = "9"  # 9: the decoding_doubtful signal (and meta decoding_doubt); 8: a legacy Chinese reading with a few damaged places keeps a single-byte codec out (one stray byte in a mostly-ASCII Big5/GB2312 page); 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
 
-    def __init__(self, max_undecodable: float = 0.25):
+    def __init__(self, max_undecodable: float = 0.25, doubt: DoubtRule = DOUBT_RULE):
         self.max_undecodable = max_undecodable
+        self.doubt = doubt
 
     def config(self) -> dict[str, Any]:
-        return {"max_undecodable": self.max_undecodable}
+        return {"max_undecodable": self.max_undecodable, "doubt": self.doubt.config()}
 
     def process(self, doc: Document) -> Document | Reject:
         if doc.raw is None:
@@ -53,6 +64,10 @@ class DecodeStage(Stage):
         doc.encoding = result.encoding
         doc.encoding_confidence = round(result.confidence, 4)
         doc.undecodable_bytes = result.undecodable_bytes
+        doubt = decoding_doubt(raw, result, self.doubt)
+        doc.signals[DOUBTFUL_SIGNAL] = doubt is not None
+        if doubt is not None:
+            doc.meta["decoding_doubt"] = doubt
         self.record(doc, 0)
         return doc
 

@@ -46,7 +46,7 @@ def test_no_boilerplate_left(seed_rows) -> None:
         assert not re.search(r"(?m)^[ |｜]*\|[ |｜]*$", d.text), d.source
         assert not re.search(f"[{HAN}],[{HAN}]", d.text), d.source
         assert set(d.signals) == {"char_count", "han_ratio", "placeholder_count", "masked_count", "mojibake_score",
-                                  "mojibake_unconverted"}
+                                  "mojibake_unconverted", "decoding_doubtful"}
 
 
 def test_no_pinyin_note_left(seed_rows) -> None:  # needs pinyin_ruby (repair helper)

@@ -21,8 +21,8 @@ from cleanse.io.chunks import CHUNK_BYTES, newline_pattern
 from cleanse.io.readers.columnar import iter_arrow, iter_parquet
 from cleanse.io.readers.compression import open_decompressed, peek, stream_error
 from cleanse.io.readers.jsonl import iter_jsonl
-from cleanse.io.readers.records import MAX_RAW, STREAM_ERRORS, BadRecord, Item, Record, Skipped
-from cleanse.io.readers.sniff import FORMATS, sniff_format
+from cleanse.io.readers.records import STREAM_ERRORS, BadRecord, Item, Record
+from cleanse.io.readers.sniff import sniff_format
 from cleanse.io.readers.warc import iter_warc
 
 RECORD_FORMATS = ("warc", "jsonl", "parquet", "arrow", "arrow_stream")

@@ -1,0 +1,113 @@
+"""Is a decoding doubtful? A plausibility check on the decoded text, after the decision.
+
+The decoder picks a codec; this module asks of its result whether it reads like text that
+codec could rightly give, and says why not. The row keeps its text and carries the answer:
+the `decoding_doubtful` signal (a filter, docs/schema.md) and, when doubtful, the reason in
+`meta` (`decoding_doubt`). The checks, each a field of `DoubtRule` (part of the decode
+stage's identity):
+
+- `low_confidence`: `encoding_confidence` under `confidence_min`.
+- `rare_han`: at least `han_min` Han characters and under `frequent_min` of them among the
+  200 most frequent characters of Chinese. A wrong double-byte reading (Big5 read as GB18030,
+  EUC-JP or EUC-KR read as a Chinese codec, UTF-16 shifted by a stray byte) spreads its Han
+  characters evenly over thousands (0-8% frequent on the measured sets); Chinese prose has
+  28-60%, classical poetry 4-16%. Not for UTF-8 (a valid UTF-8 reading is the text), nor for
+  Japanese or Korean text (kana and Hangul at least `other_cjk_min` of the CJK characters) in
+  a codec that is not a Chinese one: Japanese kanji and Korean Hanja are not Chinese's
+  frequent ones.
+- `single_byte_over_double_byte`: a single-byte codec (every byte one character) won, yet
+  GB18030 reads the bytes as double-byte text with few damaged places (the mostly-valid rule
+  of detect.py, `MOSTLY_VALID_RATIO` and `MOSTLY_VALID_MIN`, with `single_byte_places`
+  damaged places allowed whatever the length: one stray byte). Legacy CJK text (GBK, Big5,
+  EUC-KR, EUC-JP) is pairs of high bytes, which GB18030 reads cleanly; Cyrillic, Greek,
+  Hebrew or Thai words in their codec are runs of odd length between spaces, which it does not.
+
+The thresholds were chosen from `python benchmarks/eval_decoding.py --doubt` (docs/decoding.md,
+"The decoding_doubtful signal"), not from examples written for them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from cleanse.decoding.detect import (
+    MOSTLY_VALID_MIN,
+    MOSTLY_VALID_RATIO,
+    SAMPLE_BYTES,
+    Decoded,
+    _decode_replacing,
+    _multibyte,
+    class_counts,
+)
+
+# Codecs of Chinese text (names as `codecs.lookup` gives them).
+_CHINESE = frozenset(codecs.lookup(c).name for c in ("gb18030", "gbk", "gb2312", "cp950", "big5", "big5hkscs", "hz"))
+CHECKS = ("low_confidence", "rare_han", "single_byte_over_double_byte")
+_TEXT_CHARS = 16384  # characters of the decoded text the shares are taken on (as the decoder's)
+
+
+@dataclass(frozen=True, slots=True)
+class DoubtRule:
+    """The checks made (`checks`, module docstring) and their thresholds."""
+
+    checks: tuple[str, ...] = CHECKS
+    confidence_min: float = 0.02
+    han_min: int = 10
+    frequent_min: float = 0.1
+    other_cjk_min: float = 0.2
+    single_byte_places: int = 1
+
+    def config(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["checks"] = list(self.checks)
+        return d
+
+
+DOUBT_RULE = DoubtRule()
+
+
+def decoding_doubt(raw: bytes, decoded: Decoded, rule: DoubtRule = DOUBT_RULE) -> str | None:
+    """Why the decoding of `raw` into `decoded` is doubtful (a reason above), or None."""
+    if decoded.reject is not None or decoded.encoding is None:
+        return None
+    checks = rule.checks
+    if "low_confidence" in checks and decoded.confidence < rule.confidence_min:
+        return "low_confidence"
+    codec = codecs.lookup(decoded.encoding).name
+    if "rare_han" in checks and codec != "utf-8" and _rare_han(decoded.text[:_TEXT_CHARS], codec in _CHINESE, rule):
+        return "rare_han"
+    if "single_byte_over_double_byte" in checks and _single_byte(codec) and _double_byte_reading(raw, rule):
+        return "single_byte_over_double_byte"
+    return None
+
+
+def _rare_han(text: str, chinese_codec: bool, rule: DoubtRule) -> bool:
+    _, _, han, frequent, kana, hangul = class_counts(text)
+    if han < rule.han_min or frequent >= rule.frequent_min * han:
+        return False
+    return chinese_codec or (kana + hangul) < rule.other_cjk_min * (han + kana + hangul)
+
+
+def _double_byte_reading(raw: bytes, rule: DoubtRule) -> bool:
+    sample = raw[:SAMPLE_BYTES]
+    text = _decode_replacing(sample, "gb18030", len(raw) > SAMPLE_BYTES)
+    errors = text.count("\ufffd")
+    multibyte = _multibyte(text, errors)
+    return multibyte >= MOSTLY_VALID_MIN and errors * MOSTLY_VALID_RATIO <= max(
+        multibyte, rule.single_byte_places * MOSTLY_VALID_RATIO)
+
+
+@functools.cache
+def _single_byte(codec: str) -> bool:
+    """Every byte is one character: no high byte pairs with the next one (tried with A1 after
+    each, a trail byte of every CJK double-byte codec). Shift_JIS reads A1-DF alone but pairs
+    81-9F and E0-FC, so it is not single-byte (detect.py's own test takes cp932 for one)."""
+    if codec.startswith("utf"):
+        return False
+    try:
+        return all(len(bytes((b, 0xA1)).decode(codec, "replace")) == 2 for b in range(0x80, 0x100))
+    except LookupError:
+        return False
