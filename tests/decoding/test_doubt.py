@@ -61,13 +61,19 @@ def test_short_gb18030_texts_a_stray_byte_makes_another_codec_are_flagged() -> N
     assert flagged_right <= 2, (flagged_right, right)
 
 
-def test_a_row_from_a_stray_byte_short_gb18030_file_carries_the_flag(tmp_path: Path) -> None:
+def _inputs(tmp_path: Path) -> tuple[Path, bytes]:
+    """An input directory with a damaged short GB18030 file read as another codec and a clean
+    one; and the damaged file's bytes."""
     wrong = next(d for _, d in DRAWS if detect_and_decode(d).encoding not in CHINESE)
-    clean = next(c for c, _ in DRAWS if len(c) > 150)
     inp = tmp_path / "in"
     inp.mkdir()
     (inp / "damaged.txt").write_bytes(wrong)
-    (inp / "clean.txt").write_bytes(clean)
+    (inp / "clean.txt").write_bytes(next(c for c, _ in DRAWS if len(c) > 150))
+    return inp, wrong
+
+
+def test_a_row_from_a_stray_byte_short_gb18030_file_carries_the_flag(tmp_path: Path) -> None:
+    inp, _ = _inputs(tmp_path)
     out = tmp_path / "out"
     assert main(["run", "-i", str(inp), "-o", str(out), "-q", "-w", "1"]) == 0
     rows = {r["source"]: r for r in pads.dataset(out / "documents").to_table().to_pylist()}
@@ -76,6 +82,21 @@ def test_a_row_from_a_stray_byte_short_gb18030_file_carries_the_flag(tmp_path: P
     assert dict((m["key"], m["value"]) for m in damaged["meta"])["decoding_doubt"] in DOUBT_RULE.checks
     assert kept["encoding"] == "gb18030" and kept["signals"]["decoding_doubtful"] is False
     assert "decoding_doubt" not in {m["key"] for m in kept["meta"]}
+
+
+def test_reject_doubtful_makes_the_doubtful_file_a_reject_with_its_bytes(tmp_path: Path) -> None:
+    inp, wrong = _inputs(tmp_path)
+    config = tmp_path / "cleanse.toml"
+    config.write_text("[stages.decode]\nreject_doubtful = true\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "-i", str(inp), "-o", str(out), "-q", "-w", "1", "--config", str(config)]) == 0
+    rows = pads.dataset(out / "documents").to_table().to_pylist()
+    rejects = pads.dataset(out / "rejects").to_table().to_pylist()
+    assert [r["source"] for r in rows] == ["in/clean.txt"] and rows[0]["signals"]["decoding_doubtful"] is False
+    (reject,) = rejects
+    assert (reject["source"], reject["reason"], reject["stage"], reject["raw"]) == (
+        "in/damaged.txt", "doubtful_decoding", "decode", wrong)
+    assert reject["detail"].split(":")[0] in DOUBT_RULE.checks
 
 
 def _chinese_labelled_files() -> list[str]:
@@ -119,4 +140,5 @@ def test_shift_jis_is_not_single_byte() -> None:
 def test_the_rule_is_part_of_the_stage_identity() -> None:
     assert DecodeStage().config()["doubt"] == DOUBT_RULE.config()
     assert DecodeStage(doubt=replace(DOUBT_RULE, frequent_min=0.2)).config() != DecodeStage().config()
+    assert DecodeStage(reject_doubtful=True).config() != DecodeStage().config()
     assert "decoding_doubtful" in DecodeStage.signal_types
