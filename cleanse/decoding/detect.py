@@ -182,6 +182,7 @@ class _Shares:
     han_count: int
     frequent: float  # share of the Han characters that are among the most frequent ones
     kana: float  # share of kana among the CJK characters (Han, kana, Hangul)
+    hangul: float  # share of Hangul among the CJK characters
 
     def frequent_han(self) -> bool:
         """Are the Han characters those of Chinese text, as far as the sample can tell?"""
@@ -198,10 +199,11 @@ def class_counts(text: str) -> tuple[int, int, int, int, int, int]:
 
 def _shares(text: str) -> _Shares:
     if not text:
-        return _Shares(0.0, 0.0, 0, 0.0, 0.0)
+        return _Shares(0.0, 0.0, 0, 0.0, 0.0, 0.0)
     n, plausible, han, frequent, kana, hangul = class_counts(text)
     cjk = han + kana + hangul
-    return _Shares(plausible / n, han / n, han, frequent / han if han else 0.0, kana / cjk if cjk else 0.0)
+    return _Shares(plausible / n, han / n, han, frequent / han if han else 0.0, kana / cjk if cjk else 0.0,
+                   hangul / cjk if cjk else 0.0)
 
 
 def _plausible_ratio(text: str) -> float:
@@ -372,11 +374,24 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     # A single-byte codec reads any bytes cleanly, so one stray byte in a legacy Chinese page
     # that is mostly ASCII markup made it win (chardet names one, too): when a CJK superset
     # reads the sample as Chinese with a few damaged places, a single-byte reading is out.
+    # When chardet gives up (names no double-byte codec: EUC-JP or EUC-KR with one stray byte
+    # mid-text get cp737 or cp1006 at 0.02-0.06), EUC-JP and EUC-KR compete too, each only on
+    # the evidence of its script (`_mostly_japanese_or_korean`: without it they are not
+    # candidates at all), which keeps a single-byte reading out as Chinese does. EUC-JP also when chardet names a Chinese codec whose Han
+    # characters are not those of Chinese (EUC-JP whose stray byte pairs up: GB18030 reads it
+    # without error, its kana as GB2312's); not EUC-KR: GB18030 shifted by a stray byte reads
+    # as Hangul too.
     chinese = any(_mostly_chinese(c) for c in scored)
+    not_chinese = {c.codec for c in scored if not c.frequent_han}
+    gave_up = all(single_byte(c) for c in candidates)
+    rivals = _JK_CODECS if gave_up else ("euc_jis_2004",) if all(c in not_chinese for c in candidates) else ()
+    others = [_score(sample, codec, truncated) for codec in candidates if codec not in _FALLBACKS]
+    jk = [c for c in (_score(sample, codec, truncated) for codec in rivals if codec not in candidates)
+          if _mostly_japanese_or_korean(c, scored[0])]
     best: tuple[float, _Candidate] | None = None
-    for c in scored + [_score(sample, codec, truncated) for codec in candidates if codec not in _FALLBACKS]:
+    for c in scored + others + jk:
         value = c.plausible - 5.0 * c.errors / len(sample) + (0.1 * chardet_conf if c.codec in candidates else 0.0)
-        if (c.codec in _FALLBACKS and not c.frequent_han) or (chinese and _single_byte(c.codec)):
+        if (c.codec in _FALLBACKS and not c.frequent_han) or ((chinese or jk) and single_byte(c.codec)):
             value -= 1.0
         if best is None or value > best[0]:
             best = (value, c)
@@ -386,6 +401,28 @@ def detect_and_decode(raw: bytes, max_undecodable: float = 0.25) -> Decoded:
     confidence = chardet_conf if codec in candidates else max(0.0, min(1.0, best[0]))
     text, bad = (best[1].text, 0) if best[1].text is not None else decode_counting(raw, codec)
     return _finish(raw, text, codec, confidence, bad, max_undecodable)
+
+
+# Tried when chardet names no double-byte codec, on the evidence of their script alone.
+_JK_CODECS = ("euc_jis_2004", "cp949")
+# EUC-KR's Hangul rows are GB2312's level-1 rows B0-C8, so any GB2312 text reads as Hangul in
+# cp949, and classical poetry has its Han characters as rare as Korean read as GB18030 (11-16%
+# frequent): Hangul is 95-100% of the CJK characters of chardet's 33 EUC-KR and CP949 files in
+# cp949, 57-67% of 49 clean sample texts in GB18030 read as cp949 with few damaged places.
+KOREAN_HANGUL_MIN = 0.8
+
+
+def _mostly_japanese_or_korean(c: _Candidate, gb: _Candidate) -> bool:
+    """An EUC-JP or EUC-KR reading (`c`) is Japanese or Korean with a few damaged places: kana
+    at least `family.JA_SHARE` of its CJK characters (EUC-JP's kana rows are GB2312's, so a
+    GB2312 text reads with as much kana as it has), or Hangul at least `KOREAN_HANGUL_MIN` of
+    them with the GB18030 reading (`gb`) Han characters too rare for Chinese, and its
+    undecodable sequences as rare as MOSTLY_VALID_RATIO allows."""
+    if not _few(c.errors, c.multibyte):
+        return False
+    if c.codec == "euc_jis_2004":
+        return c.kana >= family.JA_SHARE
+    return c.hangul >= KOREAN_HANGUL_MIN and gb.han_count >= FREQUENT_MIN_HAN and gb.frequent < FREQUENT_MIN
 
 
 def _mostly_chinese(c: _Candidate) -> bool:
@@ -400,12 +437,14 @@ def _mostly_chinese(c: _Candidate) -> bool:
 
 
 @functools.cache
-def _single_byte(codec: str) -> bool:
-    """Every byte is one character (two high bytes never pair up)."""
+def single_byte(codec: str) -> bool:
+    """Every byte is one character: no high byte pairs with the next one (tried with A1 after
+    each, a trail byte of every CJK double-byte codec). Shift_JIS reads A1-DF alone but pairs
+    81-9F and E0-FC, so it is not single-byte."""
     if codec.startswith("utf"):
         return False
     try:
-        return len(b"\xb0\xa1\xc4\xe3".decode(codec, "replace")) == 4
+        return all(len(bytes((b, 0xA1)).decode(codec, "replace")) == 2 for b in range(0x80, 0x100))
     except LookupError:
         return False
 
@@ -502,6 +541,7 @@ class _Candidate:
     frequent: float  # share of the Han characters among the most frequent ones
     frequent_han: bool
     kana: float
+    hangul: float
     errors: int  # U+FFFD in the reading: undecodable sequences, and U+FFFD the text itself holds
     clean: bool  # the sample decodes strictly (no undecodable sequence)
     multibyte: int  # characters above U+007F in the reading, U+FFFD not counted
@@ -526,7 +566,7 @@ def _score(sample: bytes, codec: str, truncated: bool) -> _Candidate:
     # The whole input decoded without a single error: that is the text (no second decode).
     text = decoded if not truncated and clean else None
     return _Candidate(shares.plausible, shares.han, shares.han_count, shares.frequent, shares.frequent_han(),
-                      shares.kana, errors, clean, _multibyte(decoded, errors), codec, text)
+                      shares.kana, shares.hangul, errors, clean, _multibyte(decoded, errors), codec, text)
 
 
 def _decode_replacing(sample: bytes, codec: str, truncated: bool) -> str:

@@ -29,7 +29,6 @@ The thresholds were chosen from `python benchmarks/eval_decoding.py --doubt` (do
 from __future__ import annotations
 
 import codecs
-import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -41,6 +40,7 @@ from cleanse.decoding.detect import (
     _decode_replacing,
     _multibyte,
     class_counts,
+    single_byte,
 )
 
 # Codecs of Chinese text (names as `codecs.lookup` gives them).
@@ -79,7 +79,7 @@ def decoding_doubt(raw: bytes, decoded: Decoded, rule: DoubtRule = DOUBT_RULE) -
     codec = codecs.lookup(decoded.encoding).name
     if "rare_han" in checks and codec != "utf-8" and _rare_han(decoded.text[:_TEXT_CHARS], codec in _CHINESE, rule):
         return "rare_han"
-    if "single_byte_over_double_byte" in checks and _single_byte(codec) and _double_byte_reading(raw, rule):
+    if "single_byte_over_double_byte" in checks and single_byte(codec) and _double_byte_reading(raw, rule):
         return "single_byte_over_double_byte"
     return None
 
@@ -98,16 +98,3 @@ def _double_byte_reading(raw: bytes, rule: DoubtRule) -> bool:
     multibyte = _multibyte(text, errors)
     return multibyte >= MOSTLY_VALID_MIN and errors * MOSTLY_VALID_RATIO <= max(
         multibyte, rule.single_byte_places * MOSTLY_VALID_RATIO)
-
-
-@functools.cache
-def _single_byte(codec: str) -> bool:
-    """Every byte is one character: no high byte pairs with the next one (tried with A1 after
-    each, a trail byte of every CJK double-byte codec). Shift_JIS reads A1-DF alone but pairs
-    81-9F and E0-FC, so it is not single-byte (detect.py's own test takes cp932 for one)."""
-    if codec.startswith("utf"):
-        return False
-    try:
-        return all(len(bytes((b, 0xA1)).decode(codec, "replace")) == 2 for b in range(0x80, 0x100))
-    except LookupError:
-        return False

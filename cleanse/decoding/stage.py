@@ -33,14 +33,18 @@ class DecodeStage(Stage):
 
     name = "decode"
     signal_types = {DOUBTFUL_SIGNAL: "bool"}
-    version = "9"  # 9: the decoding_doubtful signal (and meta decoding_doubt); 8: a legacy Chinese reading with a few damaged places keeps a single-byte codec out (one stray byte in a mostly-ASCII Big5/GB2312 page); 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
+    version = "10"  # 10: EUC-JP and EUC-KR compete on kana/Hangul evidence when chardet gives up (or names a Chinese codec whose Han characters are not Chinese, EUC-JP only); 9: the decoding_doubtful signal (and meta decoding_doubt); 8: a legacy Chinese reading with a few damaged places keeps a single-byte codec out (one stray byte in a mostly-ASCII Big5/GB2312 page); 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
 
-    def __init__(self, max_undecodable: float = 0.25, doubt: DoubtRule = DOUBT_RULE):
+    def __init__(self, max_undecodable: float = 0.25, doubt: DoubtRule = DOUBT_RULE, reject_doubtful: bool = False):
         self.max_undecodable = max_undecodable
         self.doubt = doubt
+        # Opt-in: a doubtful decoding is a reject (`doubtful_decoding`, the check, codec and
+        # confidence in its detail, its raw bytes kept) instead of a flagged row.
+        self.reject_doubtful = reject_doubtful
 
     def config(self) -> dict[str, Any]:
-        return {"max_undecodable": self.max_undecodable, "doubt": self.doubt.config()}
+        return {"max_undecodable": self.max_undecodable, "doubt": self.doubt.config(),
+                "reject_doubtful": self.reject_doubtful}
 
     def process(self, doc: Document) -> Document | Reject:
         if doc.raw is None:
@@ -60,11 +64,14 @@ class DecodeStage(Stage):
             result = detect_and_decode(raw, self.max_undecodable)
         if result.reject:
             return Reject.of(doc, self.name, result.reject, result.detail)
+        doubt = decoding_doubt(raw, result, self.doubt)
+        if doubt is not None and self.reject_doubtful:
+            return Reject.of(doc, self.name, "doubtful_decoding",
+                             f"{doubt}: decoded as {result.encoding}, confidence {result.confidence:.4f}")
         doc.text = result.text
         doc.encoding = result.encoding
         doc.encoding_confidence = round(result.confidence, 4)
         doc.undecodable_bytes = result.undecodable_bytes
-        doubt = decoding_doubt(raw, result, self.doubt)
         doc.signals[DOUBTFUL_SIGNAL] = doubt is not None
         if doubt is not None:
             doc.meta["decoding_doubt"] = doubt

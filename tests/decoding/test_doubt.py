@@ -14,7 +14,8 @@ import pytest
 
 from cleanse.cli import main
 from cleanse.decoding import DecodeStage, detect_and_decode
-from cleanse.decoding.doubt import DOUBT_RULE, _single_byte, decoding_doubt
+from cleanse.decoding.detect import single_byte
+from cleanse.decoding.doubt import DOUBT_RULE, decoding_doubt
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CHARDET_GIT = os.environ.get("CLEANSE_CHARDET_GIT", "/work/.mirror/chardet+chardet/repo")
@@ -40,9 +41,9 @@ DRAWS = _short_gb18030_draws()
 
 
 def test_short_gb18030_texts_a_stray_byte_makes_another_codec_are_flagged() -> None:
-    # Measured (decode 9): of the 150 damaged texts, 32 decode as another codec (29
-    # single-byte, 3 Big5), 29 of them flagged; of the 118 read as GB18030 none is, nor any
-    # of the 150 clean texts (147 read as GB18030).
+    # Measured (decode 9 and 10): of the 150 damaged texts, 32 decode as another codec (29
+    # single-byte, 26 of them flagged; 3 Big5, all flagged), 118 as GB18030 (none flagged); of
+    # the 150 clean ones, 3 as Big5 (flagged) and 147 as GB18030 (none flagged).
     wrong = right = 0
     flagged_wrong = flagged_right = 0
     for clean, damaged in DRAWS:
@@ -60,13 +61,19 @@ def test_short_gb18030_texts_a_stray_byte_makes_another_codec_are_flagged() -> N
     assert flagged_right <= 2, (flagged_right, right)
 
 
-def test_a_row_from_a_stray_byte_short_gb18030_file_carries_the_flag(tmp_path: Path) -> None:
+def _inputs(tmp_path: Path) -> tuple[Path, bytes]:
+    """An input directory with a damaged short GB18030 file read as another codec and a clean
+    one; and the damaged file's bytes."""
     wrong = next(d for _, d in DRAWS if detect_and_decode(d).encoding not in CHINESE)
-    clean = next(c for c, _ in DRAWS if len(c) > 150)
     inp = tmp_path / "in"
     inp.mkdir()
     (inp / "damaged.txt").write_bytes(wrong)
-    (inp / "clean.txt").write_bytes(clean)
+    (inp / "clean.txt").write_bytes(next(c for c, _ in DRAWS if len(c) > 150))
+    return inp, wrong
+
+
+def test_a_row_from_a_stray_byte_short_gb18030_file_carries_the_flag(tmp_path: Path) -> None:
+    inp, _ = _inputs(tmp_path)
     out = tmp_path / "out"
     assert main(["run", "-i", str(inp), "-o", str(out), "-q", "-w", "1"]) == 0
     rows = {r["source"]: r for r in pads.dataset(out / "documents").to_table().to_pylist()}
@@ -75,6 +82,21 @@ def test_a_row_from_a_stray_byte_short_gb18030_file_carries_the_flag(tmp_path: P
     assert dict((m["key"], m["value"]) for m in damaged["meta"])["decoding_doubt"] in DOUBT_RULE.checks
     assert kept["encoding"] == "gb18030" and kept["signals"]["decoding_doubtful"] is False
     assert "decoding_doubt" not in {m["key"] for m in kept["meta"]}
+
+
+def test_reject_doubtful_makes_the_doubtful_file_a_reject_with_its_bytes(tmp_path: Path) -> None:
+    inp, wrong = _inputs(tmp_path)
+    config = tmp_path / "cleanse.toml"
+    config.write_text("[stages.decode]\nreject_doubtful = true\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "-i", str(inp), "-o", str(out), "-q", "-w", "1", "--config", str(config)]) == 0
+    rows = pads.dataset(out / "documents").to_table().to_pylist()
+    rejects = pads.dataset(out / "rejects").to_table().to_pylist()
+    assert [r["source"] for r in rows] == ["in/clean.txt"] and rows[0]["signals"]["decoding_doubtful"] is False
+    (reject,) = rejects
+    assert (reject["source"], reject["reason"], reject["stage"], reject["raw"]) == (
+        "in/damaged.txt", "doubtful_decoding", "decode", wrong)
+    assert reject["detail"].split(":")[0] in DOUBT_RULE.checks
 
 
 def _chinese_labelled_files() -> list[str]:
@@ -110,12 +132,13 @@ def test_valid_utf8_is_never_doubtful(text: str) -> None:
 
 def test_shift_jis_is_not_single_byte() -> None:
     # cp932 reads A1-DF alone but pairs its lead bytes: a Japanese page GB18030 also reads
-    # cleanly must not be doubtful for that (detect.py's own single-byte test says it is).
-    assert not _single_byte("cp932") and not _single_byte("euc_jis_2004") and not _single_byte("cp949")
-    assert _single_byte("cp1252") and _single_byte("koi8-r") and _single_byte("cp874")
+    # cleanly must not be doubtful for that (decode 8's test took cp932 for single-byte).
+    assert not single_byte("cp932") and not single_byte("euc_jis_2004") and not single_byte("cp949")
+    assert single_byte("cp1252") and single_byte("koi8-r") and single_byte("cp874")
 
 
 def test_the_rule_is_part_of_the_stage_identity() -> None:
     assert DecodeStage().config()["doubt"] == DOUBT_RULE.config()
     assert DecodeStage(doubt=replace(DOUBT_RULE, frequent_min=0.2)).config() != DecodeStage().config()
+    assert DecodeStage(reject_doubtful=True).config() != DecodeStage().config()
     assert "decoding_doubtful" in DecodeStage.signal_types
