@@ -33,8 +33,9 @@ stray-byte copies of it, the right and the wrong decodings counted under a few t
 `--doubt DRAWS`: how the `decoding_doubtful` signal (cleanse.decoding.doubt) tells a wrong
 decoding, on chardet's files, their stray-byte copies (those of `--confidence`; UTF-16/32
 apart: their codec is right but a stray byte shifts every character after it) and the
-`--stray-corpus` texts with and without the byte: wrong decodings flagged and right ones
-flagged, for the default rule, each threshold moved and each check alone.
+`--stray-corpus` texts with and without the byte, and short UTF-8 pieces of the clean sample
+(2-40 characters, half inside an ASCII line) with and without the byte: wrong decodings
+flagged and right ones flagged, for the default rule, each threshold moved and each check alone.
 """
 
 from __future__ import annotations
@@ -278,7 +279,29 @@ def _doubt_sets(files: list[tuple[str, bytes]], draws: int) -> dict[str, list[tu
             r = detect_and_decode(v)
             if r.reject is None:
                 sets[where].append((v, r, r.encoding in family))
+    for raw, damaged in _short_utf8_draws(draws):
+        for where, v in (("short UTF-8", raw), ("short UTF-8, stray byte", damaged)):
+            r = detect_and_decode(v)
+            if r.reject is None:
+                sets[where].append((v, r, r.encoding == "utf-8"))
     return sets
+
+
+def _short_utf8_draws(draws: int) -> Iterator[tuple[bytes, bytes]]:
+    """(UTF-8 bytes, the same with a stray byte) for DRAWS pieces of 2-40 characters of the
+    clean sample (titles, chat lines), half of them inside an ASCII line (seeded)."""
+    sample = Path(__file__).resolve().parent.parent / "tests" / "data" / "clean_corpus" / "sample.jsonl"
+    texts = [json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(9)
+    for _ in range(draws):
+        text = rng.choice(texts)
+        n = rng.choice((2, 5, 10, 20, 40))
+        at = rng.randrange(max(1, len(text) - n))
+        piece = text[at:at + n].strip() or "中文"
+        if rng.random() < 0.5:
+            piece = f"Title: {piece} - example.com, page {rng.randrange(100)}"
+        raw = piece.encode("utf-8")
+        yield raw, _insert_stray(raw, rng.randrange(len(raw) + 1), rng)
 
 
 def doubt_split(files: list[tuple[str, bytes]], draws: int) -> None:
