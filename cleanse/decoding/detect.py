@@ -483,14 +483,17 @@ SHORT_UTF8_PLACES = 1
 def _short_utf8(raw: bytes) -> bool:
     """UTF-8 reads the sample with a valid multi-byte character and at most
     `SHORT_UTF8_PLACES` damaged places."""
-    head = _decode_replacing(raw[:SAMPLE_BYTES], "utf-8", len(raw) > SAMPLE_BYTES)
-    return (_multibyte(head, head.count("\ufffd")) >= 1
-            and len(_DAMAGE.findall(head)) <= SHORT_UTF8_PLACES)
+    places, multibyte = _damage(_decode_replacing(raw[:SAMPLE_BYTES], "utf-8", len(raw) > SAMPLE_BYTES))
+    return multibyte >= 1 and places <= SHORT_UTF8_PLACES
 
 
 def _few_damaged_places(text: str) -> bool:
-    # a run of U+FFFD is one damaged place
-    return _few(len(_DAMAGE.findall(text)), _multibyte(text, text.count("\ufffd")))
+    return _few(*_damage(text))
+
+
+def _damage(text: str) -> tuple[int, int]:
+    """(damaged places: runs of U+FFFD, valid non-ASCII characters) of a reading."""
+    return len(_DAMAGE.findall(text)), _multibyte(text, text.count("\ufffd"))
 
 
 def _few(places: int, multibyte: int) -> bool:

@@ -25,7 +25,6 @@ plausible, at most max_lost_share of it is lost and the gain is at least min_gai
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,7 +34,7 @@ from cleanse.repair.cjk import kinds
 from cleanse.repair.cjk.codes import ENCODED
 from cleanse.repair.cjk.edits import Edit, Slot
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.model import Model, is_han
 
 T = TUNING.cross
 HOLE = -1
