@@ -312,7 +312,7 @@ def doubt_split(files: list[tuple[str, bytes]], draws: int) -> None:
     rules: list[tuple[str, DoubtRule]] = [("default " + json.dumps(base.config()), base)]
     for name, value in (("confidence_min", 0.0), ("confidence_min", 0.05), ("confidence_min", 0.2),
                         ("han_min", 5), ("han_min", 20), ("han_min", 30), ("frequent_min", 0.06),
-                        ("frequent_min", 0.15), ("other_cjk_min", 1.01), ("single_byte_places", 0),
+                        ("frequent_min", 0.15), ("other_cjk_min", 1.01), ("clause_min", 1.01), ("single_byte_places", 0),
                         ("single_byte_places", 2)):
         rules.append((f"{name}={value}", replace(base, **{name: value})))
     for check in base.checks:

@@ -43,7 +43,9 @@ DRAWS = _short_gb18030_draws()
 def test_short_gb18030_texts_a_stray_byte_makes_another_codec_are_flagged() -> None:
     # Measured (decode 9 and 10): of the 150 damaged texts, 32 decode as another codec (29
     # single-byte, 26 of them flagged; 3 Big5, all flagged), 118 as GB18030 (none flagged); of
-    # the 150 clean ones, 3 as Big5 (flagged) and 147 as GB18030 (none flagged).
+    # the 150 clean ones, 3 as Big5 (flagged) and 147 as GB18030 (none flagged). Decode 12
+    # (Chinese punctuation is evidence for poetry): 15 damaged ones as a single-byte codec (12
+    # flagged), 135 as GB18030 (none flagged), the 150 clean ones all GB18030.
     wrong = right = 0
     flagged_wrong = flagged_right = 0
     for clean, damaged in DRAWS:
@@ -56,7 +58,7 @@ def test_short_gb18030_texts_a_stray_byte_makes_another_codec_are_flagged() -> N
             else:
                 wrong += 1
                 flagged_wrong += doubtful
-    assert wrong >= 30  # the case exists
+    assert wrong >= 10  # the case exists
     assert flagged_wrong >= wrong - 4, (flagged_wrong, wrong)
     assert flagged_right <= 2, (flagged_right, right)
 
