@@ -49,19 +49,17 @@ def test_the_arc_and_the_warc_0_17_of_one_heritrix_crawl_give_the_same_records()
                 for i in items if isinstance(i, Record)]
 
     assert kept(arc_items) == kept(warc_items)
-    assert [url for url, *_ in kept(arc_items)] == [
-        "http://www.archive.org/", "http://www.archive.org/index.php", "http://www.archive.org/services/collection-rss.php"]
+    assert [url for url, *_ in kept(arc_items)] == ["http://www.archive.org/", "http://www.archive.org/index.php"]
     assert not any(isinstance(i, BadRecord) for i in arc_items + warc_items)
     reasons = [i.reason for i in arc_items if isinstance(i, Skipped)]
-    # filedesc:// and dns:, robots.txt, three images.
-    assert sorted(reasons) == ["binary_payload"] * 3 + ["crawler_record"] * 2 + ["robots_txt"]
+    # filedesc:// and dns:, robots.txt, three images, the RSS feed.
+    assert sorted(reasons) == ["binary_payload"] * 3 + ["crawler_record"] * 2 + ["data_payload", "robots_txt"]
 
 
 def test_wget_redirects_and_its_own_log_are_skips_not_rows() -> None:
     reading, items = _open(WGET_WARC)
     kept = [i for i in items if isinstance(i, Record)]
-    assert [i.fields["url"] for i in kept] == ["https://archive.org/", "https://archive.org/",
-                                                "http://archive.org/services/collection-rss.php"]
+    assert [i.fields["url"] for i in kept] == ["https://archive.org/", "https://archive.org/"]
     assert {i.fields["http_status"] for i in kept} == {"200"}
     skipped = {}
     for i in items:
@@ -69,6 +67,7 @@ def test_wget_redirects_and_its_own_log_are_skips_not_rows() -> None:
             skipped[i.reason] = skipped.get(i.reason, 0) + 1
     # wget writes its manifest, arguments and log as metadata:// resource records.
     assert skipped["crawler_record"] == 3 and skipped["http_3xx"] == 9 and skipped["robots_txt"] == 1
+    assert skipped["data_payload"] == 1  # the RSS feed
 
 
 def test_a_run_over_real_crawl_files_accounts_for_every_record(tmp_path: Path) -> None:
@@ -80,7 +79,7 @@ def test_a_run_over_real_crawl_files_accounts_for_every_record(tmp_path: Path) -
         assert entry["format"] in ("arc", "warc")
         assert entry["records"] == entry["rows"] + len(entry["rejects"]) + sum(entry["skipped"].values()), entry
         rows += entry["rows"]
-    assert rows == 9 and summary.manifest["counts"]["rejects"] == 0
+    assert rows == 6 and summary.manifest["counts"]["rejects"] == 0
 
 
 @pytest.mark.parametrize("body, content_type, status, reason", [
@@ -90,6 +89,10 @@ def test_a_run_over_real_crawl_files_accounts_for_every_record(tmp_path: Path) -
     (PAGE, "text/html", "404 Not Found", "http_4xx"),
     (PAGE, "text/html", "503 Service Unavailable", "http_5xx"),
     (PAGE, "text/html", "301 Moved Permanently", "http_3xx"),
+    (b'<?xml version="1.0"?><rss><channel><title>t</title></channel></rss>', "application/rss+xml", "200 OK",
+     "data_payload"),
+    (b'{"text": "x"}', "application/json", "200 OK", "data_payload"),
+    (b'<?xml version="1.0"?><urlset><url><loc>http://a.cn/</loc></url></urlset>', "text/xml", "200 OK", "data_payload"),
 ])
 def test_scripts_style_sheets_and_error_pages_are_counted_skips(body: bytes, content_type: str, status: str,
                                                                  reason: str) -> None:
@@ -99,6 +102,13 @@ def test_scripts_style_sheets_and_error_pages_are_counted_skips(body: bytes, con
         _, items = _items(data)
         assert [i.reason for i in items if isinstance(i, Skipped) and i.reason != "crawler_record"] == [reason]
         assert not any(isinstance(i, Record) for i in items)
+
+
+def test_an_xhtml_page_served_as_xml_is_a_document() -> None:
+    page = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">' + PAGE
+    rec = warc_record("response", http_response(page, "application/xml"), "http://a.cn/x", "application/http; msgtype=response")
+    _, items = _items(rec)
+    assert [type(i).__name__ for i in items] == ["Record"] and items[0].payload == page
 
 
 @pytest.mark.parametrize("version", [1, 2])

@@ -8,12 +8,14 @@ What a crawl holds besides pages, and what becomes of it (reasons as the manifes
 | an HTTP status other than 2xx (redirects, error pages) | `http_3xx`, `http_4xx`, `http_5xx`, `http_1xx` |
 | `robots.txt` | `robots_txt` |
 | style sheets and scripts (`text/css`, `*/javascript`, `*/ecmascript`) | `code_payload` |
+| feeds, sitemaps and API responses (`*/xml`, `*/json`, RSS, Atom, RDF, JSON-LD), unless the payload is an (X)HTML page | `data_payload` |
 | images, PDF, fonts, any other type that is not text | `binary_payload` |
 | an empty payload | `empty_payload` |
 
 Found on real crawls nobody here wrote (tests/data/webarchive_ukwa: Heritrix 1.14 and wget
-1.14 WARC and ARC files, CC0): before these rules, 13 of wget's 14 kept records and 18 of 19
-of a Wikipedia crawl were redirects, scripts, style sheets, robots.txt or wget's own log.
+1.14 WARC and ARC files, CC0): before these rules, 11 of wget's 14 kept records and 18 of 19
+of a Wikipedia crawl were redirects, scripts, style sheets, robots.txt or wget's own log, and
+each crawl's RSS feed became a row of XML tags.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ CHARSET = re.compile(r"""charset\s*=\s*["']?([-\w.:]+)""", re.I)
 TEXT_MIME = re.compile(r"^(?:text/|application/(?:xhtml\+xml|xml|json|rss\+xml|atom\+xml|ld\+json)\b)", re.I)
 # ... but not code: style sheets and scripts are never a document of the corpus.
 CODE_MIME = re.compile(r"^(?:text/css|(?:text|application)/(?:x-)?(?:javascript|ecmascript))\b", re.I)
+# ... nor data: feeds, sitemaps, API responses (a feed's items are the site's pages, crawled
+# as pages too), unless the payload is an (X)HTML page served with an XML type.
+DATA_MIME = re.compile(r"^(?:text|application)/(?:xml|json|x-json|rss\+xml|atom\+xml|rdf\+xml|ld\+json)\b", re.I)
+HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 CRAWLER_SCHEMES = ("dns:", "metadata:", "filedesc:")
 NOT_DOCUMENTS = re.compile(r"^[a-z]+://[^/]+/robots\.txt$", re.I)
 
@@ -57,6 +63,8 @@ def record_item(index: int, start: int, length: int, block_at: int, block: bytes
     content_type = content_type.strip()
     if content_type and CODE_MIME.match(content_type):
         return Skipped(index, start, "code_payload")
+    if content_type and DATA_MIME.match(content_type) and not HTML_START.match(payload[:4096]):
+        return Skipped(index, start, "data_payload")
     if content_type and not TEXT_MIME.match(content_type):
         return Skipped(index, start, "binary_payload")
     if not payload.strip():
