@@ -54,6 +54,22 @@ def metadata(url: str) -> bytes:
     return warc_record("metadata", b"fetchTimeMs: 120\r\n", url, "application/warc-fields")
 
 
+def arc_record(url: str, block: bytes, content_type: str = "text/html", date: str = "20080430204825",
+               version: int = 1) -> bytes:
+    """One ARC record: its header line (version 1, or 2 with result code, checksum, location,
+    offset and file name), the block, a newline."""
+    middle = " 200 - - 0 x.arc" if version == 2 else ""
+    return f"{url} 192.0.2.1 {date} {content_type}{middle} {len(block)}\n".encode() + block + b"\n"
+
+
+def arc_file(records: list[bytes], version: int = 1) -> bytes:
+    """An ARC file: the `filedesc://` record describing it, then `records`."""
+    fields = ("URL IP-address Archive-date Content-type Archive-length" if version == 1 else
+              "URL IP-address Archive-date Content-type Result-code Checksum Location Offset Filename Archive-length")
+    desc = f"{version} 0 test\n{fields}\n".encode()
+    return arc_record("filedesc://x.arc", desc, "text/plain", version=version) + b"".join(records)
+
+
 def page_html(title: str, paragraphs: list[str], charset: str, nav: bool = True, traditional: bool = False,
               template_done: bool = False) -> str:
     """A news page: navigation bar, headline, article paragraphs, related links, footer (the

@@ -2,7 +2,7 @@
 
 `CrawlReader.open(src)` looks at the file's first bytes. A plain, uncompressed text or HTML
 file goes to `FileReader` unchanged (one document, or line-aligned chunks). Anything else
-(WARC, JSON Lines, Parquet, Arrow IPC, or any compressed file) is read record by record
+(WARC, ARC, JSON Lines, Parquet, Arrow IPC, or any compressed file) is read record by record
 through `cleanse.io.readers.formats.open_records`, one record in memory at a time:
 
 - each record becomes an undecoded document whose `raw` is the record's payload (the HTTP
@@ -13,7 +13,8 @@ through `cleanse.io.readers.formats.open_records`, one record in memory at a tim
   `cleanse.document.assign_ids`), and the provenance goes to `meta` (the table below);
 - a bad record is a reject (reason, `record N: …` detail with its location, raw bytes;
   `byte_start`/`byte_end` its range in the decompressed stream);
-- a skipped record (WARC request/metadata/…, a binary payload, a blank JSONL line) is
+- a skipped record (WARC request/metadata/…, a redirect, a script, a binary payload, a blank
+  JSONL line: `payload.py`) is
   counted in the manifest (`skipped`: reason -> count).
 
 | meta key | value |
@@ -23,7 +24,7 @@ through `cleanse.io.readers.formats.open_records`, one record in memory at a tim
 | `record_index` | 0-based number of the record in the file, counting skipped and bad records |
 | `record_offset`, `record_length` | the record in the decompressed stream (WARC, JSONL) |
 | `payload_offset` | where the payload starts in the decompressed stream (WARC: the HTTP body) |
-| `url`, `warc_record_id`, `warc_date`, `warc_type`, `http_status`, `content_type` | from the WARC and HTTP headers |
+| `url`, `warc_record_id`, `warc_date`, `warc_type`, `arc_date`, `http_status`, `content_type` | from the WARC or ARC and HTTP headers |
 | `charset_hint`, `charset_decision` | the declared charset and which won (set by the decode stage) |
 | other keys | the JSONL/Parquet fields other than the text (non-strings as JSON); a `title` field becomes the title |
 
@@ -92,7 +93,7 @@ def is_record_file(head: bytes, name: str = "") -> bool:
 
 
 class CrawlReader(Reader):
-    """WARC, JSON Lines, Parquet, Arrow and compressed files by record; plain files as `FileReader`."""
+    """WARC, ARC, JSON Lines, Parquet, Arrow and compressed files by record; plain files as `FileReader`."""
 
     name = "crawl"
 

@@ -5,7 +5,7 @@
         reading.format, reading.compression     # e.g. "warc", "gzip"
         for item in reading.items: ...          # Record | BadRecord | Skipped
 
-Compression (gzip, zstd, bz2, xz) and format (WARC, JSON Lines, Parquet, Arrow IPC, HTML,
+Compression (gzip, zstd, bz2, xz) and format (WARC, ARC, JSON Lines, Parquet, Arrow IPC, HTML,
 plain text) are both detected from the bytes. Nothing here raises on bad input.
 """
 
@@ -18,6 +18,7 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from cleanse.io.chunks import CHUNK_BYTES, newline_pattern
+from cleanse.io.readers.arc import iter_arc
 from cleanse.io.readers.columnar import iter_arrow, iter_parquet
 from cleanse.io.readers.compression import open_decompressed, peek, stream_error
 from cleanse.io.readers.jsonl import iter_jsonl
@@ -25,7 +26,7 @@ from cleanse.io.readers.records import STREAM_ERRORS, BadRecord, Item, Record
 from cleanse.io.readers.sniff import sniff_format
 from cleanse.io.readers.warc import iter_warc
 
-RECORD_FORMATS = ("warc", "jsonl", "parquet", "arrow", "arrow_stream")
+RECORD_FORMATS = ("warc", "arc", "jsonl", "parquet", "arrow", "arrow_stream")
 MAX_SPOOL = 1 << 30  # a compressed Parquet/Arrow file is decompressed into memory, up to this
 
 
@@ -54,6 +55,8 @@ def open_records(stream: BinaryIO, name: str = "", text_field: str = "text", fmt
     fmt = fmt or sniff_format(head, name)
     if fmt == "warc":
         items = iter_warc(data, index, pos)
+    elif fmt == "arc":
+        items = iter_arc(data, index, pos)
     elif fmt == "jsonl":
         items = iter_jsonl(data, text_field, index, pos)
     elif fmt in ("parquet", "arrow", "arrow_stream"):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 
-FORMATS = ("warc", "parquet", "arrow", "arrow_stream", "jsonl", "html", "text")
+from cleanse.io.readers.arc import is_arc
+
+FORMATS = ("warc", "arc", "parquet", "arrow", "arrow_stream", "jsonl", "html", "text")
 
 
 def sniff_format(head: bytes, name: str = "") -> str:
     """One of FORMATS. `head` is the first 64 KB or so of the decompressed stream; `name` is
     only a tie-breaker for JSON Lines whose first line is longer than `head`."""
-    if head.startswith(b"WARC/1."):
+    if head.startswith((b"WARC/1.", b"WARC/0.")):  # 0.17/0.18: the drafts Heritrix 1.x wrote
         return "warc"
+    if is_arc(head):
+        return "arc"
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"ARROW1"):

@@ -9,6 +9,7 @@ Where a file can be cut depends on how it is stored:
 | --- | --- | --- |
 | JSON Lines | a line start | scanned for newlines |
 | WARC | a record start (`WARC/…` line) | headers parsed, blocks skipped over |
+| ARC | a record header line | headers parsed, blocks skipped over |
 | gzip of WARC or JSON Lines | a record that starts a gzip member | WARC.gz has one member per record as crawlers write it |
 | Parquet | a row-group boundary | from the footer, nothing else read |
 | single-stream gzip, zstd, bz2, xz; Arrow; plain text | not cut | a compressed stream can only be read from its start |
@@ -111,14 +112,14 @@ def split_parts(src: SourceFile, max_bytes: int, opener: Any = None) -> list[Par
             compression = sniff_compression(head)
             if compression == "gzip":  # the format from the start of the first member
                 inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 1 << 16)
-                if sniff_format(inner, src.name) not in ("warc", "jsonl"):
+                if sniff_format(inner, src.name) not in ("warc", "arc", "jsonl"):
                     return None
                 fmt = None
             else:
                 fmt = None if compression else sniff_format(head, src.name)
             if fmt == "parquet":
                 return _parquet_parts(src, fh, max_bytes)
-            if compression not in (None, "gzip") or (compression is None and fmt not in ("warc", "jsonl")):
+            if compression not in (None, "gzip") or (compression is None and fmt not in ("warc", "arc", "jsonl")):
                 return None
             hashing = _Hashing(fh)
             if fmt == "jsonl":
@@ -126,7 +127,7 @@ def split_parts(src: SourceFile, max_bytes: int, opener: Any = None) -> list[Par
                 fmt_name = "jsonl"
             else:
                 cuts, fmt_name = _record_cuts(hashing, src.name, compression, max_bytes)
-                if fmt_name not in ("warc", "jsonl"):
+                if fmt_name not in ("warc", "arc", "jsonl"):
                     return None
             sha = hashing.rest()
     except (OSError, zlib.error, pa.ArrowException):
@@ -157,7 +158,7 @@ def _jsonl_cuts(fh: _Hashing, max_bytes: int) -> Iterator[tuple[int, int, int]]:
 
 def _record_cuts(fh: _Hashing, name: str, compression: str | None, max_bytes: int
                  ) -> tuple[list[tuple[int, int, int]], str]:
-    """Cut points of a WARC (or a gzip of WARC or JSON Lines): (file offset, record number,
+    """Cut points of a WARC or ARC (or a gzip of WARC, ARC or JSON Lines): (file offset, record number,
     decompressed offset) at the first well-formed record starting at or after each
     `max_bytes` of the file; in a gzip file only records that start a member qualify."""
     members: list[tuple[int, int]] | None = [] if compression == "gzip" else None
