@@ -11,6 +11,16 @@ KaiserY/trpl-zh-cn (MIT: technical writing with code and URLs), gunthercox/chatt
 take-away reviews; no licence stated, so used here but never committed), and the repository's
 own seeds 000-002 (modern news / government prose). Documents are whole poems, chapters,
 law files, book pages, reviews.
+
+Colloquial Cantonese and Hong Kong / Taiwan text (where the `?`-after-a-character false
+repairs were found): HKCanCor (CC BY 4.0, 1990s Hong Kong conversations, the CHAT files
+shipped in jacksonllee/pycantonese; tokens joined back into sentences, its half-width
+`? ! , .` kept), UD_Cantonese-HK and UD_Chinese-HK (CC BY-SA 4.0, film subtitles and LegCo
+proceedings, the `# text` lines with their fullwidth punctuation), moztw/cc0-sentences
+zh-TW (CC0: g0v Slack #rand0m chat, chat logs, web slang and everyday sentences of
+Taiwan), and, used here but never committed, the Common Voice Cantonese sentences that
+pycantonese ships (MPL 2.0 there). A document is a run of consecutive utterances or
+sentences (COLLOQUIAL_LINES), one a line, the size of a forum post or chat page.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import time
@@ -36,9 +47,55 @@ SOURCES = {
     "trpl": ("KaiserY+trpl-zh-cn/repo", "49df980589ccd5c1b8829b9be47439136dc34101"),
     "chatterbot": ("gunthercox+chatterbot-corpus/repo", "a01efece26661309b870af0251d96f94ee09fb19"),
     "reviews": ("SophonPlus+ChineseNlpCorpus/repo/.git", "a0b781d72158bde242c0626c9e354d2b328865ff"),
+    "pycantonese": ("jacksonllee+pycantonese/repo", "2dff909520db251966e0ec033334bb2ad6a02672"),
+    "ud-yue-hk": ("UniversalDependencies+UD_Cantonese-HK/repo", "454c9548b32a77438b2ab4bca0ad6d1886a8ac11"),
+    "ud-zh-hk": ("UniversalDependencies+UD_Chinese-HK/repo", "77ecd3ca188a59e53385f9fffd13219952187d03"),
+    "cc0-sentences": ("moztw+cc0-sentences/repo", "0cd8139d28c7ef15086154d2de4fb8210c8fb16e"),
 }
-# Sources whose licence allows a sample in tests/data.
-REDISTRIBUTABLE = {"chinese-poetry", "laws", "trpl", "chatterbot", "seeds"}
+# Sources whose licence allows a sample in tests/data. (pycantonese: only its HKCanCor files,
+# CC BY 4.0; its Common Voice sentences are benchmark-only, source label "commonvoice-yue".)
+REDISTRIBUTABLE = {"chinese-poetry", "laws", "trpl", "chatterbot", "seeds", "hkcancor", "ud-yue-hk", "ud-zh-hk",
+                   "cc0-sentences"}
+
+COLLOQUIAL_LINES = 30  # utterances / sentences a document
+# moztw/cc0-sentences zh-TW files of colloquial and everyday text (not the press releases,
+# place names, Wikidata labels, exam text or book titles).
+CC0_ZH_TW = ["g0v_slack_rand0m.txt", "chatlogs.txt", "web_slang.txt", "sayit.txt", "cvsprint_201902.txt",
+             "setences.txt", "lms.txt", "tg_common_voice.txt"]
+_HKCANCOR = "src/pycantonese/data/hkcancor/"
+_WORD = re.compile(r"[0-9A-Za-z]")
+
+
+def _join_tokens(tokens: list[str]) -> str:
+    """A segmented utterance as written: no space between tokens except between two Latin
+    or digit characters (`High season`, `Form 5`); punctuation kept as it is."""
+    out = ""
+    for t in tokens:
+        if out and _WORD.match(out[-1]) and _WORD.match(t[0]):
+            out += " "
+        out += t
+    return out
+
+
+def _chat_utterances(text: str) -> list[str]:
+    """The main-tier utterances of a CHAT (.cha) file, tokens joined (continuation lines of
+    a tier begin with a tab)."""
+    utts: list[list[str]] = []
+    cur: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("*") and "\t" in line:
+            cur = line.split("\t", 1)[1].split()
+            utts.append(cur)
+        elif line.startswith("\t") and cur is not None:
+            cur.extend(line.split())
+        else:
+            cur = None
+    return [u for u in (_join_tokens(t) for t in utts) if u]
+
+
+def _runs(lines: list[str], n: int = COLLOQUIAL_LINES) -> Iterator[str]:
+    for i in range(0, len(lines), n):
+        yield "\n".join(lines[i:i + n])
 
 
 def _git(source: str, *args: str) -> bytes:
@@ -116,6 +173,28 @@ def _genre_docs(genre: str) -> Iterator[tuple[str, str]]:
             for row in csv.DictReader(io.StringIO(_show("reviews", path))):
                 if row.get(col):
                     yield f"reviews:{path}", row[col]
+    elif genre == "cantonese_hkcancor":
+        for path in _files("pycantonese"):
+            if path.startswith(_HKCANCOR) and path.endswith(".cha"):
+                for d in _runs(_chat_utterances(_show("pycantonese", path))):
+                    yield f"hkcancor:{path[len(_HKCANCOR):]}", d
+    elif genre in ("cantonese_ud", "zh_hk_ud"):
+        source = "ud-yue-hk" if genre == "cantonese_ud" else "ud-zh-hk"
+        for path in _files(source):
+            if path.endswith(".conllu"):
+                sents = [line[len("# text = "):] for line in _show(source, path).splitlines()
+                         if line.startswith("# text = ")]
+                for d in _runs(sents):
+                    yield f"{source}:{path}", d
+    elif genre == "zh_tw_colloquial":
+        for name in CC0_ZH_TW:
+            lines = [line.strip() for line in _show("cc0-sentences", "zh-TW/" + name).splitlines() if line.strip()]
+            for d in _runs(lines):
+                yield f"cc0-sentences:zh-TW/{name}", d
+    elif genre == "cantonese_cv":
+        path = "src/pycantonese/data/common_voice/sents.json"
+        for d in _runs([x for x in json.loads(_show("pycantonese", path)) if x.strip()]):
+            yield f"commonvoice-yue:{path}", d
     elif genre == "news_gov":
         for p in sorted((ROOT / "seeds").glob("00[012]_*.txt")):
             yield f"seeds:{p.name}", p.read_text(encoding="utf-8")
@@ -123,19 +202,27 @@ def _genre_docs(genre: str) -> Iterator[tuple[str, str]]:
         raise KeyError(genre)
 
 
-GENRES = [*POETRY, "legal_hans", "tech_hans", "chat", "reviews", "news_gov"]
+COLLOQUIAL = ["cantonese_hkcancor", "cantonese_ud", "zh_hk_ud", "zh_tw_colloquial", "cantonese_cv"]
+GENRES = [*POETRY, "legal_hans", "tech_hans", "chat", "reviews", "news_gov", *COLLOQUIAL]
 
 
 def corpus(genres: list[str] | None = None) -> dict[str, list[tuple[str, str]]]:
     """Documents by genre. A document holding U+FFFD is not clean (the source itself was
-    damaged: `拍ァ�` in the Song ci) and is left out."""
-    return {g: [d for d in _genre_docs(g) if "\ufffd" not in d[1]] for g in (genres or GENRES)}
+    damaged: `拍ァ�` in the Song ci) and is left out; so is one holding U+FFFC, the
+    placeholder of an object that is gone (two Common Voice sentences, `未睇到個網頁￼`), which
+    ftfy_zh removes as a control character."""
+    return {g: [d for d in _genre_docs(g) if "\ufffd" not in d[1] and "\ufffc" not in d[1]]
+            for g in (genres or GENRES)}
 
 
 # Documents the repair stages damaged before issue 11 (baseline run of --check): always in
 # the sample, so that each stays a regression test.
 MUST_SAMPLE = ["盻盻", "乎哉?", "勝言哉?", "懷邪?", "何耶?", "硁硁", "瀼瀼", "芃芃", "甡甡", "ホホ", "みま", "恁恁恁忒",
                "(bēi)", "\U0002f936", "□□□", "●●", "ㄡㄡ", "Ⅰo", "〔××××〕", "１２５", "１５０％", "３００"]
+# The same for the colloquial genres (cjk_mojibake 11: HKCanCor's `?` after a Cantonese particle
+# or word at a line end, read as a short GBK shift); only looked for in COLLOQUIAL genres.
+MUST_SAMPLE_COLLOQUIAL = ["呵?", "咩?", "吖?", "啞?", "嗰啲?", "乜嘢?", "冇笑?", "萬蚊?", "兔仔?", "木糠?", "大丸?",
+                          "大佬?", "西隧?"]
 
 
 def sample(per_genre_bytes: int = 60_000) -> None:
@@ -147,7 +234,8 @@ def sample(per_genre_bytes: int = 60_000) -> None:
         if not docs or docs[0][0].split(":")[0] not in REDISTRIBUTABLE or g == "news_gov":
             continue  # not redistributable, or already in the repository (seeds)
         step = max(1, len(docs) // 400)  # spread over the genre, not only its first file
-        must = [d for d in docs if any(k in d[1] for k in MUST_SAMPLE) and len(d[1]) < 40_000][:12]
+        keys = MUST_SAMPLE + (MUST_SAMPLE_COLLOQUIAL if g in COLLOQUIAL else [])
+        must = [d for d in docs if any(k in d[1] for k in keys) and len(d[1]) < 40_000][:12]
         picked, size = [], 0
         for d in must + [d for d in docs[::step] if len(d[1]) < 20_000]:
             if size >= per_genre_bytes:

@@ -52,7 +52,21 @@ LATIN_WORD_COST = 1.5  # a Latin letter with a diacritic next to an ASCII letter
 REDUP_P = 0.02  # P(c | c) at least, for a Han character: reduplication (芃芃, 瀼瀼, 硁硁) is common;
 # any other repeated non-ASCII character costs RUN_COST (□□□ lacunae, ●●, ㄡㄡ)
 PARTICLE_MARK_COST = 2.2  # ASCII ? or ! after a sentence-final particle is the question mark (乎哉?)
-PARTICLES = "乎哉耶邪歟欤與与也矣焉兮夫吗嗎呢么麼吧啊呀否耳"
+# Classical and Mandarin particles, then Cantonese (HKCanCor: `係咩?`, `貴吖?`, `呵?`, `啞?`) and
+# the colloquial ones of Taiwan and Hong Kong writing (`喔`, `欸`, `咧`).
+PARTICLES = ("乎哉耶邪歟欤與与也矣焉兮夫吗嗎呢么麼吧啊呀否耳"
+             "咩吖呵啞唧囖嚹喎噃啫咋喳嘞喇啦㗎嘅咧嗱啩咓嘛哦喔噢欸誒嚟先添"
+             "咦吓嗯唉哎")  # and interjections (`咦?`)
+# Written Cantonese (issue 11): jieba's word list is Mandarin, so the everyday characters of
+# Cantonese writing are unknown (COST_UNKNOWN_HAN) or rare to the model, and a clean Cantonese
+# line reads as damage (`佢咁啱沖緊涼` -> `趨顔色沖緊涼`, `一萬蚊?` -> `一萬美`). Each gets at
+# least the count of a character of cost CANTONESE_COST (a moderately common character, not a
+# suspect: below TUNING.suspect_min_cost): pronouns and demonstratives, the aspect and
+# structural particles, negation and the copula, everyday verbs and the sentence-final
+# particles above.
+CANTONESE_CHARS = ("佢哋咗嘅喺嗰啲乜嘢冇唔係咁噉嚟諗攞搵揾畀俾啱睇晒埋咪嚿嘥攰瞓掂嬲靚冚嗌嘈叻乸噏"
+                   "咩吖呵啞唧囖嚹喎噃啫咋喳嘞㗎嗱啩咓誒吔嘩㩒撳揸摷睬氹咭𠝹餸嚡啋")
+CANTONESE_COST = 4.0
 
 
 def script_of(c: str) -> str:
@@ -116,7 +130,8 @@ _REDUP_COST = -math.log10(REDUP_P)
 
 RULES_CONFIG = {"run_cost": RUN_COST, "fullwidth": COST_FULLWIDTH, "legal_symbols": LEGAL_SYMBOLS,
                 "row1_symbols": ROW1_SYMBOLS, "row1_cost": ROW1_COST, "latin_word": LATIN_WORD_COST,
-                "redup_p": REDUP_P, "particle_mark": PARTICLE_MARK_COST, "particles": PARTICLES}
+                "redup_p": REDUP_P, "particle_mark": PARTICLE_MARK_COST, "particles": PARTICLES,
+                "cantonese_chars": CANTONESE_CHARS, "cantonese_cost": CANTONESE_COST}
 
 
 class Model:
@@ -133,6 +148,13 @@ class Model:
             self.count[c] = int(n)
         self.total = sum(self.count.values())
         self.log_total = math.log10(self.total)
+        # Written Cantonese's everyday characters (CANTONESE_CHARS): at least the count of
+        # cost CANTONESE_COST; the total stays that of the word list (other costs unchanged).
+        floor = round(10.0 ** (self.log_total - CANTONESE_COST))
+        for c in CANTONESE_CHARS:
+            key = self.t2s.get(c, c)
+            if self.count.get(key, 0) < floor:
+                self.count[key] = floor
         self.bigram: dict[str, int] = {}
         for line in (DATA / "bigrams.tsv").read_text(encoding="utf-8").splitlines():
             first, rest = line.split("\t")

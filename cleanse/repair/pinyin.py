@@ -19,7 +19,7 @@ from itertools import repeat
 import numpy as np
 
 from cleanse.normalization.normalize import table as normalization_table
-from cleanse.repair.model import is_han, model, strip_tone
+from cleanse.repair.model import CANTONESE_CHARS, CANTONESE_COST, is_han, model, strip_tone
 from cleanse.stage import TextEdit, TextStage
 
 # Fewer runs of notes than this after Han characters in one text are glosses (content).
@@ -273,11 +273,15 @@ class PinyinRubyStage(TextStage):
     """Slot 5: remove the pinyin notes left by flattened `<ruby>` markup."""
 
     name = "pinyin_ruby"
-    version = "4"  # 4: a loose note (`強 (qiáng)`) is read as normalize_zh writes it (`tighten_notes`)
+    # 5: Cantonese characters are not rare to the model (cjk_mojibake 11), so a note after one is residue;
+    # 4: a loose note (`強 (qiáng)`) is read as normalize_zh writes it (`tighten_notes`)
+    version = "5"
 
     def config(self) -> dict:
         return {"residue_min_runs": RESIDUE_MIN_RUNS, "gloss_min_cost": GLOSS_MIN_COST,
-                "toneless_min_chain": TONELESS_MIN_CHAIN}
+                "toneless_min_chain": TONELESS_MIN_CHAIN,
+                # the unigram costs that gloss_min_cost compares with (written Cantonese's characters)
+                "model": {"cantonese_chars": CANTONESE_CHARS, "cantonese_cost": CANTONESE_COST}}
 
     def setup(self) -> None:
         toneless_syllables()

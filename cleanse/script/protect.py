@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from cleanse.repair.model import model
+from cleanse.repair.model import CANTONESE_CHARS, CANTONESE_COST, model
 
 WINDOW = 8
 MIN_MEAN = 4.5
@@ -40,7 +40,8 @@ EDGE_MIN_BIGRAM = 3
 EDGE_PUNCT_COST = 2.0
 _UTF8_BYTES = frozenset([*range(0x80, 0xC0), *range(0xE0, 0xF0)])
 CONFIG = {"window": WINDOW, "min_mean": MIN_MEAN, "edge_min_bigram": EDGE_MIN_BIGRAM,
-          "edge_punct_cost": EDGE_PUNCT_COST, "bytes": "80-BF,E0-EF"}
+          "edge_punct_cost": EDGE_PUNCT_COST, "bytes": "80-BF,E0-EF",
+          "model": {"cantonese_chars": CANTONESE_CHARS, "cantonese_cost": CANTONESE_COST}}  # costs of the model
 
 
 @lru_cache(maxsize=1)

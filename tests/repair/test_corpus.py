@@ -2,7 +2,8 @@
 
 The sample (tests/data/clean_corpus, README there) comes from public sources nobody here
 wrote: classical prose and poetry in both scripts, PRC laws with fullwidth digits and Latin,
-technical writing with code and URLs, conversational text. Each change is a failure that
+technical writing with code and URLs, conversational text, colloquial Cantonese (HKCanCor,
+UD_Cantonese-HK) and Hong Kong / Taiwan text (UD_Chinese-HK, cc0-sentences). Each change is a failure that
 shows the stage, the span and the document.
 """
 
@@ -30,7 +31,7 @@ GENRES = _by_genre()
 
 def test_sample_covers_the_genres():
     assert {"classical_prose_hant", "classical_prose_hans", "poetry_hant", "poetry_hans", "legal_hans",
-            "tech_hans", "chat"} <= set(GENRES)
+            "tech_hans", "chat", "cantonese_hkcancor", "cantonese_ud", "zh_hk_ud", "zh_tw_colloquial"} <= set(GENRES)
     assert sum(len(d["text"].encode()) for ds in GENRES.values() for d in ds) > 500_000
 
 

@@ -4,6 +4,7 @@ Costs come from the character bigram model (`model.py`)."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from cleanse.repair.cjk.codes import GBK2, first_byte
@@ -11,7 +12,7 @@ from cleanse.repair.cjk.edits import Slot
 from cleanse.repair.cjk.filler import best_filler
 from cleanse.repair.cjk.lost import mark_explained
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.model import PARTICLES, Model, is_han, model
 
 
 def _next_char(pieces: list, k: int, right: str | None) -> str | None:
@@ -85,9 +86,38 @@ def min_gain(text: str, i: int, j: int) -> float:
         # of the character before it is that character's lead byte (`加快发é�` -> `》ⅷ`: é is
         # A8A6, and A6xx are Greek letters; `如今挣?，` -> `如今日，`: F5xx before A3 is 醌 or rarer)
         last = GBK2[text[j - 2]]
-        if not _holds_word(text, i, j) and (last is None or mark_explained(last[1], first_byte(text, j))):
+        if (not _holds_word(text, i, j) and not (c == "?" and _writer_mark(text, j))
+                and (last is None or mark_explained(last[1], first_byte(text, j)))):
             return t.min_gain_letter
     return t.min_gain
+
+
+def _writer_mark(text: str, j: int) -> bool:
+    """The `?` at text[j-1] ends a clause (a space or the end of the text follows) in a
+    document punctuated with ASCII marks by its writer: at least `writer_marks_min` of
+    `,` / `.` right after a Han character (and before a Han character, a space or the end)
+    or `?` / `!` right after a sentence-final particle and before a space or the end
+    (`係.`, `好抵玩喎,佢話`, `係咩?`: HKCanCor, Hong Kong and Taiwan chat). There a `?` at a
+    clause end is the writer's question mark (`一萬蚊?` -> `一萬美`, `你隻兔仔?` -> `你隻兔米`),
+    and a shift ended by it needs the full gain. Decoders leave `?` wherever a byte was lost,
+    never `,` or `.`, and rarely a `?` after a particle."""
+    return (j == len(text) or text[j].isspace()) and writer_marks(text) >= TUNING.writer_marks_min
+
+
+@lru_cache(maxsize=16)
+def writer_marks(text: str) -> int:
+    """The ASCII punctuation of `_writer_mark` in text (counted up to writer_marks_min)."""
+    n = 0
+    if "," in text or "." in text or "?" in text or "!" in text:
+        for _ in _WRITER_MARK.finditer(text):
+            n += 1
+            if n >= TUNING.writer_marks_min:
+                break
+    return n
+
+
+_HAN = "\u3400-\u9fff"
+_WRITER_MARK = re.compile(rf"(?<=[{_HAN}])[,.](?=[{_HAN}\s]|$)|(?<=[{PARTICLES}])[?!](?=\s|$)")
 
 
 def _holds_word(text: str, i: int, j: int) -> bool:
