@@ -94,13 +94,14 @@ def min_gain(text: str, i: int, j: int) -> float:
 
 def _writer_mark(text: str, j: int) -> bool:
     """The `?` at text[j-1] ends a clause (a space or the end of the text follows) in a
-    document punctuated with ASCII marks by its writer: at least `writer_marks_min` of
-    `,` / `.` right after a Han character (and before a Han character, a space or the end)
-    or `?` / `!` right after a sentence-final particle and before a space or the end
-    (`係.`, `好抵玩喎,佢話`, `係咩?`: HKCanCor, Hong Kong and Taiwan chat). There a `?` at a
-    clause end is the writer's question mark (`一萬蚊?` -> `一萬美`, `你隻兔仔?` -> `你隻兔米`),
-    and a shift ended by it needs the full gain. Decoders leave `?` wherever a byte was lost,
-    never `,` or `.`, and rarely a `?` after a particle."""
+    document that ends its clauses with ASCII marks: at least `writer_marks_min` of `.`
+    right after a Han character, or `?` / `!` right after a sentence-final particle, each
+    before a space or the end (`係.`, `係咩?`, `好貴吖?`: HKCanCor, Hong Kong and Taiwan chat).
+    There a `?` at a clause end is the writer's question mark (`一萬蚊?` -> `一萬美`,
+    `你隻兔仔?` -> `你隻兔米`), and a shift ended by it needs the full gain. Decoders leave
+    `?` wherever a byte was lost, never `.`, and rarely a `?` after a particle. (ASCII `,`
+    between Han characters is no evidence: mainland web text writes it too, and a seed
+    report so punctuated ends with real damage, `生产力促进中奶逑?`.)"""
     return (j == len(text) or text[j].isspace()) and writer_marks(text) >= TUNING.writer_marks_min
 
 
@@ -108,7 +109,7 @@ def _writer_mark(text: str, j: int) -> bool:
 def writer_marks(text: str) -> int:
     """The ASCII punctuation of `_writer_mark` in text (counted up to writer_marks_min)."""
     n = 0
-    if "," in text or "." in text or "?" in text or "!" in text:
+    if "." in text or "?" in text or "!" in text:
         for _ in _WRITER_MARK.finditer(text):
             n += 1
             if n >= TUNING.writer_marks_min:
@@ -117,7 +118,7 @@ def writer_marks(text: str) -> int:
 
 
 _HAN = "\u3400-\u9fff"
-_WRITER_MARK = re.compile(rf"(?<=[{_HAN}])[,.](?=[{_HAN}\s]|$)|(?<=[{PARTICLES}])[?!](?=\s|$)")
+_WRITER_MARK = re.compile(rf"(?<=[{_HAN}])\.(?=\s|$)|(?<=[{PARTICLES}])[?!](?=\s|$)")
 
 
 def _holds_word(text: str, i: int, j: int) -> bool:
