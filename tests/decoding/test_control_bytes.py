@@ -35,6 +35,16 @@ def _decode(raw: bytes, stage: DecodeStage | None = None) -> Document | Reject:
     return (stage or DecodeStage()).process(Document.from_bytes("x.txt", raw))
 
 
+def _assert_text_not_binary(raw: bytes, codec: str, text: str | None = None) -> None:
+    """`raw` decodes as `codec` (into `text`), has no binary window and its row is not flagged."""
+    decoded = detect_and_decode(raw)
+    assert decoded.reject is None and decoded.encoding == codec
+    assert text is None or decoded.text == text
+    assert binary_bytes(raw, decoded) == 0
+    out = _decode(raw)
+    assert isinstance(out, Document) and out.signals["decoding_doubtful"] is False
+
+
 @pytest.mark.parametrize("codec", sorted(CODECS))
 def test_a_jpeg_after_the_sample_is_flagged(codec: str) -> None:
     # Before decode 13: GB18030 with confidence 0.98, decoding_doubtful false.
@@ -87,13 +97,8 @@ def test_a_few_stray_control_bytes_in_text_are_no_binary() -> None:
         lines[i] += bytes([(0x01, 0x08, 0x0B, 0x1A, 0x1F)[k % 5]])
     lines[7] += b"\x02\x03\x0f\x16\x1f"
     raw = b"\n".join(lines) + b"\x1a"
-    decoded = detect_and_decode(raw)
-    assert decoded.reject is None and decoded.encoding == "gb18030"
-    assert binary_bytes(raw, decoded) == 0
-    out = _decode(raw)
-    assert isinstance(out, Document) and out.signals["decoding_doubtful"] is False
-    out = _decode(raw, DecodeStage(reject_doubtful=True))
-    assert isinstance(out, Document)
+    _assert_text_not_binary(raw, "gb18030")
+    assert isinstance(_decode(raw, DecodeStage(reject_doubtful=True)), Document)
 
 
 @pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF16_LE])
@@ -102,11 +107,7 @@ def test_utf16_is_not_affected(bom: bytes) -> None:
     text = ("Chapter 1. " + TEXT[:200] + " the end of the line\n") * 300
     raw = bom + text.encode("utf-16-le")
     assert len(raw) - len(raw.translate(None, bytes(range(32)))) > len(raw) // 10
-    decoded = detect_and_decode(raw)
-    assert decoded.encoding == "utf-16-le" and decoded.text == text
-    assert binary_bytes(raw, decoded) == 0
-    out = _decode(raw)
-    assert isinstance(out, Document) and out.signals["decoding_doubtful"] is False
+    _assert_text_not_binary(raw, "utf-16-le", text)
 
 
 def test_iso2022_kr_shift_bytes_are_not_affected() -> None:
@@ -114,11 +115,7 @@ def test_iso2022_kr_shift_bytes_are_not_affected() -> None:
     text = "역사적 예수 연구 a b 한국어 c d 문장 e\n" * 200
     raw = text.encode("iso2022_kr")
     assert raw.count(b"\x0e") >= 32 * (len(raw) // 1024)
-    decoded = detect_and_decode(raw)
-    assert decoded.encoding == "iso2022_kr" and decoded.text == text
-    assert binary_bytes(raw, decoded) == 0
-    out = _decode(raw)
-    assert isinstance(out, Document) and out.signals["decoding_doubtful"] is False
+    _assert_text_not_binary(raw, "iso2022_kr", text)
 
 
 def test_a_page_with_a_charset_and_a_binary_tail_is_flagged() -> None:
