@@ -37,6 +37,13 @@ CLEAN = [
     # reviews of the clean corpus (repair_corpus.py --check): a kaomoji read as Big5 (`究↓系`),
     # a word before a writer's ??? taken for a short GBK shift (`房价值构`)
     "不会再吃了,o(╯□╰)o", "不知道这算不算房价倒挂???地段太偏,餐厅的饭菜味道不怎么样",
+    # blog posts of chardet's test files (tests/Big5, tests/utf-8 @1355907, LGPL; short excerpts):
+    # a bopomofo or Cantonese particle before ? read as a lost character and deleted
+    # (`輪班ㄚ?` -> `輪班`), a run of á read as a run of Ⅷ, a Hungarian word read as GBK
+    "對方: 你昨天輪班ㄚ?\n我: 沒啦 , 現在是午休時間!", "你昨天輪班ㄚ?",
+    "將d相縮細左放埋一堆真係好靚架咩? 等我試下先..", "真係好靚架咩?",
+    "Big öleléééééééés Neked és Millió Pusszancs", "a postnak és ááááááá félálmoban és már",
+    "és ááááááá félálmoban",
 ]
 
 

@@ -14,7 +14,7 @@ from cleanse.repair.cjk.reencode import reencode_candidates
 from cleanse.repair.cjk.shift import run_stop, shift_edits, short_shift_candidates
 from cleanse.repair.cjk.suspects import all_suspects
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.model import Model, _ascii_letter, is_han, is_latin_diacritic, model
 from cleanse.stage import common_affixes
 
 
@@ -127,6 +127,22 @@ def _repeat_only(before: str, after: str) -> bool:
     return len(core) > 1 and len(set(core)) == 1 and len(set(was)) == 1
 
 
+def _latin_word(kind: str, before: str, after: str) -> bool:
+    """A Latin reading whose changed span is a word of Latin letters: ASCII letters and
+    letters with diacritics side by side and nothing else (`öleléééééééés` -> `鰈el殚殚殚殚s`,
+    Hungarian read back as GBK). Chinese read as Latin-1 is mostly high bytes paired with
+    high bytes, and its symbols (`¡£`, `£¬`, `½`) are not letters; a word that mixes both
+    kinds of letters is a European word."""
+    if kind not in kinds.LATIN1_READINGS:
+        return False
+    p, q = common_affixes(before, after)
+    core = before[p:len(before) - q]
+    if any(ord(c) > 0x7F and not is_latin_diacritic(c) for c in core):
+        return False
+    return any(is_latin_diacritic(a) and _ascii_letter(b) or _ascii_letter(a) and is_latin_diacritic(b)
+               for a, b in zip(core, core[1:]))
+
+
 def _lone_han(text: str, i: int, j: int, kind: str, after: str) -> bool:
     """A re-reading with another CJK codec whose new Han characters all stand between
     symbols, with neither a Han character nor sentence punctuation (`han_company`) beside any
@@ -179,7 +195,7 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                     best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
         for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
             if (_unknown_only(m, text[i:j], pieces[0]) or _lone_han(text, i, j, kind, pieces[0])
-                    or _repeat_only(text[i:j], pieces[0])):
+                    or _repeat_only(text[i:j], pieces[0]) or _latin_word(kind, text[i:j], pieces[0])):
                 continue
             gain = judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):

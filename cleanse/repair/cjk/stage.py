@@ -18,10 +18,12 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
+    # 11: an edit that would only delete text (lost characters not restored) is dropped; a
+    # repeat of one non-Han character is no repair; a Latin reading of a European word neither;
     # 10: the text also read with its spaces as normalize_zh leaves them (`spaced_reread`);
     # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
     # a lost character that is not rare to explain the mark
-    version = "10"
+    version = "11"
 
     def setup(self) -> None:
         model()
