@@ -72,7 +72,7 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
     next_slot = iter(slots)
     for e in edits:
         choices = [decided.get(next(next_slot)) for p in e.pieces if isinstance(p, Slot)]
-        if _deletion_only(e, choices):
+        if _deletion_only(e, choices) and (e.end == len(text) or text[e.end].isspace()):
             continue  # nothing read back: the edit would only delete the text it replaces
         chosen = iter(choices)
         after: list[str] = []
@@ -104,7 +104,9 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
 def _deletion_only(e: Edit, choices: list[str | None]) -> bool:
     """True when applying `e` would only delete text: a re-reading whose characters are all
     lost characters that were not restored and are not marked (`你昨天輪班ㄚ?` would lose its
-    `ㄚ?` and nothing would take its place). Such an edit is no repair: the text stays."""
+    `ㄚ?` and nothing would take its place). At the end of a line or before a space, that is
+    the shape of a writer's question mark after a colloquial particle (`好靚架咩? 等我`),
+    and the edit is dropped; inside a sentence (`信息骷?发布`) it removes debris."""
     if e.kind == kinds.LOST_CHAR or not choices:
         return False
     if any(isinstance(p, str) and p for p in e.pieces):
