@@ -44,6 +44,18 @@ CLEAN = [
     "將d相縮細左放埋一堆真係好靚架咩? 等我試下先..", "真係好靚架咩?",
     "Big öleléééééééés Neked és Millió Pusszancs", "a postnak és ááááááá félálmoban és már",
     "és ááááááá félálmoban",
+    # Japanese blog pages of chardet's test files (tests/EUC-JP, tests/SHIFT_JIS @1355907, LGPL;
+    # short excerpts): kana of a Japanese line read as Big5/GBK debris (`私のTW200` -> `私及TW200`)
+    "しれませんけれど一応、ご挨拶など。 みなさま、よいお年を",
+    "私のTW200は、キムタクがドラマで乗っていたバイクです。",
+    "ヘタレな自分に言い訳してます（笑",
+    "2005年のF1が開幕。今年はどんな感じになるのかな",
+    "ンゾーそっくりの男たちが夜な夜な、膨大な経典を翻訳・出版",
+    "地球に見切りをつけて故郷に帰る、というお話。",
+    "視界がうばわれると、聴覚や触覚がはたらきます。静寂。",
+    # a line too short to tell, in a Japanese text (the title of a page)
+    "年末年始もFaithさん\nしれませんけれど一応、ご挨拶など。 みなさま、よいお年を",
+    "小西真奈美のCM\n僕のTiny Memoryは、川崎球場の思い出です。",
 ]
 
 

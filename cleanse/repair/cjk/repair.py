@@ -6,6 +6,7 @@ from __future__ import annotations
 from cleanse.repair.cjk import kinds
 from cleanse.repair.cjk.edits import Edit, Slot
 from cleanse.repair.cjk.find import find_edits
+from cleanse.repair.cjk.japanese import off_japanese_lines
 from cleanse.repair.cjk.lost import debris_slots, resolve, traditional_re
 from cleanse.repair.cjk.notes import DocNotes
 from cleanse.repair.cjk.suspects import NUMPY_MIN_CHARS, blocked_suspects, scanned_suspects
@@ -27,6 +28,8 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
         debris = debris and toned
     if lines is not None:
         suspects = _within(suspects, lines)
+    if suspects:
+        suspects = off_japanese_lines(text, suspects)
     if not suspects and not (debris and DEBRIS_RE.search(text)):
         return TextEdit(text)
     edits = find_edits(text, suspects)
