@@ -1,6 +1,9 @@
 """False repairs found on real text (issue 11 and the clean corpus): each one stays fixed,
 and text in other scripts next to Chinese passes the repair stages unchanged."""
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -56,6 +59,9 @@ CLEAN = [
     # a line too short to tell, in a Japanese text (the title of a page)
     "年末年始もFaithさん\nしれませんけれど一応、ご挨拶など。 みなさま、よいお年を",
     "小西真奈美のCM\n僕のTiny Memoryは、川崎球場の思い出です。",
+    # ftfy's negative test cases (tests/data/ftfy, Apache 2.0): Latin-1 symbols in English text
+    # read as GBK/Big5 in Latin-1 (`5×£35` -> `5祝35`)
+    "Offering 5×£35 pin ups", "OK??:(   `¬´    ):",
 ]
 
 
@@ -121,3 +127,14 @@ def test_a_mark_explained_by_a_common_lost_character_is_still_a_short_shift():
     assert mark_explained(0xBE, "济".encode("gbk")[0])  # 经 is BEAD, and AD+BC is no GBK code
     assert not mark_explained(0xA6, -1)  # Greek letters only
     assert not mark_explained(0xF5, 0xA3)  # 醌 and rarer before a full-width character
+
+
+FTFY_CASES = json.loads((Path(__file__).resolve().parents[1] / "data/ftfy/test_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", FTFY_CASES, ids=lambda c: c["label"][:40])
+def test_cjk_mojibake_leaves_ftfys_fixed_texts_alone(case):
+    # every text ftfy's own tests call right (its negative cases and what it fixes to) is
+    # clean text the Chinese repair has no business in
+    text = case["fixed"]
+    assert repair_mojibake(text).text == text

@@ -20,7 +20,8 @@ class CjkMojibakeStage(TextStage):
     name = "cjk_mojibake"
     # 11: an edit that would only delete text (lost characters not restored) before a space or
     # a line end is dropped; a repeat of one non-Han character is no repair; a Latin reading of
-    # a European word neither; suspects on Japanese lines are left alone (japanese.py);
+    # a European word neither, nor of lone symbols on an ASCII line; suspects on Japanese lines
+    # are left alone (japanese.py);
     # 10: the text also read with its spaces as normalize_zh leaves them (`spaced_reread`);
     # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
     # a lost character that is not rare to explain the mark
