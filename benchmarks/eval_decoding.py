@@ -33,9 +33,11 @@ stray-byte copies of it, the right and the wrong decodings counted under a few t
 `--doubt DRAWS`: how the `decoding_doubtful` signal (cleanse.decoding.doubt) tells a wrong
 decoding, on chardet's files, their stray-byte copies (those of `--confidence`; UTF-16/32
 apart: their codec is right but a stray byte shifts every character after it) and the
-`--stray-corpus` texts with and without the byte, and short UTF-8 pieces of the clean sample
-(2-40 characters, half inside an ASCII line) with and without the byte: wrong decodings
-flagged and right ones flagged, for the default rule, each threshold moved and each check alone.
+`--stray-corpus` texts with and without the byte, short UTF-8 pieces of the clean sample
+(2-40 characters, half inside an ASCII line) with and without the byte, and DRAWS / 4 texts
+of the clean sample followed by a JPEG-like binary tail (every decoding of them wrong; those
+the decoder rejects are not counted): wrong decodings flagged and right ones flagged, for the
+default rule, each threshold moved and each check alone.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ import chardet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cleanse.decoding import Decoded, detect_and_decode  # noqa: E402
-from cleanse.decoding.doubt import DOUBT_RULE, DoubtRule, decoding_doubt  # noqa: E402
+from cleanse.decoding.doubt import DOUBT_RULE, DoubtRule, binary_bytes, decoding_doubt  # noqa: E402
 
 DEFAULT_GIT = "/work/.mirror/chardet+chardet/repo"
 
@@ -284,7 +286,27 @@ def _doubt_sets(files: list[tuple[str, bytes]], draws: int) -> dict[str, list[tu
             r = detect_and_decode(v)
             if r.reject is None:
                 sets[where].append((v, r, r.encoding == "utf-8"))
+    for v in _binary_tail_draws(max(1, draws // 4)):
+        r = detect_and_decode(v)
+        if r.reject is None:
+            sets["binary tail"].append((v, r, False))
     return sets
+
+
+def _binary_tail_draws(draws: int) -> Iterator[bytes]:
+    """DRAWS texts of the clean sample (2-200 KB, GB18030, Big5-HKSCS and UTF-8) followed by
+    a JPEG-like tail (a JFIF header, then random bytes: compressed data) of 1-64 KB (seeded).
+    Every decoding of them is wrong: the tail's bytes are in the text."""
+    sample = Path(__file__).resolve().parent.parent / "tests" / "data" / "clean_corpus" / "sample.jsonl"
+    texts = [json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(13)
+    for _ in range(draws):
+        size, codec = rng.choice((2048, 8192, 30000, 70000, 200000)), rng.choice(("gb18030", "big5hkscs", "utf-8"))
+        parts: list[bytes] = []
+        while sum(map(len, parts)) < size:
+            parts.append(rng.choice(texts).encode(codec, "ignore") + b"\n")
+        tail = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + rng.randbytes(rng.choice((1024, 4096, 16384, 65536)))
+        yield b"".join(parts)[:size] + tail
 
 
 def _short_utf8_draws(draws: int) -> Iterator[tuple[bytes, bytes]]:
@@ -313,10 +335,13 @@ def doubt_split(files: list[tuple[str, bytes]], draws: int) -> None:
     for name, value in (("confidence_min", 0.0), ("confidence_min", 0.05), ("confidence_min", 0.2),
                         ("han_min", 5), ("han_min", 20), ("han_min", 30), ("frequent_min", 0.06),
                         ("frequent_min", 0.15), ("other_cjk_min", 1.01), ("clause_min", 1.01), ("single_byte_places", 0),
-                        ("single_byte_places", 2)):
+                        ("single_byte_places", 2), ("control_window_min", 16), ("control_window_min", 64),
+                        ("control_window", 4096)):
         rules.append((f"{name}={value}", replace(base, **{name: value})))
     for check in base.checks:
         rules.append((f"{check} alone", replace(base, checks=(check,))))
+    for check in base.checks:
+        rules.append((f"without {check}", replace(base, checks=tuple(c for c in base.checks if c != check))))
     print(f"\n### decoding_doubtful: wrong decodings flagged / right ones flagged (stray corpus: {draws} draws)\n")
     print("| rule | " + " | ".join(sets) + " |\n| --- |" + " ---: |" * len(sets))
     for label, rule in rules:
@@ -334,7 +359,9 @@ def doubt_split(files: list[tuple[str, bytes]], draws: int) -> None:
             why = decoding_doubt(v, r, base)
             if why:
                 reasons[why][right] += 1
-        print(f"- {where}: " + ", ".join(f"{k} {w}/{ok}" for k, (w, ok) in sorted(reasons.items())))
+        binary = sum(1 for v, r, _ in rows if (b := binary_bytes(v, r, base)) and b >= base.binary_share * len(v))
+        print(f"- {where}: " + ", ".join(f"{k} {w}/{ok}" for k, (w, ok) in sorted(reasons.items()))
+              + (f"; of them a reject binary in the decode stage (binary_share): {binary}" if binary else ""))
 
 
 def main() -> None:

@@ -6,6 +6,17 @@ the `decoding_doubtful` signal (a filter, docs/schema.md) and, when doubtful, th
 `meta` (`decoding_doubt`). The checks, each a field of `DoubtRule` (part of the decode
 stage's identity):
 
+- `control_bytes`: the raw input holds a binary region: a window of `control_window` bytes
+  (the input cut into consecutive windows, the last one may be shorter) with at least
+  `control_window_min` NUL or C0 control bytes (not TAB, LF, FF, CR, nor ESC). Over the whole
+  input, not the decoder's 64 KB sample: a JPEG after 64 KB of text decoded as GB18030 with
+  confidence 0.98. Compressed data (JPEG, PNG, GIF, ZIP, gzip, fonts, PDF streams) has 9-17%
+  of its bytes such, at least 32 of 1,024 in all but 19 of 35,992 sampled windows; text files
+  none (chardet's files outside UTF-16/32 and ISO-2022 hold one, but for one the sample rejects;
+  the clean sample's texts none). Not for UTF-16/32 (NUL and C0 bytes are half of their code units) nor for
+  ISO-2022 (SO/SI shift bytes). When the binary windows hold at least `binary_share` of the
+  input, it is not a flagged row but a reject `binary` (decode stage, raw bytes kept):
+  `binary_bytes`.
 - `low_confidence`: `encoding_confidence` under `confidence_min`.
 - `rare_han`: at least `han_min` Han characters and under `frequent_min` of them among the
   200 most frequent characters of Chinese. A wrong double-byte reading (Big5 read as GB18030,
@@ -42,6 +53,7 @@ from cleanse.decoding.detect import (
     MOSTLY_VALID_RATIO,
     SAMPLE_BYTES,
     Decoded,
+    _CONTROL_BYTES,
     _decode_replacing,
     _multibyte,
     class_counts,
@@ -50,7 +62,7 @@ from cleanse.decoding.detect import (
 
 # Codecs of Chinese text (names as `codecs.lookup` gives them).
 _CHINESE = frozenset(codecs.lookup(c).name for c in ("gb18030", "gbk", "gb2312", "cp950", "big5", "big5hkscs", "hz"))
-CHECKS = ("low_confidence", "rare_han", "single_byte_over_double_byte")
+CHECKS = ("control_bytes", "low_confidence", "rare_han", "single_byte_over_double_byte")
 _TEXT_CHARS = 16384  # characters of the decoded text the shares are taken on (as the decoder's)
 
 
@@ -65,6 +77,9 @@ class DoubtRule:
     other_cjk_min: float = 0.2
     clause_min: float = CLAUSE_MIN
     single_byte_places: int = 1
+    control_window: int = 1024
+    control_window_min: int = 32
+    binary_share: float = 0.5
 
     def config(self) -> dict[str, Any]:
         d = asdict(self)
@@ -80,6 +95,8 @@ def decoding_doubt(raw: bytes, decoded: Decoded, rule: DoubtRule = DOUBT_RULE) -
     if decoded.reject is not None or decoded.encoding is None:
         return None
     checks = rule.checks
+    if "control_bytes" in checks and binary_bytes(raw, decoded, rule):
+        return "control_bytes"
     if "low_confidence" in checks and decoded.confidence < rule.confidence_min:
         return "low_confidence"
     codec = codecs.lookup(decoded.encoding).name
@@ -88,6 +105,31 @@ def decoding_doubt(raw: bytes, decoded: Decoded, rule: DoubtRule = DOUBT_RULE) -
     if "single_byte_over_double_byte" in checks and single_byte(codec) and _double_byte_reading(raw, rule):
         return "single_byte_over_double_byte"
     return None
+
+
+def binary_bytes(raw: bytes, decoded: Decoded, rule: DoubtRule = DOUBT_RULE) -> int:
+    """The bytes of `raw` in binary windows (`control_bytes` above), 0 when the check is not
+    made or does not apply. Linear: one C-level pass over `raw` (what deleting the control
+    bytes removes), and one per window only when the whole input holds enough of them for a
+    binary window (text has none)."""
+    if ("control_bytes" not in rule.checks or decoded.reject is not None or decoded.encoding is None
+            or _wide_or_shifted(codecs.lookup(decoded.encoding).name)):
+        return 0
+    need = rule.control_window_min
+    if len(raw) - len(raw.translate(None, _CONTROL_BYTES)) < need:
+        return 0
+    size = rule.control_window
+    binary = 0
+    for start in range(0, len(raw), size):
+        window = raw[start : start + size]
+        if len(window) - len(window.translate(None, _CONTROL_BYTES)) >= need:
+            binary += len(window)
+    return binary
+
+
+def _wide_or_shifted(codec: str) -> bool:
+    """UTF-16/32 (NUL and C0 bytes in their code units) or ISO-2022 (SO/SI shifts)."""
+    return codec.startswith(("utf-16", "utf-32", "iso2022"))
 
 
 def _rare_han(text: str, chinese_codec: bool, rule: DoubtRule) -> bool:

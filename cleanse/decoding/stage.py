@@ -6,7 +6,7 @@ import codecs
 from typing import Any
 
 from cleanse.decoding.detect import detect_and_decode
-from cleanse.decoding.doubt import DOUBT_RULE, DoubtRule, decoding_doubt
+from cleanse.decoding.doubt import DOUBT_RULE, DoubtRule, binary_bytes, decoding_doubt
 from cleanse.decoding.hint import decode_with_hint, meta_charset
 from cleanse.document import Document, Reject
 from cleanse.stage import Stage
@@ -26,6 +26,9 @@ DOUBTFUL_SIGNAL = "decoding_doubtful"
 class DecodeStage(Stage):
     """Decode `doc.raw` into `doc.text`; reject empty, binary and mostly undecodable input.
 
+    Binary: the decoder's sample (NUL- or control-heavy), or, over the whole input, windows of
+    control bytes holding at least `DoubtRule.binary_share` of it (`doubt.binary_bytes`).
+
     Every decoded row carries the `decoding_doubtful` signal: True when the decoding fails the
     plausibility check of `cleanse.decoding.doubt` (`doubt`, its thresholds), the reason then
     in `meta["decoding_doubt"]`.
@@ -33,7 +36,7 @@ class DecodeStage(Stage):
 
     name = "decode"
     signal_types = {DOUBTFUL_SIGNAL: "bool"}
-    version = "12"  # 12: rare Han characters followed by Chinese clause marks (，。、；：？！, CLAUSE_MIN, no kana) are Chinese too (classical poetry), in the decision and in the rare_han doubt check; 11: a short text that UTF-8 reads with a valid multi-byte character and one damaged place is UTF-8, not the single-byte garbage of a stray byte; 10: EUC-JP and EUC-KR compete on kana/Hangul evidence when chardet gives up (or names a Chinese codec whose Han characters are not Chinese, EUC-JP only); 9: the decoding_doubtful signal (and meta decoding_doubt); 8: a legacy Chinese reading with a few damaged places keeps a single-byte codec out (one stray byte in a mostly-ASCII Big5/GB2312 page); 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
+    version = "13"  # 13: the control_bytes doubt check over the whole input (a window of 1,024 bytes with 32 NUL/C0 control bytes is binary: a JPEG after the 64 KB sample), a reject binary when binary windows are half the input or more; 12: rare Han characters followed by Chinese clause marks (，。、；：？！, CLAUSE_MIN, no kana) are Chinese too (classical poetry), in the decision and in the rare_han doubt check; 11: a short text that UTF-8 reads with a valid multi-byte character and one damaged place is UTF-8, not the single-byte garbage of a stray byte; 10: EUC-JP and EUC-KR compete on kana/Hangul evidence when chardet gives up (or names a Chinese codec whose Han characters are not Chinese, EUC-JP only); 9: the decoding_doubtful signal (and meta decoding_doubt); 8: a legacy Chinese reading with a few damaged places keeps a single-byte codec out (one stray byte in a mostly-ASCII Big5/GB2312 page); 7: the CJK fast path also takes damaged pages (plausibility >= 0.90 with the full frequency evidence; a U+FFFD of the text is no decoding error): same texts, the fast path's confidence where chardet's was; 6: BOM-less UTF-16 needs evidence beyond plausibility (NUL bytes, Chinese frequency or kana); 5: charset hints weighed against the bytes, pages detected on their text; 4: mostly-valid UTF-8 stays UTF-8; 3: ISO-2022, BOM-less UTF-32, Chinese-frequency check; 2: the CJK fast path scores codecs on a 16 KB head
 
     def __init__(self, max_undecodable: float = 0.25, doubt: DoubtRule = DOUBT_RULE, reject_doubtful: bool = False):
         self.max_undecodable = max_undecodable
@@ -65,6 +68,14 @@ class DecodeStage(Stage):
         if result.reject:
             return Reject.of(doc, self.name, result.reject, result.detail)
         doubt = decoding_doubt(raw, result, self.doubt)
+        if doubt == "control_bytes":
+            # Binary data after (or inside) the text the decoder's sample saw: a reject when it
+            # is most of the input (`DoubtRule.binary_share`), else a flagged row.
+            binary = binary_bytes(raw, result, self.doubt)
+            if binary >= self.doubt.binary_share * len(raw):
+                return Reject.of(doc, self.name, "binary",
+                                 f"{binary} of {len(raw)} bytes in windows of NUL or control bytes"
+                                 f" (decoded as {result.encoding})")
         if doubt is not None and self.reject_doubtful:
             return Reject.of(doc, self.name, "doubtful_decoding",
                              f"{doubt}: decoded as {result.encoding}, confidence {result.confidence:.4f}")
