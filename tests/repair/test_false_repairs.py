@@ -1,6 +1,9 @@
 """False repairs found on real text (issue 11 and the clean corpus): each one stays fixed,
 and text in other scripts next to Chinese passes the repair stages unchanged."""
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -37,6 +40,28 @@ CLEAN = [
     # reviews of the clean corpus (repair_corpus.py --check): a kaomoji read as Big5 (`究↓系`),
     # a word before a writer's ??? taken for a short GBK shift (`房价值构`)
     "不会再吃了,o(╯□╰)o", "不知道这算不算房价倒挂???地段太偏,餐厅的饭菜味道不怎么样",
+    # blog posts of chardet's test files (tests/Big5, tests/utf-8 @1355907, LGPL; short excerpts):
+    # a bopomofo or Cantonese particle before ? read as a lost character and deleted
+    # (`輪班ㄚ?` -> `輪班`), a run of á read as a run of Ⅷ, a Hungarian word read as GBK
+    "對方: 你昨天輪班ㄚ?\n我: 沒啦 , 現在是午休時間!", "你昨天輪班ㄚ?",
+    "將d相縮細左放埋一堆真係好靚架咩? 等我試下先..", "真係好靚架咩?",
+    "Big öleléééééééés Neked és Millió Pusszancs", "a postnak és ááááááá félálmoban és már",
+    "és ááááááá félálmoban",
+    # Japanese blog pages of chardet's test files (tests/EUC-JP, tests/SHIFT_JIS @1355907, LGPL;
+    # short excerpts): kana of a Japanese line read as Big5/GBK debris (`私のTW200` -> `私及TW200`)
+    "しれませんけれど一応、ご挨拶など。 みなさま、よいお年を",
+    "私のTW200は、キムタクがドラマで乗っていたバイクです。",
+    "ヘタレな自分に言い訳してます（笑",
+    "2005年のF1が開幕。今年はどんな感じになるのかな",
+    "ンゾーそっくりの男たちが夜な夜な、膨大な経典を翻訳・出版",
+    "地球に見切りをつけて故郷に帰る、というお話。",
+    "視界がうばわれると、聴覚や触覚がはたらきます。静寂。",
+    # a line too short to tell, in a Japanese text (the title of a page)
+    "年末年始もFaithさん\nしれませんけれど一応、ご挨拶など。 みなさま、よいお年を",
+    "小西真奈美のCM\n僕のTiny Memoryは、川崎球場の思い出です。",
+    # ftfy's negative test cases (tests/data/ftfy, Apache 2.0): Latin-1 symbols in English text
+    # read as GBK/Big5 in Latin-1 (`5×£35` -> `5祝35`)
+    "Offering 5×£35 pin ups", "OK??:(   `¬´    ):",
 ]
 
 
@@ -102,3 +127,14 @@ def test_a_mark_explained_by_a_common_lost_character_is_still_a_short_shift():
     assert mark_explained(0xBE, "济".encode("gbk")[0])  # 经 is BEAD, and AD+BC is no GBK code
     assert not mark_explained(0xA6, -1)  # Greek letters only
     assert not mark_explained(0xF5, 0xA3)  # 醌 and rarer before a full-width character
+
+
+FTFY_CASES = json.loads((Path(__file__).resolve().parents[1] / "data/ftfy/test_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", FTFY_CASES, ids=lambda c: c["label"][:40])
+def test_cjk_mojibake_leaves_ftfys_fixed_texts_alone(case):
+    # every text ftfy's own tests call right (its negative cases and what it fixes to) is
+    # clean text the Chinese repair has no business in
+    text = case["fixed"]
+    assert repair_mojibake(text).text == text

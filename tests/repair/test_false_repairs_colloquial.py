@@ -1,5 +1,5 @@
 """False repairs found on colloquial Cantonese, Hong Kong and Taiwan text (issue 11: the
-colloquial genres of benchmarks/repair_corpus.py), each one fixed by cjk_mojibake 11 and kept
+colloquial genres of benchmarks/repair_corpus.py), each one fixed by cjk_mojibake 12 and kept
 fixed here. The false repairs of `輪班ㄚ?` and `好靚架咩?` (an edit that only deletes) are in
 test_false_repairs.py; the ones here replace the writer's characters with others.
 
@@ -7,8 +7,8 @@ Excerpts of HKCanCor, the Hong Kong Cantonese Corpus (K. K. Luke and May L. Y. W
 tests/data/clean_corpus/LICENSE.hkcancor.txt), as shipped in jacksonllee/pycantonese
 (src/pycantonese/data/hkcancor/<file>, commit 2dff909), tokens joined as repair_corpus.py
 joins them: consecutive utterances, one a line, with the corpus's half-width punctuation.
-The span each one lost on cjk_mojibake 10 is in the comment (a short GBK shift ended by the
-writer's `?` at the line end, its lost characters guessed).
+What each one became on cjk_mojibake 10 and 11 is in the comments (a short GBK shift
+ended by the writer's `?` at the line end, its lost characters guessed).
 """
 
 import pytest
@@ -32,13 +32,12 @@ UNKNOWN_CHARACTERS = [
 ]
 
 # A question without a particle, in a document punctuated with ASCII marks (`係.`, `,` between
-# Han characters, `啊?`): `蚊?` -> `美`, `兔仔?` -> `米`, `糠?` -> `筏`, `隧?` -> ``, `丸?` -> `型`,
+# Han characters, `啊?`): `蚊?` -> `美`, `兔仔?` -> `米`, `糠?` -> `筏`, `丸?` -> `型`,
 # `佬?` -> `道` (judge._writer_mark, TUNING.writer_marks_min).
 WRITER_QUESTION_MARKS = [
     "當蘿蔔啊.\n磨牙?\n你隻兔仔?\n隻兔仔啊.",  # FC-012_v.cha
     "唔係啊.\n雀粟係唔係啊?\n雀仔食木糠?\n佢冇噉嘅\"\".",  # FC-012_v.cha
     "\"\"香蕉121喇.\n一萬蚊咋喎,係唔係啊?\n一萬蚊?\n係啊係啊係啊.",  # FC-029_v.cha
-    "貴唔貴啲啊?\n貴好多,我搭嗰程小巴要十二蚊囖.\n小巴出西隧?\n即係點啊?",  # FC-029_v.cha
     "我知邊間嚹.\n哦.\n大丸?\n俾個飛機嗰個啊嗰次.",  # FC-048_v2.cha
     "死咗重有乜嘢戲做唧.\n喂,真係其實幾難捱𡃉我覺得.\n點頂啊大佬?\n吓?",  # FC-049_v2.cha
 ]

@@ -14,7 +14,7 @@ from cleanse.repair.cjk.reencode import reencode_candidates
 from cleanse.repair.cjk.shift import run_stop, shift_edits, short_shift_candidates
 from cleanse.repair.cjk.suspects import all_suspects
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.repair.model import Model, is_han, model
+from cleanse.repair.model import Model, _ascii_letter, is_han, is_latin_diacritic, model
 from cleanse.stage import common_affixes
 
 
@@ -127,14 +127,46 @@ def _repeat_only(before: str, after: str) -> bool:
     return len(core) > 1 and len(set(core)) == 1 and len(set(was)) == 1
 
 
+def _latin_word(kind: str, before: str, after: str) -> bool:
+    """A Latin reading whose changed span is a word of Latin letters: ASCII letters and
+    letters with diacritics side by side and nothing else (`öleléééééééés` -> `鰈el殚殚殚殚s`,
+    Hungarian read back as GBK). Chinese read as Latin-1 is mostly high bytes paired with
+    high bytes, and its symbols (`¡£`, `£¬`, `½`) are not letters; a word that mixes both
+    kinds of letters is a European word."""
+    if kind not in kinds.LATIN1_READINGS:
+        return False
+    p, q = common_affixes(before, after)
+    core = before[p:len(before) - q]
+    if any(ord(c) > 0x7F and not is_latin_diacritic(c) for c in core):
+        return False
+    return any(is_latin_diacritic(a) and _ascii_letter(b) or _ascii_letter(a) and is_latin_diacritic(b)
+               for a, b in zip(core, core[1:]))
+
+
 def _lone_han(text: str, i: int, j: int, kind: str, after: str) -> bool:
     """A re-reading with another CJK codec whose new Han characters all stand between
     symbols, with neither a Han character nor sentence punctuation (`han_company`) beside any
     of them (`o(╯□╰)o` -> `o(究↓系)o`, Big5 read as GBK): nothing in the result says it is
     text (`vector 笢﹝` -> `vector 中。` is repaired: 中 next to 。). A result with no Han
     character at all is no candidate (`reencode._NO_HAN`)."""
-    if kind not in kinds.CJK_READINGS:
+    return kind in kinds.CJK_READINGS and _all_lone(text, i, j, after)
+
+
+def _lone_latin(text: str, i: int, j: int, kind: str, after: str, lo: int, hi: int) -> bool:
+    """A Latin reading whose new Han characters all stand alone (as in `_lone_han`) on a line
+    (text[lo:hi]) that is ASCII but for the span (`Offering 5×£35 pin ups` -> `5祝35`,
+    `` `¬´ `` -> `` `炭 ``: ftfy's own negative test cases): two symbols in English text are
+    no evidence. Chinese read as Latin-1 leaves more on its line: the rest of its debris
+    (`Rust µÄ async ºÍ await` is repaired: 的 and 和 stand alone), or what an earlier pass
+    made of it (`粤公网安备 4404…1358ºÅ`)."""
+    if kind not in kinds.LATIN1_READINGS or not _all_lone(text, i, j, after):
         return False
+    return text[lo:i].isascii() and text[j:hi].isascii()
+
+
+def _all_lone(text: str, i: int, j: int, after: str) -> bool:
+    """Every Han character that `after` brings into text[i:j] has neither a Han character
+    nor sentence punctuation (`TUNING.han_company`) beside it."""
     before = text[i:j]
     p, q = common_affixes(before, after)
     seq = (text[i - 1] if i > 0 else "") + after + (text[j] if j < len(text) else "")
@@ -159,10 +191,10 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
     by_start = sorted(range(len(long_shifts)), key=lambda x: long_shifts[x].start)
     entered = 0
     active: list[int] = []
-    for cs, ce, lo, hi in kept:
+    for cs, ce, line_lo, hi in kept:
         if cs < done:
             continue
-        lo = max(lo, done)
+        lo = max(line_lo, done)
         while entered < len(by_start) and long_shifts[by_start[entered]].start < ce:
             active.append(by_start[entered])
             entered += 1
@@ -179,7 +211,8 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                     best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
         for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
             if (_unknown_only(m, text[i:j], pieces[0]) or _lone_han(text, i, j, kind, pieces[0])
-                    or _repeat_only(text[i:j], pieces[0])):
+                    or _repeat_only(text[i:j], pieces[0]) or _latin_word(kind, text[i:j], pieces[0])
+                    or _lone_latin(text, i, j, kind, pieces[0], line_lo, hi)):
                 continue
             gain = judge(m, text, i, j, pieces)
             if gain is not None and (best is None or gain > best.gain):

@@ -185,4 +185,18 @@ def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0)
     needed = min_gain(text, i, j)
     if gain < needed or cand / n > t.max_cand_mean or orig / n_orig - cand / n < t.min_mean_drop - bonus:
         return None
+    if _repeat_for_repeat(text[i:j], pieces):
+        return None
     return gain
+
+
+def _repeat_for_repeat(span: str, pieces: list) -> bool:
+    """A run of one non-Han character read as a run of one other character (`ááááááá` ->
+    `ⅷⅷⅷⅷⅷⅷ、`): the bigram of a repeated character scores well whatever it is, so the run
+    says nothing about its bytes. Real damage of a run of Han characters is never one
+    repeated non-Han character (a run of one Han character keeps its own bytes' reading)."""
+    core = span.rstrip("?\ufffd")
+    if len(core) < 2 or len(set(core)) != 1 or is_han(core[0]):
+        return False
+    out = "".join(p for p in pieces if isinstance(p, str))
+    return len(set(out.rstrip("?\ufffd、，。"))) == 1

@@ -4,8 +4,9 @@ each repair (kinds.py)."""
 from __future__ import annotations
 
 from cleanse.repair.cjk import kinds
-from cleanse.repair.cjk.edits import Slot
+from cleanse.repair.cjk.edits import Edit, Slot
 from cleanse.repair.cjk.find import find_edits
+from cleanse.repair.cjk.japanese import off_japanese_lines
 from cleanse.repair.cjk.lost import debris_slots, resolve, traditional_re
 from cleanse.repair.cjk.notes import DocNotes
 from cleanse.repair.cjk.suspects import NUMPY_MIN_CHARS, blocked_suspects, scanned_suspects
@@ -27,6 +28,8 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
         debris = debris and toned
     if lines is not None:
         suspects = _within(suspects, lines)
+    if suspects:
+        suspects = off_japanese_lines(text, suspects)
     if not suspects and not (debris and DEBRIS_RE.search(text)):
         return TextEdit(text)
     edits = find_edits(text, suspects)
@@ -71,10 +74,14 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
     pos = 0
     next_slot = iter(slots)
     for e in edits:
+        choices = [decided.get(next(next_slot)) for p in e.pieces if isinstance(p, Slot)]
+        if _deletion_only(e, choices) and (e.end == len(text) or text[e.end].isspace()):
+            continue  # nothing read back: the edit would only delete the text it replaces
+        chosen = iter(choices)
         after: list[str] = []
         for p in e.pieces:
             if isinstance(p, Slot):
-                c = decided.get(next(next_slot))
+                c = next(chosen)
                 if c is not None:
                     after.append(c)
                     repairs.append((kinds.LOST_CHAR_GUESS, p.debris, c, e.start))
@@ -95,6 +102,20 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
         pos = e.end
     out.append(text[pos:])
     return TextEdit("".join(out), repairs=repairs, removed=removed)
+
+
+def _deletion_only(e: Edit, choices: list[str | None]) -> bool:
+    """True when applying `e` would only delete text: a re-reading whose characters are all
+    lost characters that were not restored and are not marked (`你昨天輪班ㄚ?` would lose its
+    `ㄚ?` and nothing would take its place). At the end of a line or before a space, that is
+    the shape of a writer's question mark after a colloquial particle (`好靚架咩? 等我`),
+    and the edit is dropped; inside a sentence (`信息骷?发布`) it removes debris."""
+    if e.kind == kinds.LOST_CHAR or not choices:
+        return False
+    if any(isinstance(p, str) and p for p in e.pieces):
+        return False
+    return all(c is None for c in choices) and not any(
+        isinstance(p, Slot) and p.mark for p in e.pieces)
 
 
 def _within(suspects: list[tuple[int, int]], lines: list[tuple[int, int]]) -> list[tuple[int, int]]:

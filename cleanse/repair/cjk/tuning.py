@@ -44,6 +44,15 @@ class CrossTuning:
 
 
 @dataclass(frozen=True)
+class JapaneseTuning:
+    """Lines whose kana are Japanese text, not debris (`japanese.py`)."""
+
+    min_kana: int = 4
+    min_share: float = 0.2  # of the line's Han and kana characters (script/family.py's JA_SHARE)
+    kana_per_foreign: int = 20  # kana per Greek/Cyrillic/pinyin/bopomofo/box-drawing character or U+FFFD
+
+
+@dataclass(frozen=True)
 class Tuning:
     # the stage (stage.py): passes until the text stops changing (a cluster gets one edit, so
     # a second damage in it, or one that a repair next to it makes readable, needs another)
@@ -89,6 +98,7 @@ class Tuning:
     han_company: str = "，。、：；！？“”‘’（）《》「」『』…"  # a new Han character of a CJK re-reading needs one of these or a Han character beside it
     lossy: LossyTuning = field(default_factory=LossyTuning)
     cross: CrossTuning = field(default_factory=CrossTuning)
+    japanese: JapaneseTuning = field(default_factory=JapaneseTuning)
 
 
 TUNING = Tuning()
