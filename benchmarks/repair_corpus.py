@@ -219,7 +219,7 @@ def corpus(genres: list[str] | None = None) -> dict[str, list[tuple[str, str]]]:
 # the sample, so that each stays a regression test.
 MUST_SAMPLE = ["盻盻", "乎哉?", "勝言哉?", "懷邪?", "何耶?", "硁硁", "瀼瀼", "芃芃", "甡甡", "ホホ", "みま", "恁恁恁忒",
                "(bēi)", "\U0002f936", "□□□", "●●", "ㄡㄡ", "Ⅰo", "〔××××〕", "１２５", "１５０％", "３００"]
-# The same for the colloquial genres (cjk_mojibake 12: HKCanCor's `?` after a Cantonese particle
+# The same for the colloquial genres (cjk_mojibake 13: HKCanCor's `?` after a Cantonese particle
 # or word at a line end, read as a short GBK shift); only looked for in COLLOQUIAL genres.
 MUST_SAMPLE_COLLOQUIAL = ["呵?", "咩?", "吖?", "啞?", "嗰啲?", "乜嘢?", "冇笑?", "萬蚊?", "兔仔?", "木糠?", "大丸?",
                           "大佬?", "西隧?"]

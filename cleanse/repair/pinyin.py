@@ -273,7 +273,7 @@ class PinyinRubyStage(TextStage):
     """Slot 5: remove the pinyin notes left by flattened `<ruby>` markup."""
 
     name = "pinyin_ruby"
-    # 5: Cantonese characters are not rare to the model (cjk_mojibake 12), so a note after one is residue;
+    # 5: Cantonese characters are not rare to the model (cjk_mojibake 13), so a note after one is residue;
     # 4: a loose note (`強 (qiáng)`) is read as normalize_zh writes it (`tighten_notes`)
     version = "5"
 

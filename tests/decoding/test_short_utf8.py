@@ -21,7 +21,7 @@ def _pieces(n: int = 200) -> list[tuple[str, bytes]]:
     (text of other authors), half inside an ASCII line; seeded apart from eval_decoding.py's."""
     rows = [json.loads(line) for line in (DATA / "clean_corpus" / "sample.jsonl").read_text(encoding="utf-8").splitlines()]
     # the genres the figures below were measured on: the colloquial ones added later (cjk_mojibake
-    # 12) would change every draw (on them alone: 337 of 394 kept pieces UTF-8, 85 %)
+    # 13) would change every draw (on them alone: 337 of 394 kept pieces UTF-8, 85 %)
     texts = [r["text"] for r in rows if r["genre"] not in _LATER_GENRES]
     rng = random.Random(1601)
     out = []

@@ -62,6 +62,9 @@ CLEAN = [
     # ftfy's negative test cases (tests/data/ftfy, Apache 2.0): Latin-1 symbols in English text
     # read as GBK/Big5 in Latin-1 (`5×£35` -> `5祝35`)
     "Offering 5×£35 pin ups", "OK??:(   `¬´    ):",
+    # 左传 of OpenCC's benchmark text (test/benchmark/zuozhuan.txt, Apache 2.0): the source lost
+    # 鄩 as `?`; 斟 is written just before, so it is not debris of a lost byte
+    "国君浇杀了斟灌而攻打斟?，灭亡了夏后相",
 ]
 
 
@@ -138,3 +141,9 @@ def test_cjk_mojibake_leaves_ftfys_fixed_texts_alone(case):
     # clean text the Chinese repair has no business in
     text = case["fixed"]
     assert repair_mojibake(text).text == text
+
+
+def test_debris_repeated_by_the_same_damage_is_still_removed():
+    # the same damaged sentence twice: 骷 only ever stands before the decoder's `?`
+    text = "信息骷?发布使用办法。\n信息骷?发布使用办法。"
+    assert repair_mojibake(text).text == "信息发布使用办法。\n信息发布使用办法。"

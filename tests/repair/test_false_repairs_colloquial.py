@@ -1,5 +1,5 @@
 """False repairs found on colloquial Cantonese, Hong Kong and Taiwan text (issue 11: the
-colloquial genres of benchmarks/repair_corpus.py), each one fixed by cjk_mojibake 12 and kept
+colloquial genres of benchmarks/repair_corpus.py), each one fixed by cjk_mojibake 13 and kept
 fixed here. The false repairs of `輪班ㄚ?` and `好靚架咩?` (an edit that only deletes) are in
 test_false_repairs.py; the ones here replace the writer's characters with others.
 
@@ -7,7 +7,7 @@ Excerpts of HKCanCor, the Hong Kong Cantonese Corpus (K. K. Luke and May L. Y. W
 tests/data/clean_corpus/LICENSE.hkcancor.txt), as shipped in jacksonllee/pycantonese
 (src/pycantonese/data/hkcancor/<file>, commit 2dff909), tokens joined as repair_corpus.py
 joins them: consecutive utterances, one a line, with the corpus's half-width punctuation.
-What each one became on cjk_mojibake 10 and 11 is in the comments (a short GBK shift
+What each one became on cjk_mojibake 10-12 is in the comments (a short GBK shift
 ended by the writer's `?` at the line end, its lost characters guessed).
 """
 

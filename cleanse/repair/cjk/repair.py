@@ -3,6 +3,9 @@ each repair (kinds.py)."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from cleanse.repair.cjk import kinds
 from cleanse.repair.cjk.edits import Edit, Slot
 from cleanse.repair.cjk.find import find_edits
@@ -10,6 +13,7 @@ from cleanse.repair.cjk.japanese import off_japanese_lines
 from cleanse.repair.cjk.lost import debris_slots, resolve, traditional_re
 from cleanse.repair.cjk.notes import DocNotes
 from cleanse.repair.cjk.suspects import NUMPY_MIN_CHARS, blocked_suspects, scanned_suspects
+from cleanse.repair.model import is_han
 from cleanse.repair.pinyin import DEBRIS_RE
 from cleanse.stage import TextEdit
 
@@ -73,9 +77,11 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
     out: list[str] = []
     pos = 0
     next_slot = iter(slots)
+    written = _Written(text)
     for e in edits:
         choices = [decided.get(next(next_slot)) for p in e.pieces if isinstance(p, Slot)]
-        if _deletion_only(e, choices) and (e.end == len(text) or text[e.end].isspace()):
+        if _deletion_only(e, choices) and (e.end == len(text) or text[e.end].isspace()
+                                           or written.elsewhere(text[e.start:e.end])):
             continue  # nothing read back: the edit would only delete the text it replaces
         chosen = iter(choices)
         after: list[str] = []
@@ -116,6 +122,27 @@ def _deletion_only(e: Edit, choices: list[str | None]) -> bool:
         return False
     return all(c is None for c in choices) and not any(
         isinstance(p, Slot) and p.mark for p in e.pieces)
+
+
+class _Written:
+    """Which Han characters the text holds outside the place of a lost character: not
+    followed by `?`, `？` or U+FFFD. Debris of a lost byte is a random pairing; a character the
+    writer uses elsewhere is text (`攻打斟?，` in 左传, where the source lost 鄩 and `斟灌`
+    comes just before: deleting `斟?` deleted a real 斟). Counted once per text, on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.clean: Counter | None = None
+
+    def elsewhere(self, span: str) -> bool:
+        if self.clean is None:
+            self.clean = Counter(self.text)
+            self.clean.subtract(m.group(1) for m in _BEFORE_MARK.finditer(self.text))
+        han = [c for c in span if is_han(c)]
+        return bool(han) and all(self.clean[c] > 0 for c in han)
+
+
+_BEFORE_MARK = re.compile("(.)(?=[?？\ufffd])", re.S)
 
 
 def _within(suspects: list[tuple[int, int]], lines: list[tuple[int, int]]) -> list[tuple[int, int]]:

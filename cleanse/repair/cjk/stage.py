@@ -18,10 +18,12 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
-    # 12 (colloquial genres of the clean corpus): written Cantonese's everyday characters are
+    # 13 (colloquial genres of the clean corpus): written Cantonese's everyday characters are
     # known to the model (CANTONESE_CHARS) and its particles are particles; a short shift
     # ended by `?` at a clause end needs the full gain in a document punctuated with ASCII
     # marks (`writer_marks_min`);
+    # 12: a deletion-only edit is also dropped when its Han characters are written elsewhere
+    # in the text, not before a mark (repair._Written);
     # 11: an edit that would only delete text (lost characters not restored) before a space or
     # a line end is dropped; a repeat of one non-Han character is no repair; a Latin reading of
     # a European word neither, nor of lone symbols on an ASCII line; suspects on Japanese lines
@@ -29,7 +31,7 @@ class CjkMojibakeStage(TextStage):
     # 10: the text also read with its spaces as normalize_zh leaves them (`spaced_reread`);
     # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
     # a lost character that is not rare to explain the mark
-    version = "12"
+    version = "13"
 
     def setup(self) -> None:
         model()
