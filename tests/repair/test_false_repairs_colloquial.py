@@ -13,13 +13,7 @@ ended by the writer's `?` at the line end, its lost characters guessed).
 
 import pytest
 
-from cleanse.repair import fix_text_zh, repair_mojibake, strip_ruby
-
-
-def repaired(text: str) -> str:
-    text = fix_text_zh(text).text
-    text = repair_mojibake(text).text
-    return strip_ruby(text).text
+from tests.repair.test_false_repairs import repaired
 
 
 # Written Cantonese's everyday characters were unknown to the model (jieba's Mandarin word

@@ -5,6 +5,7 @@ one sweep per region, short shifts, re-encodings of the sub-spans around the clu
 from __future__ import annotations
 
 import bisect
+import re
 
 from cleanse.repair.cjk import big5, kinds, lossy
 from cleanse.repair.cjk.clusters import clusters, dismissed
@@ -161,7 +162,11 @@ def _lone_latin(text: str, i: int, j: int, kind: str, after: str, lo: int, hi: i
     made of it (`粤公网安备 4404…1358ºÅ`)."""
     if kind not in kinds.LATIN1_READINGS or not _all_lone(text, i, j, after):
         return False
-    return text[lo:i].isascii() and text[j:hi].isascii()
+    # searched in place, not sliced: each search stops at the nearest other non-ASCII character
+    return _NON_ASCII.search(text, lo, i) is None and _NON_ASCII.search(text, j, hi) is None
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _all_lone(text: str, i: int, j: int, after: str) -> bool:

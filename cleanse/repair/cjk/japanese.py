@@ -25,9 +25,9 @@ import re
 import numpy as np
 
 from cleanse.repair.cjk.tuning import TUNING
-from cleanse.script.family import family_counts
+from cleanse.script.family import KANA, family_counts
 
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
+_KANA = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in KANA) + "]")
 # What the readings that make kana also make (GBK rows A6-A9) and the lossy ones' U+FFFD.
 _FOREIGN = re.compile(r"[\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3105-\u3129\ufffd"
                       r"āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňɑɡ]")

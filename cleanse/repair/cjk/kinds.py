@@ -23,4 +23,4 @@ CJK_READINGS = frozenset({UTF8_AS_GBK, BIG5_AS_GBK, GBK_AS_BIG5})
 # Re-readings of legacy CJK bytes as a Latin codec (their input is Latin letters and symbols).
 LATIN1_READINGS = frozenset({GBK_AS_LATIN1, GBK_AS_CP1252, BIG5_AS_LATIN1})
 # Every re-encoding of a span (ftfy_zh leaves a segment to cjk_mojibake that one of them repairs).
-REENCODINGS = frozenset({UTF8_AS_GBK, BIG5_AS_GBK, GBK_AS_BIG5, GBK_AS_LATIN1, GBK_AS_CP1252, BIG5_AS_LATIN1})
+REENCODINGS = CJK_READINGS | LATIN1_READINGS
