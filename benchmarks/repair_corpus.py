@@ -21,6 +21,16 @@ zh-TW (CC0: g0v Slack #rand0m chat, chat logs, web slang and everyday sentences 
 Taiwan), and, used here but never committed, the Common Voice Cantonese sentences that
 pycantonese ships (MPL 2.0 there). A document is a run of consecutive utterances or
 sentences (COLLOQUIAL_LINES), one a line, the size of a forum post or chat page.
+
+Modern and classical genres of Universal Dependencies treebanks (UD_GENRES, after the others
+so that the sample's earlier rows stay as they were), the `# text` lines of the released dev
+and test files (the train files are over 4 MiB, not in the snapshots), 30 a document:
+UD_Chinese-GSD and UD_Chinese-GSDSimp (CC BY-SA 4.0, Wikipedia in Traditional and Simplified
+Chinese), UD_Chinese-PUD (CC BY-SA 3.0, news and Wikipedia sentences translated by
+professional translators), UD_Chinese-CFL (CC BY-SA 4.0, essays of learners of Chinese, their
+spelling errors kept), UD_Classical_Chinese-Kyoto (CC BY-SA 4.0, 論語 孟子 禮記 十八史略 楚辭
+戰國策 and two sutras, unpunctuated), and, benchmark only (non-commercial licences),
+UD_Chinese-PatentChar (patent claims) and UD_Chinese-Beginner (Chinese Grammar Wiki examples).
 """
 
 from __future__ import annotations
@@ -51,11 +61,20 @@ SOURCES = {
     "ud-yue-hk": ("UniversalDependencies+UD_Cantonese-HK/repo", "454c9548b32a77438b2ab4bca0ad6d1886a8ac11"),
     "ud-zh-hk": ("UniversalDependencies+UD_Chinese-HK/repo", "77ecd3ca188a59e53385f9fffd13219952187d03"),
     "cc0-sentences": ("moztw+cc0-sentences/repo", "0cd8139d28c7ef15086154d2de4fb8210c8fb16e"),
+    "ud-zh-gsd": ("UniversalDependencies+UD_Chinese-GSD/repo", "200dbe8acf60ff0d194f2d30bf925c410eee762a"),
+    "ud-zh-gsdsimp": ("UniversalDependencies+UD_Chinese-GSDSimp/repo", "eb3aed31ebb170897405ee5cd1db83a1a0b11864"),
+    "ud-zh-pud": ("UniversalDependencies+UD_Chinese-PUD/repo", "2849afd946a8c01b3e9acdf3e7afa8670cf2777d"),
+    "ud-zh-patentchar": ("UniversalDependencies+UD_Chinese-PatentChar/repo", "52689153400f01918043feb9cc95b799e7871b3a"),
+    "ud-zh-cfl": ("UniversalDependencies+UD_Chinese-CFL/repo", "c699eaa4603390a6a24314b1952177517cad0546"),
+    "ud-zh-beginner": ("UniversalDependencies+UD_Chinese-Beginner/repo", "7e443ca8f461d6710817822c13b03cf9ca74fbed"),
+    "ud-lzh-kyoto": ("UniversalDependencies+UD_Classical_Chinese-Kyoto/repo", "9a16f5cfb0e230c94692fd0b2f9d1c17738e7983"),
 }
 # Sources whose licence allows a sample in tests/data. (pycantonese: only its HKCanCor files,
 # CC BY 4.0; its Common Voice sentences are benchmark-only, source label "commonvoice-yue".)
+# UD_Chinese-PatentChar (its README: CC BY-NC-SA 3.0, its LICENSE.txt: CC BY-SA 4.0) and
+# UD_Chinese-Beginner (CC BY-NC-SA 3.0, the Chinese Grammar Wiki's licence) are benchmark-only.
 REDISTRIBUTABLE = {"chinese-poetry", "laws", "trpl", "chatterbot", "seeds", "hkcancor", "ud-yue-hk", "ud-zh-hk",
-                   "cc0-sentences"}
+                   "cc0-sentences", "ud-zh-gsd", "ud-zh-gsdsimp", "ud-zh-pud", "ud-zh-cfl", "ud-lzh-kyoto"}
 
 COLLOQUIAL_LINES = 30  # utterances / sentences a document
 # moztw/cc0-sentences zh-TW files of colloquial and everyday text (not the press releases,
@@ -112,6 +131,16 @@ def _files(source: str) -> list[str]:
     return _git(source, "ls-tree", "-r", "--name-only", SOURCES[source][1]).decode("utf-8").splitlines()
 
 
+def _ud_sentences(source: str) -> Iterator[tuple[str, list[str]]]:
+    """(path, its `# text` lines) for every released .conllu file of a UD treebank: not the
+    `not-to-release/` folder, nor the train files (over 4 MiB, not in the fetched snapshots:
+    left out so that a full clone gives the same corpus)."""
+    for path in _files(source):
+        if path.endswith(".conllu") and not path.startswith("not-to-release/") and "-ud-train" not in path:
+            yield path, [line[len("# text = "):] for line in _show(source, path).splitlines()
+                         if line.startswith("# text = ")]
+
+
 def _poems(obj, key_title: str = "") -> Iterator[str]:
     """Every object with a list of lines (paragraphs/content) becomes one document."""
     if isinstance(obj, list):
@@ -129,6 +158,12 @@ def _poems(obj, key_title: str = "") -> Iterator[str]:
             elif isinstance(v, str) and key == "content":
                 yield (title + "\n" if title else "") + v
 
+
+# UD genre -> source (its `# text` lines, COLLOQUIAL_LINES a document)
+UD = {"cantonese_ud": "ud-yue-hk", "zh_hk_ud": "ud-zh-hk",
+      "wiki_hant_ud": "ud-zh-gsd", "wiki_hans_ud": "ud-zh-gsdsimp", "news_pud": "ud-zh-pud",
+      "patent_ud": "ud-zh-patentchar", "learner_ud": "ud-zh-cfl", "beginner_ud": "ud-zh-beginner",
+      "classical_kyoto_ud": "ud-lzh-kyoto"}
 
 # genre -> list of (source, path or glob prefix, limit in documents)
 POETRY = {
@@ -178,14 +213,11 @@ def _genre_docs(genre: str) -> Iterator[tuple[str, str]]:
             if path.startswith(_HKCANCOR) and path.endswith(".cha"):
                 for d in _runs(_chat_utterances(_show("pycantonese", path))):
                     yield f"hkcancor:{path[len(_HKCANCOR):]}", d
-    elif genre in ("cantonese_ud", "zh_hk_ud"):
-        source = "ud-yue-hk" if genre == "cantonese_ud" else "ud-zh-hk"
-        for path in _files(source):
-            if path.endswith(".conllu"):
-                sents = [line[len("# text = "):] for line in _show(source, path).splitlines()
-                         if line.startswith("# text = ")]
-                for d in _runs(sents):
-                    yield f"{source}:{path}", d
+    elif genre in UD:
+        source = UD[genre]
+        for path, sents in _ud_sentences(source):
+            for d in _runs(sents):
+                yield f"{source}:{path}", d
     elif genre == "zh_tw_colloquial":
         for name in CC0_ZH_TW:
             lines = [line.strip() for line in _show("cc0-sentences", "zh-TW/" + name).splitlines() if line.strip()]
@@ -203,7 +235,11 @@ def _genre_docs(genre: str) -> Iterator[tuple[str, str]]:
 
 
 COLLOQUIAL = ["cantonese_hkcancor", "cantonese_ud", "zh_hk_ud", "zh_tw_colloquial", "cantonese_cv"]
-GENRES = [*POETRY, "legal_hans", "tech_hans", "chat", "reviews", "news_gov", *COLLOQUIAL]
+# The modern and classical genres of Universal Dependencies treebanks (after the colloquial
+# ones, so that the sample's earlier rows stay where they are): `# text` lines, 30 a document.
+UD_GENRES = ["wiki_hant_ud", "wiki_hans_ud", "news_pud", "patent_ud", "learner_ud", "beginner_ud",
+             "classical_kyoto_ud"]
+GENRES = [*POETRY, "legal_hans", "tech_hans", "chat", "reviews", "news_gov", *COLLOQUIAL, *UD_GENRES]
 
 
 def corpus(genres: list[str] | None = None) -> dict[str, list[tuple[str, str]]]:

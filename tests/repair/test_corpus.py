@@ -3,8 +3,10 @@
 The sample (tests/data/clean_corpus, README there) comes from public sources nobody here
 wrote: classical prose and poetry in both scripts, PRC laws with fullwidth digits and Latin,
 technical writing with code and URLs, conversational text, colloquial Cantonese (HKCanCor,
-UD_Cantonese-HK) and Hong Kong / Taiwan text (UD_Chinese-HK, cc0-sentences). Each change is a failure that
-shows the stage, the span and the document.
+UD_Cantonese-HK), Hong Kong / Taiwan text (UD_Chinese-HK, cc0-sentences), and Wikipedia in both
+scripts, translated news, learner essays and unpunctuated classical Chinese (UD_Chinese-GSD,
+-GSDSimp, -PUD, -CFL, UD_Classical_Chinese-Kyoto). Each change is a failure that shows the stage,
+the span and the document.
 """
 
 import json
@@ -31,7 +33,8 @@ GENRES = _by_genre()
 
 def test_sample_covers_the_genres():
     assert {"classical_prose_hant", "classical_prose_hans", "poetry_hant", "poetry_hans", "legal_hans",
-            "tech_hans", "chat", "cantonese_hkcancor", "cantonese_ud", "zh_hk_ud", "zh_tw_colloquial"} <= set(GENRES)
+            "tech_hans", "chat", "cantonese_hkcancor", "cantonese_ud", "zh_hk_ud", "zh_tw_colloquial",
+            "wiki_hant_ud", "wiki_hans_ud", "news_pud", "learner_ud", "classical_kyoto_ud"} <= set(GENRES)
     assert sum(len(d["text"].encode()) for ds in GENRES.values() for d in ds) > 500_000
 
 
