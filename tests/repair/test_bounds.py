@@ -12,7 +12,7 @@ import re
 from tests.repair.test_equivalence import _damaged_pieces, _scan_pieces, suspects_with_noted_letters
 
 from cleanse.repair.cjk.codes import GBK2, gbk_table
-from cleanse.repair.cjk.judge import judge
+from cleanse.repair.cjk.judge import WriterMarks, judge
 from cleanse.repair.cjk.notes import DocNotes
 from cleanse.repair.cjk.reencode import reencode_candidates
 from cleanse.repair.cjk.shift import OddPhase
@@ -48,7 +48,7 @@ def test_reencode_bound_rejects_only_failing_candidates(text, data):
     kept = iter(plain)
     assert all(any(x == y for y in kept) for x in bounded)  # a subsequence
     for i, j, kind, pieces in plain:
-        if judge(m, text, i, j, pieces) is not None:
+        if judge(m, text, i, j, pieces, marks=WriterMarks(text)) is not None:
             assert (i, j, kind, pieces) in bounded
 
 

@@ -116,7 +116,7 @@ _CLEAN_PIECES = st.sampled_from([
 def test_reencode_exact_cost_filter_drops_only_rejected_candidates(text, data):
     """The exact-cost filter after the min_cost bound: what it drops `judge` rejects, and
     what is left comes in the plain order."""
-    from cleanse.repair.cjk.judge import judge
+    from cleanse.repair.cjk.judge import WriterMarks, judge
     from cleanse.repair.cjk.reencode import reencode_candidates
 
     m = model()
@@ -125,8 +125,9 @@ def test_reencode_exact_cost_filter_drops_only_rejected_candidates(text, data):
     plain = list(reencode_candidates(text, cs, ce, 0, len(text)))
     fast = list(reencode_candidates(text, cs, ce, 0, len(text), m))
     assert fast == [c for c in plain if c in fast]
-    assert [c for c in plain if judge(m, text, c[0], c[1], c[3]) is not None] == [
-        c for c in fast if judge(m, text, c[0], c[1], c[3]) is not None]
+    marks = WriterMarks(text)
+    assert [c for c in plain if judge(m, text, c[0], c[1], c[3], marks=marks) is not None] == [
+        c for c in fast if judge(m, text, c[0], c[1], c[3], marks=marks) is not None]
 
 
 def test_marked_candidates_are_the_plain_loop():

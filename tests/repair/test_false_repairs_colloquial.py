@@ -27,7 +27,7 @@ UNKNOWN_CHARACTERS = [
 
 # A question without a particle, in a document punctuated with ASCII marks (`係.`, `,` between
 # Han characters, `啊?`): `蚊?` -> `美`, `兔仔?` -> `米`, `糠?` -> `筏`, `丸?` -> `型`,
-# `佬?` -> `道` (judge._writer_mark, TUNING.writer_marks_min).
+# `佬?` -> `道` (judge.WriterMarks, TUNING.writer_marks_min).
 WRITER_QUESTION_MARKS = [
     "當蘿蔔啊.\n磨牙?\n你隻兔仔?\n隻兔仔啊.",  # FC-012_v.cha
     "唔係啊.\n雀粟係唔係啊?\n雀仔食木糠?\n佢冇噉嘅\"\".",  # FC-012_v.cha

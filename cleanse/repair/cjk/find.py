@@ -10,7 +10,7 @@ import re
 from cleanse.repair.cjk import big5, kinds, lossy
 from cleanse.repair.cjk.clusters import clusters, dismissed
 from cleanse.repair.cjk.edits import Edit
-from cleanse.repair.cjk.judge import judge
+from cleanse.repair.cjk.judge import WriterMarks, judge
 from cleanse.repair.cjk.reencode import reencode_candidates
 from cleanse.repair.cjk.shift import run_stop, shift_edits, short_shift_candidates
 from cleanse.repair.cjk.suspects import all_suspects
@@ -19,11 +19,14 @@ from cleanse.repair.model import Model, _ascii_letter, is_han, is_latin_diacriti
 from cleanse.stage import common_affixes
 
 
-def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: bool = True) -> list[Edit]:
+def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: bool = True,
+               marks: WriterMarks | None = None) -> list[Edit]:
     """Repairs of the clusters of suspects in `text` (default: `all_suspects(text)`), in
-    text order, not overlapping."""
+    text order, not overlapping. `marks`: the text's `WriterMarks` (made here when None)."""
     if suspects is None:
         suspects = all_suspects(text)
+    if marks is None:
+        marks = WriterMarks(text)
     m = model()
     run_edits = _run_edits(m, text, suspects) if runs else []
     if run_edits:
@@ -34,7 +37,7 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: b
             k = bisect.bisect_right(starts, p) - 1
             return k >= 0 and p < run_edits[k].end
         suspects = [s for s in suspects if not covered(s[0])]
-        rest = find_edits(text, suspects, False) if suspects else []
+        rest = find_edits(text, suspects, False, marks) if suspects else []
         # an edit of the rest that reaches into a run (its window) gives way to the run
         rest = [e for e in rest if not (covered(e.start) or covered(e.end - 1) or any(
             e.start <= r.start < e.end for r in run_edits))]
@@ -42,8 +45,8 @@ def find_edits(text: str, suspects: list[tuple[int, int]] | None = None, runs: b
     kept, regions = _kept_clusters(m, text, suspects)
     long_shifts: list[Edit] = []
     for _, a, b, positions in regions:
-        long_shifts.extend(shift_edits(m, text, a, b, positions))
-    return _best_per_cluster(m, text, kept, long_shifts)
+        long_shifts.extend(shift_edits(m, text, a, b, positions, marks))
+    return _best_per_cluster(m, text, kept, long_shifts, marks)
 
 
 def _run_edits(m: Model, text: str, suspects: list[tuple[int, int]]) -> list[Edit]:
@@ -185,7 +188,7 @@ def _all_lone(text: str, i: int, j: int, after: str) -> bool:
 
 
 def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]],
-                      long_shifts: list[Edit]) -> list[Edit]:
+                      long_shifts: list[Edit], marks: WriterMarks) -> list[Edit]:
     """For each cluster in turn (after the end of the last edit): the accepted candidate
     with the highest gain among the long shifts through it, the short shifts starting at
     it and the re-encodings around it (ties: the first found)."""
@@ -211,7 +214,7 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                 best = e
         for i in range(max(lo, cs - 1), min(ce, hi)):
             for end, pieces, bonus in short_shift_candidates(text, i, hi):
-                gain = judge(m, text, i, end, pieces, bonus)
+                gain = judge(m, text, i, end, pieces, bonus, marks=marks)
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
         for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
@@ -219,7 +222,7 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                     or _repeat_only(text[i:j], pieces[0]) or _latin_word(kind, text[i:j], pieces[0])
                     or _lone_latin(text, i, j, kind, pieces[0], line_lo, hi)):
                 continue
-            gain = judge(m, text, i, j, pieces)
+            gain = judge(m, text, i, j, pieces, marks=marks)
             if gain is not None and (best is None or gain > best.gain):
                 best = Edit(i, j, kind, pieces, gain)
         if best is not None:

@@ -71,10 +71,12 @@ def _best_filler(lead: int | None, trail: int | None, reading: str | None, marke
     return best_filler(lead, trail, reading, marked_before, prev, nxt)
 
 
-def min_gain(text: str, i: int, j: int) -> float:
+def min_gain(text: str, i: int, j: int, marks: WriterMarks | None = None) -> float:
     """A span of at most 3 characters ending in a lone ASCII letter that completes a GBK
     character with its neighbour's trail byte is damage-shaped on its own: it needs less
-    gain (the span is too short to gain 10**8)."""
+    gain (the span is too short to gain 10**8). Without `marks` the writer's marks are not
+    looked at: the result is then at most the full answer (what `reencode`'s lower bound
+    needs, which must never reject what `judge` would accept)."""
     c = text[j - 1]
     t = TUNING
     if j - i <= t.short_letter_span and ("A" <= c <= "Z" or "a" <= c <= "z") and text[i] >= "\x80":
@@ -86,28 +88,44 @@ def min_gain(text: str, i: int, j: int) -> float:
         # of the character before it is that character's lead byte (`加快发é�` -> `》ⅷ`: é is
         # A8A6, and A6xx are Greek letters; `如今挣?，` -> `如今日，`: F5xx before A3 is 醌 or rarer)
         last = GBK2[text[j - 2]]
-        if (not _holds_word(text, i, j) and not (c == "?" and _writer_mark(text, j))
+        if (not _holds_word(text, i, j) and not (c == "?" and marks is not None and marks.at(j))
                 and (last is None or mark_explained(last[1], first_byte(text, j)))):
             return t.min_gain_letter
     return t.min_gain
 
 
-def _writer_mark(text: str, j: int) -> bool:
-    """The `?` at text[j-1] ends a clause (a space or the end of the text follows) in a
-    document that ends its clauses with ASCII marks: at least `writer_marks_min` of `.`
+class WriterMarks:
+    """Whether the `?` at text[j-1] is the writer's: it ends a clause (a space or the end of
+    the text follows) in a document that ends its clauses with ASCII marks: at least `writer_marks_min` of `.`
     right after a Han character, or `?` / `!` right after a sentence-final particle, each
     before a space or the end (`係.`, `係咩?`, `好貴吖?`: HKCanCor, Hong Kong and Taiwan chat).
     There a `?` at a clause end is the writer's question mark (`一萬蚊?` -> `一萬美`,
     `你隻兔仔?` -> `你隻兔米`), and a shift ended by it needs the full gain. Decoders leave
     `?` wherever a byte was lost, never `.`, and rarely a `?` after a particle. (ASCII `,`
     between Han characters is no evidence: mainland web text writes it too, and a seed
-    report so punctuated ends with real damage, `生产力促进中奶逑?`.)"""
-    return (j == len(text) or text[j].isspace()) and writer_marks(text) >= TUNING.writer_marks_min
+    report so punctuated ends with real damage, `生产力促进中奶逑?`.)
+
+    The marks are counted once per text, on the first question (most texts never ask):
+    one object per text, made by `find.find_edits` and handed to every `judge` of it."""
+
+    __slots__ = ("text", "_many")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._many: bool | None = None
+
+    def at(self, j: int) -> bool:
+        """The `?` at text[j-1] is the writer's (see the class)."""
+        text = self.text
+        if not (j == len(text) or text[j].isspace()):
+            return False
+        if self._many is None:
+            self._many = writer_marks(text) >= TUNING.writer_marks_min
+        return self._many
 
 
-@lru_cache(maxsize=16)
 def writer_marks(text: str) -> int:
-    """The ASCII punctuation of `_writer_mark` in text (counted up to writer_marks_min)."""
+    """The ASCII punctuation of `WriterMarks` in text (counted up to writer_marks_min)."""
     n = 0
     if "." in text or "?" in text or "!" in text:
         for _ in _WRITER_MARK.finditer(text):
@@ -151,8 +169,10 @@ def input_cost(m: Model, text: str, i: int, j: int, left: str | None, right: str
     return total
 
 
-def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0) -> float | None:
-    """Gain of replacing text[i:j] by pieces, or None if the candidate is not acceptable."""
+def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0, *,
+          marks: WriterMarks) -> float | None:
+    """Gain of replacing text[i:j] by pieces, or None if the candidate is not acceptable.
+    `marks`: the writer's marks of `text` (one `WriterMarks` per text)."""
     t = TUNING
     left = text[i - 1] if i > 0 else None
     right = text[j] if j < len(text) else None
@@ -182,7 +202,7 @@ def judge(m: Model, text: str, i: int, j: int, pieces: list, bonus: float = 0.0)
         # the shape of any unreadable character next to a rare one, and of the `lost` marks
         # of a first pass: nothing but the rarity of its neighbours says they are debris.
         return None
-    needed = min_gain(text, i, j)
+    needed = min_gain(text, i, j, marks)
     if gain < needed or cand / n > t.max_cand_mean or orig / n_orig - cand / n < t.min_mean_drop - bonus:
         return None
     if _repeat_for_repeat(text[i:j], pieces):

@@ -13,7 +13,8 @@ from cleanse.repair.cjk.japanese import off_japanese_lines
 from cleanse.repair.cjk.lost import debris_slots, resolve, traditional_re
 from cleanse.repair.cjk.notes import DocNotes
 from cleanse.repair.cjk.suspects import NUMPY_MIN_CHARS, blocked_suspects, scanned_suspects
-from cleanse.repair.model import is_han
+from cleanse.repair.cjk.tuning import TUNING
+from cleanse.repair.model import is_han, model
 from cleanse.repair.pinyin import DEBRIS_RE
 from cleanse.stage import TextEdit
 
@@ -78,10 +79,12 @@ def repair_mojibake(text: str, lines: list[tuple[int, int]] | None = None) -> Te
     pos = 0
     next_slot = iter(slots)
     written = _Written(text)
+    literary = _LiteraryLines(text)
     for e in edits:
         choices = [decided.get(next(next_slot)) for p in e.pieces if isinstance(p, Slot)]
         if _deletion_only(e, choices) and (e.end == len(text) or text[e.end].isspace()
-                                           or written.elsewhere(text[e.start:e.end])):
+                                           or written.elsewhere(text[e.start:e.end])
+                                           or literary.han_before_mark(e)):
             continue  # nothing read back: the edit would only delete the text it replaces
         chosen = iter(choices)
         after: list[str] = []
@@ -115,13 +118,53 @@ def _deletion_only(e: Edit, choices: list[str | None]) -> bool:
     lost characters that were not restored and are not marked (`你昨天輪班ㄚ?` would lose its
     `ㄚ?` and nothing would take its place). At the end of a line or before a space, that is
     the shape of a writer's question mark after a colloquial particle (`好靚架咩? 等我`),
-    and the edit is dropped; inside a sentence (`信息骷?发布`) it removes debris."""
+    and the edit is dropped; so is one deleting a Han character before an ASCII `?` on a
+    line of literary or classical text (`_LiteraryLines`)."""
     if e.kind == kinds.LOST_CHAR or not choices:
         return False
     if any(isinstance(p, str) and p for p in e.pieces):
         return False
     return all(c is None for c in choices) and not any(
         isinstance(p, Slot) and p.mark for p in e.pieces)
+
+
+class _LiteraryLines:
+    """A deletion-only edit that ends in an ASCII `?` and would delete a Han character with it,
+    on a line of literary or classical text, is dropped (`han_before_mark`): `飧我沆?浆`,
+    `何限嵚?磊落人`, `曷日旌?落` in the poems of Werneror/Poetry, whose site wrote `?` for a
+    character its charset lacks (an encoder's lost character, errors="replace" in the legacy
+    direction: the Han character before it is text, often the first of a word, 沆瀣, 嵚崟).
+    Deleting it, with the `?` that marks the loss, leaves no trace. On a line of modern prose
+    the same shape is a lost byte's debris and is still removed (`信息骷?发布` in the seeds).
+    A line is literary when its other Han characters (at least 4) have a mean unigram cost of
+    at least `TUNING.literary_line_cost`: 3.56-4.33 on the lines of those poems; the seeds'
+    lines 2.98 at the median and 3.34 at the 99th percentile, reviews 3.24, the Rust book
+    3.50 (docs/repair.md, "Held out"). Each line's sum is computed once per text, on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: dict[int, tuple[float, int]] = {}
+
+    def han_before_mark(self, e: Edit) -> bool:
+        text = self.text
+        span = text[e.start:e.end]
+        if not span.endswith("?") or not any(is_han(c) for c in span):
+            return False
+        lo = text.rfind("\n", 0, e.start) + 1
+        total, n = self.lines.get(lo) or self._line(lo)
+        m = model()
+        for c in span:
+            if is_han(c):
+                total -= m.unigram_cost(c)
+                n -= 1
+        return n >= 4 and total / n >= TUNING.literary_line_cost
+
+    def _line(self, lo: int) -> tuple[float, int]:
+        hi = self.text.find("\n", lo)
+        m = model()
+        costs = [m.unigram_cost(c) for c in self.text[lo:hi if hi >= 0 else len(self.text)] if is_han(c)]
+        self.lines[lo] = got = (sum(costs), len(costs))
+        return got
 
 
 class _Written:
@@ -157,3 +200,4 @@ def _within(suspects: list[tuple[int, int]], lines: list[tuple[int, int]]) -> li
         if lines[k][0] <= sus[0]:
             out.append(sus)
     return out
+

@@ -21,7 +21,7 @@ from itertools import accumulate, chain
 from cleanse.repair.cjk import kinds
 from cleanse.repair.cjk.codes import GBK2, first_byte, folded, gbk_table
 from cleanse.repair.cjk.edits import Edit, Slot
-from cleanse.repair.cjk.judge import judge
+from cleanse.repair.cjk.judge import WriterMarks, judge
 from cleanse.repair.cjk.notes import NOTE_AT, note_after
 from cleanse.repair.cjk.tuning import TUNING
 from cleanse.repair.model import Model, model
@@ -154,9 +154,10 @@ def run_stop(text: str, p: int, hi: int) -> int:
     return p
 
 
-def shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> list[Edit]:
+def shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int], marks: WriterMarks) -> list[Edit]:
     """Verified GBK-shift edits in text[lo:hi] (within one line); each span holds one of the
-    suspect positions. The sweep repeats on both sides of an accepted span."""
+    suspect positions. The sweep repeats on both sides of an accepted span. `marks`: the
+    text's writer's marks, for `judge`."""
     t = TUNING
     ph = OddPhase(m, text, lo, hi)
     edits: list[Edit] = []
@@ -171,7 +172,7 @@ def shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> l
             if k == len(suspects) or suspects[k] >= lo + e:
                 continue  # no suspect inside: leave it
             end, pieces, bonus = _pieces(text, lo, ph, i, e, kind)
-            gain = judge(m, text, lo + i, end, pieces, bonus)
+            gain = judge(m, text, lo + i, end, pieces, bonus, marks=marks)
             if gain is not None:
                 found = Edit(lo + i, end, kinds.GBK_SHIFT, pieces, gain)
                 # The sweep keeps one start per end and ignores what a lost character's
@@ -181,7 +182,7 @@ def shift_edits(m: Model, text: str, lo: int, hi: int, suspects: list[int]) -> l
                     if i2 == i or any(ph.s[q] is None for q in range(min(i, i2) + 1, max(i, i2) + 2)):
                         continue
                     end2, pieces2, bonus2 = _pieces(text, lo, ph, i2, e, kind)
-                    gain2 = judge(m, text, lo + i2, end2, pieces2, bonus2)
+                    gain2 = judge(m, text, lo + i2, end2, pieces2, bonus2, marks=marks)
                     if gain2 is not None and gain2 > found.gain:
                         found = Edit(lo + i2, end2, kinds.GBK_SHIFT, pieces2, gain2)
                 break

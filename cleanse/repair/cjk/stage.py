@@ -18,6 +18,8 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
+    # 14 (held-out classical poetry, Werneror/Poetry): a deletion-only edit of a Han
+    # character before an ASCII `?` is dropped on a line of literary or classical text (repair._LiteraryLines, TUNING.literary_line_cost);
     # 13 (colloquial genres of the clean corpus): written Cantonese's everyday characters are
     # known to the model (CANTONESE_CHARS) and its particles are particles; a short shift
     # ended by `?` at a clause end needs the full gain in a document punctuated with ASCII
@@ -31,7 +33,7 @@ class CjkMojibakeStage(TextStage):
     # 10: the text also read with its spaces as normalize_zh leaves them (`spaced_reread`);
     # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
     # a lost character that is not rare to explain the mark
-    version = "13"
+    version = "14"
 
     def setup(self) -> None:
         model()

@@ -73,6 +73,7 @@ class Tuning:
     min_gain_letter: float = 4.5  # a short shift that realigns on an ASCII letter (`發宫F代` = 發[展]現代)
     short_letter_span: int = 3  # "short" for a letter end
     short_mark_span: int = 4  # "short" for a shift ended by the decoder's `?`
+    literary_line_cost: float = 3.4  # a line whose Han characters cost this on average is literary or classical: a Han character before `?` there is text (repair._LiteraryLines)
     writer_marks_min: int = 2  # `.` after Han / `?` after a particle at clause ends: this many, and a `?` at a clause end is the writer's
     note_bonus: float = 6.0  # a decoded character confirmed by the pinyin note that follows it
     note_min_gain: float = 2.0  # gain needed (bonus included) when the note confirms the repair
