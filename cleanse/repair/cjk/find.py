@@ -121,6 +121,19 @@ def _unknown_only(m: Model, before: str, after: str) -> bool:
     return bool(core) and all(m.unigram_cost(c) >= TUNING.suspect_min_cost for c in core)
 
 
+def _han_pair_swap(kind: str, before: str, after: str) -> bool:
+    """A Big5/GBK re-reading whose change is at most two Han characters read as others
+    (`泬寥` -> `田归`, GBK-as-Big5 read back: 泬寥 is 楚辞's word for a clear sky, in two held-out
+    poems of Werneror/Poetry): any two Big5 characters are the bytes of some GBK pair and back,
+    and two characters are too few to tell a rare word from damage. A change holding a symbol
+    is damage-shaped and still judged (`vector 笢﹝` -> `vector 中。`)."""
+    if kind not in (kinds.BIG5_AS_GBK, kinds.GBK_AS_BIG5):
+        return False
+    p, q = common_affixes(before, after)
+    core = before[p:len(before) - q]
+    return 0 < len(core) <= 2 and all(is_han(c) for c in core)
+
+
 def _repeat_only(before: str, after: str) -> bool:
     """What a re-encoding changes is one character repeated, read as another one repeated
     (`éé` -> `谷谷`, GBK A8A6 read as Big5): a repeated Han character is cheap by the
@@ -218,7 +231,8 @@ def _best_per_cluster(m: Model, text: str, kept: list[tuple[int, int, int, int]]
                 if gain is not None and (best is None or gain > best.gain):
                     best = Edit(i, end, kinds.GBK_SHIFT, pieces, gain)
         for i, j, kind, pieces in reencode_candidates(text, cs, ce, lo, hi, m):
-            if (_unknown_only(m, text[i:j], pieces[0]) or _lone_han(text, i, j, kind, pieces[0])
+            if (_han_pair_swap(kind, text[i:j], pieces[0]) or _unknown_only(m, text[i:j], pieces[0])
+                    or _lone_han(text, i, j, kind, pieces[0])
                     or _repeat_only(text[i:j], pieces[0]) or _latin_word(kind, text[i:j], pieces[0])
                     or _lone_latin(text, i, j, kind, pieces[0], line_lo, hi)):
                 continue

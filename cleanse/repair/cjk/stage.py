@@ -18,6 +18,8 @@ class CjkMojibakeStage(TextStage):
     lost characters (using surviving pinyin notes before `pinyin_ruby` drops them)."""
 
     name = "cjk_mojibake"
+    # 15: a Big5/GBK re-reading of at most two Han characters into others is no repair
+    # (find._han_pair_swap: 泬寥 -> 田归 in held-out poems);
     # 14 (held-out classical poetry, Werneror/Poetry): a deletion-only edit of a Han
     # character before an ASCII `?` is dropped on a line of literary or classical text (repair._LiteraryLines, TUNING.literary_line_cost);
     # 13 (colloquial genres of the clean corpus): written Cantonese's everyday characters are
@@ -33,7 +35,7 @@ class CjkMojibakeStage(TextStage):
     # 10: the text also read with its spaces as normalize_zh leaves them (`spaced_reread`);
     # 9: a repeat re-read as another repeat is no repair; 8: a short shift ended by `?` needs
     # a lost character that is not rare to explain the mark
-    version = "14"
+    version = "15"
 
     def setup(self) -> None:
         model()
