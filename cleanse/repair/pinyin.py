@@ -126,6 +126,7 @@ def ruby_re() -> re.Pattern[str]:
 
 def strip_ruby(text: str) -> TextEdit:
     """Remove pinyin ruby notes that follow a Han character (or its debris)."""
+    given = text
     toned = may_have_tone_letter(text) and PRECHECK_RE.search(text) is not None
     if toned and LOOSE_PRECHECK_RE.search(text):
         text = tighten_notes(text)
@@ -161,10 +162,11 @@ def strip_ruby(text: str) -> TextEdit:
     if not removed and len(parts) == 1:
         return TextEdit(text)
     removed.extend(zip(repeat("pinyin_ruby"), parts[1::2]))
-    # A lost character's debris may sit between a character and its note: run to a fixpoint
-    # so that the stage is idempotent.
+    # A lost character's debris may sit between a character and its note, and a removal may
+    # bring a note to a character (`領?(lǐng) (lǐng)`: the debris and its note go, and `領 (lǐng)`
+    # is left): run to a fixpoint so that the stage is idempotent.
     again = "".join(parts[::2])
-    if again != text or spans:
+    if again != given:
         more = strip_ruby(again)  # prechecks first
         removed.extend(more.removed)
         again = more.text
@@ -273,9 +275,10 @@ class PinyinRubyStage(TextStage):
     """Slot 5: remove the pinyin notes left by flattened `<ruby>` markup."""
 
     name = "pinyin_ruby"
+    # 6: a removal that brings a note to a character is followed by another pass (idempotent);
     # 5: Cantonese characters are not rare to the model (cjk_mojibake 13), so a note after one is residue;
     # 4: a loose note (`強 (qiáng)`) is read as normalize_zh writes it (`tighten_notes`)
-    version = "5"
+    version = "6"
 
     def config(self) -> dict:
         return {"residue_min_runs": RESIDUE_MIN_RUNS, "gloss_min_cost": GLOSS_MIN_COST,
